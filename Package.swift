@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// medad: medical image anomaly detection research, from kernels to reports.
+// Module arrows point one way, from the C kernels up to the thin `medad` CLI:
+//   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
+import PackageDescription
+
+// OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
+let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-march=x86-64-v3", "-fno-math-errno"])]
+
+let kernels: [Target] = [
+    .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
+    .systemLibrary(name: "COpenBLAS"),
+]
+
+let core: [Target] = [
+    .target(name: "MedadSupport", dependencies: ["CKernels"]),
+    .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
+    .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
+]
+
+let cli: [Target] = [
+    .executableTarget(name: "medad", dependencies: [
+        "MedadSupport", "MedadTensor",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+]
+
+let package = Package(
+    name: "medad",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "medad", targets: ["medad"]),
+        .library(name: "MedadSupport", targets: ["MedadSupport"]),
+        .library(name: "MedadTensor", targets: ["MedadTensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: kernels + core + cli,
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,41 @@
+import CKernels
+import COpenBLAS
+import Foundation
+
+/// Threads and BLAS kernel choice for the whole process.
+public enum ComputeRuntime {
+    /// Debian's OpenBLAS 0.3.21 does not recognise recent AVX-512 CPUs and falls back to its oldest
+    /// kernels (about 6x slower for sgemm). It reads OPENBLAS_CORETYPE only while the library loads,
+    /// which happens before `main`, so the only way to choose for the user is to set the variable and
+    /// re-execute once. A value the user set is always respected.
+    public static func reexecWithTunedBLASCoreIfNeeded() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, let core = preferredBLASCore() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // exec failed (no /proc?): carry on with OpenBLAS's own choice, results are the same.
+    }
+
+    /// The OpenBLAS core type that fits this CPU, or nil to let OpenBLAS decide.
+    public static func preferredBLASCore() -> String? {
+        if ck_cpu_has_avx512f() != 0 { return "SkylakeX" }
+        if ck_cpu_has_avx2() != 0 { return "Haswell" }
+        return nil
+    }
+
+    /// The kernel family OpenBLAS actually runs, e.g. "SkylakeX" or "Prescott".
+    public static var blasCore: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Sets the thread count of both OpenBLAS and the OpenMP kernels.
+    public static func setThreads(_ count: Int) {
+        let n = Int32(max(1, count))
+        openblas_set_num_threads(n)
+        ck_set_num_threads(n)
+    }
+
+    public static var threads: Int { Int(ck_get_max_threads()) }
+
+    public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import MedadTensor
+
+/// Options every subcommand takes; `apply()` runs before the command's work.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Threads for OpenBLAS and the OpenMP kernels (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 {
+            throw ValidationError("--threads must be a positive whole number, got \(threads)")
+        }
+    }
+
+    func apply() {
+        ComputeRuntime.setThreads(threads ?? ComputeRuntime.cores)
+    }
+}

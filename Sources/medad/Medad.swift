@@ -1,0 +1,20 @@
+import ArgumentParser
+import MedadTensor
+
+struct Medad: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "medad",
+        abstract: "Medical image anomaly detection research: model zoo, methods, metrics and MOOD submissions.",
+        subcommands: [
+            Demo.self,
+        ]
+    )
+}
+
+@main
+enum Entry {
+    static func main() {
+        ComputeRuntime.reexecWithTunedBLASCoreIfNeeded()
+        Medad.main()
+    }
+}
