@@ -2,6 +2,7 @@
 // medad: medical image anomaly detection research, from kernels to reports.
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
+//                            MedadSupport  ->  MedadVolumes
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -15,12 +16,13 @@ let kernels: [Target] = [
 let core: [Target] = [
     .target(name: "MedadSupport", dependencies: ["CKernels"]),
     .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
+    .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
 ]
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor",
+        "MedadSupport", "MedadTensor", "MedadVolumes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -32,6 +34,7 @@ let package = Package(
         .executable(name: "medad", targets: ["medad"]),
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
+        .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
