@@ -18,6 +18,7 @@ let core: [Target] = [
     .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
     .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadTensorTests", dependencies: ["MedadTensor"]),
 ]
 
 let cli: [Target] = [
