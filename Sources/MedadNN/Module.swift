@@ -19,7 +19,7 @@ public struct NamedParameter {
 /// children as ordinary properties and are found by reflection, so there is nothing to register and
 /// nothing to forget.
 ///
-/// Naming rules (declaration order, superclass properties first):
+/// Naming rules (depth-first in declaration order, superclass properties first):
 /// - a stored `Tensor` (or `Tensor?` when set) is a parameter named by its property;
 /// - a stored `Module` (or `Module?`) is a child whose names are prefixed with `property.`;
 /// - `[Module]` / `[Tensor]` entries are named `property.0`, `property.1`, …;
@@ -51,7 +51,7 @@ open class Module {
     public func namedModules() -> [(String, Module)] {
         var result: [(String, Module)] = []
         var seen = Set<ObjectIdentifier>()
-        collectModules(prefix: "", into: &result, seen: &seen)
+        walk(prefix: "", seen: &seen, module: { result.append(($0, $1)) }, tensor: { _, _, _, _ in })
         return result
     }
 
@@ -109,41 +109,36 @@ open class Module {
 
     private func parameterEntries() -> [NamedParameter] {
         var result: [NamedParameter] = []
-        var seenTensors = Set<ObjectIdentifier>()
-        for (prefix, module) in namedModules() {
-            for (label, value) in module.storedProperties() {
-                let name = prefix.isEmpty ? label : prefix + "." + label
-                let tensors: [(String, Tensor)]
-                if let tensor = value as? Tensor {
-                    tensors = [(name, tensor)]
-                } else if let array = value as? [Tensor] {
-                    tensors = array.enumerated().map { ("\(name).\($0.offset)", $0.element) }
-                } else {
-                    continue
-                }
-                for (tensorName, tensor) in tensors where seenTensors.insert(ObjectIdentifier(tensor)).inserted {
-                    let excluded = module.weightDecayExcluded.contains(ObjectIdentifier(tensor)) || label == "bias"
-                    result.append(NamedParameter(name: tensorName, tensor: tensor, decays: !excluded))
-                }
-            }
-        }
+        var seenModules = Set<ObjectIdentifier>(), seenTensors = Set<ObjectIdentifier>()
+        walk(prefix: "", seen: &seenModules, module: { _, _ in }, tensor: { owner, label, name, tensor in
+            guard seenTensors.insert(ObjectIdentifier(tensor)).inserted else { return }
+            let excluded = label == "bias" || owner.weightDecayExcluded.contains(ObjectIdentifier(tensor))
+            result.append(NamedParameter(name: name, tensor: tensor, decays: !excluded))
+        })
         return result
     }
 
-    private func collectModules(prefix: String, into result: inout [(String, Module)], seen: inout Set<ObjectIdentifier>) {
+    /// Depth-first over stored properties in declaration order; each module is visited once.
+    /// `tensor` gets the owning module, the property label, the full name and the tensor.
+    private func walk(prefix: String, seen: inout Set<ObjectIdentifier>, module visitModule: (String, Module) -> Void,
+                      tensor visitTensor: (Module, String, String, Tensor) -> Void) {
         guard seen.insert(ObjectIdentifier(self)).inserted else { return }
-        result.append((prefix, self))
-        func child(_ label: String) -> String { prefix.isEmpty ? label : prefix + "." + label }
+        visitModule(prefix, self)
         for (label, value) in storedProperties() {
-            if let module = value as? Module {
-                module.collectModules(prefix: child(label), into: &result, seen: &seen)
-            } else if let array = value as? [Module] {
-                for (index, module) in array.enumerated() {
-                    module.collectModules(prefix: child("\(label).\(index)"), into: &result, seen: &seen)
+            let name = prefix.isEmpty ? label : prefix + "." + label
+            if let tensor = value as? Tensor {
+                visitTensor(self, label, name, tensor)
+            } else if let module = value as? Module {
+                module.walk(prefix: name, seen: &seen, module: visitModule, tensor: visitTensor)
+            } else if let tensors = value as? [Tensor] {
+                for (index, tensor) in tensors.enumerated() { visitTensor(self, label, "\(name).\(index)", tensor) }
+            } else if let modules = value as? [Module] {
+                for (index, module) in modules.enumerated() {
+                    module.walk(prefix: "\(name).\(index)", seen: &seen, module: visitModule, tensor: visitTensor)
                 }
-            } else if let dictionary = value as? [String: Module] {
-                for key in dictionary.keys.sorted() {
-                    dictionary[key]!.collectModules(prefix: child("\(label).\(key)"), into: &result, seen: &seen)
+            } else if let modules = value as? [String: Module] {
+                for key in modules.keys.sorted() {
+                    modules[key]!.walk(prefix: "\(name).\(key)", seen: &seen, module: visitModule, tensor: visitTensor)
                 }
             }
         }
