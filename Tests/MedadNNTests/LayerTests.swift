@@ -58,3 +58,34 @@ import Testing
         #expect(losses.last! < 0.25 * losses.first!)
     }
 }
+
+@Suite struct NormAndDropoutLayerTests {
+    @Test func normLayersStartAsPlainNormalisationAndNeverDecay() {
+        let norm = GroupNorm(groups: 2, channels: 4)
+        #expect(norm.weight.values == [1, 1, 1, 1] && norm.bias.values == [0, 0, 0, 0])
+        #expect(norm.trainableParameters().allSatisfy { !$0.decays })
+        // Two groups of two single-pixel channels: each pair becomes (−1, 1) (up to eps).
+        let y = norm(Tensor(shape: [1, 4, 1, 1], values: [1, 3, 10, 30])).values
+        #expect(close(y, [-1, 1, -1, 1], tolerance: 1e-4))
+
+        let layer = LayerNorm(3)
+        #expect(layer.trainableParameters().map(\.decays) == [false, false])
+        #expect(close(layer(Tensor(shape: [1, 3], values: [1, 2, 3])).values, [-1.2247357, 0, 1.2247357], tolerance: 1e-4))
+    }
+
+    @Test func dropoutFollowsTrainAndEvalModes() {
+        final class Net: Module {
+            let drop: Dropout
+            init(rng: inout SeededRandom) { drop = Dropout(0.5, rng: &rng) }
+        }
+        var rng = SeededRandom(seed: 1)
+        let net = Net(rng: &rng)
+        let x = Tensor(shape: [1000], repeating: 1)
+        let trained = net.drop(x).values
+        #expect(Set(trained) == [0, 2])
+        #expect(abs(Float(trained.filter { $0 == 0 }.count) - 500) < 60)
+        net.eval()
+        #expect(net.drop(x).values == x.values)
+        #expect(net.namedParameters().isEmpty)
+    }
+}
