@@ -1,3 +1,4 @@
+import Foundation
 import MedadNN
 import MedadSupport
 import MedadTensor
@@ -87,5 +88,16 @@ import Testing
         net.eval()
         #expect(net.drop(x).values == x.values)
         #expect(net.namedParameters().isEmpty)
+    }
+}
+
+@Suite struct OpsBenchmarkTests {
+    @Test func reportsEveryFigureUnderItsJSONKey() throws {
+        let result = OpsBenchmark.run(repeats: 1)
+        #expect(result.blasCore == ComputeRuntime.blasCore && result.threads == ComputeRuntime.threads)
+        #expect([result.sgemmGflops, result.convFwdBwdGflops, result.elementwiseGbps, result.siluGbps].allSatisfy { $0 > 0 && $0.isFinite })
+        let object = try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any]
+        #expect(Set(object?.keys ?? [:].keys) == ["blas_core", "threads", "sgemm_gflops", "conv_fwd_bwd_gflops", "elementwise_gbps", "silu_gbps"])
+        #expect(result.table.contains("sgemm 1024³"))
     }
 }
