@@ -25,6 +25,7 @@ public struct NamedParameter {
 /// - `[Module]` / `[Tensor]` entries are named `property.0`, `property.1`, …;
 /// - `[String: Module]` entries are named `property.key`, keys in sorted order.
 /// Every stored tensor is therefore saved and loaded; keep constants in other types (e.g. `[Float]`).
+/// Declare parameters with `let`: optimizers and `load` update them in place, never replace them.
 /// A tensor or module reachable twice (weight tying) is listed once, under its first name.
 open class Module {
     /// Training mode (dropout active); `eval()` turns it off for the whole tree.

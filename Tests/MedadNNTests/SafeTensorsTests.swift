@@ -87,6 +87,19 @@ private func problem(_ data: Data) -> String {
         #expect(problem(file(header: #"{"a":{"dtype":"F32","shape":[1]}}"#, data: [])) == prefix + "tensor \"a\" needs dtype, shape and data_offsets")
     }
 
+    @Test func corruptingAnyByteNeverCrashes() {
+        var rng = SeededRandom(seed: 11)
+        for index in 0..<pythonF32.count {
+            var corrupted = pythonF32
+            corrupted[index] ^= UInt8(1 + rng.nextInt(255))
+            do {
+                _ = try SafeTensors.decode(corrupted, source: "fuzz")
+            } catch {
+                #expect(error is MedadError)
+            }
+        }
+    }
+
     @Test func rejectsTheReservedName() {
         #expect(throws: MedadError.self) { try SafeTensors.encode(SafeTensors.Content(tensors: ["__metadata__": .scalar(1)])) }
     }
