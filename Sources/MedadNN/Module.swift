@@ -88,9 +88,9 @@ open class Module {
             return "\(name) (expected \(tensor.shape), got \(given.shape))"
         }
         var problems: [String] = []
-        if strict && !missing.isEmpty { problems.append("missing " + Module.listing(missing)) }
-        if strict && !unexpected.isEmpty { problems.append("unexpected " + Module.listing(unexpected)) }
-        if !misshaped.isEmpty { problems.append("mis-shaped " + Module.listing(misshaped)) }
+        if strict && !missing.isEmpty { problems.append("missing " + nameListing(missing)) }
+        if strict && !unexpected.isEmpty { problems.append("unexpected " + nameListing(unexpected)) }
+        if !misshaped.isEmpty { problems.append("mis-shaped " + nameListing(misshaped)) }
         guard problems.isEmpty else {
             throw MedadError("cannot load parameters: " + problems.joined(separator: "; "))
         }
@@ -100,12 +100,6 @@ open class Module {
                 tensor.withMutableBuffer { $0.baseAddress!.update(from: source.baseAddress!, count: source.count) }
             }
         }
-    }
-
-    /// Names joined for an error line, capped so a wrong checkpoint cannot print thousands of names.
-    private static func listing(_ names: [String]) -> String {
-        let shown = names.prefix(8).joined(separator: ", ")
-        return "\(names.count): " + shown + (names.count > 8 ? ", … (\(names.count - 8) more)" : "")
     }
 
     private func parameterEntries() -> [NamedParameter] {
@@ -160,4 +154,10 @@ open class Module {
             }
         }
     }
+}
+
+/// Names joined for an error line, capped so a wrong checkpoint cannot print thousands of names.
+func nameListing(_ names: [String]) -> String {
+    let shown = names.prefix(8).joined(separator: ", ")
+    return "\(names.count): " + shown + (names.count > 8 ? ", … (\(names.count - 8) more)" : "")
 }

@@ -90,7 +90,7 @@ final class OptimizerSlots {
             newBuffers[index] = slots
         }
         let unexpected = state.keys.filter { !used.contains($0) }.sorted()
-        if !unexpected.isEmpty { problems.append("unexpected " + unexpected.prefix(8).joined(separator: ", ")) }
+        if !unexpected.isEmpty { problems.append("unexpected " + nameListing(unexpected)) }
         guard problems.isEmpty else {
             throw MedadError("cannot load optimizer state: " + problems.joined(separator: "; "))
         }

@@ -122,3 +122,14 @@ private final class Net: Module {
         #expect(module.namedParameters().map(\.0) == ["taps.0", "taps.1", "extra"])
     }
 }
+
+@Suite struct LoadErrorLengthTests {
+    @Test func longListsAreCapped() {
+        final class Many: Module {
+            let taps = (0..<12).map { _ in Tensor(shape: [1]) }
+        }
+        #expect(throws: MedadError("cannot load parameters: missing 12: taps.0, taps.1, taps.2, taps.3, taps.4, taps.5, taps.6, taps.7, … (4 more)")) {
+            try Many().load(parameters: [:])
+        }
+    }
+}

@@ -79,7 +79,7 @@ private func run(decayBias: Bool = false, _ make: ([NamedParameter]) -> Optimize
 
     @Test func loadStateRejectsMismatches() {
         let optimizer = SGD([NamedParameter(name: "w", tensor: trainable([1, 2]), decays: true)], learningRate: 0.1, momentum: 0.9)
-        #expect(throws: MedadError("cannot load optimizer state: momentum_buffer.w has shape [3], expected [1, 2]; unexpected momentum_buffer.v")) {
+        #expect(throws: MedadError("cannot load optimizer state: momentum_buffer.w has shape [3], expected [1, 2]; unexpected 1: momentum_buffer.v")) {
             try optimizer.load(state: ["step.w": .scalar(1), "momentum_buffer.w": Tensor(shape: [3]), "momentum_buffer.v": Tensor(shape: [1])])
         }
     }
