@@ -28,20 +28,41 @@ struct KernelScanResult {
     var unusedGradientsUntouched: Bool
 }
 
-enum KernelScan {
-    static func run(_ c: ScanCase<Float>, dout: [Float]) -> KernelScanResult {
-        let (B, L, Dch, N) = (Int32(c.B), Int32(c.L), Int32(c.Dch), Int32(c.N))
-        let BLD = c.B * c.L * c.Dch, BLN = c.B * c.L * c.N
+/// The inputs of one case as C buffers, alive as long as this value.
+struct KernelScanInputs {
+    let buffers: [FloatBuffer?]
+    var inputs: ck_scan_inputs
+
+    init(_ c: ScanCase<Float>) {
         let u = FloatBuffer(c.u), delta = FloatBuffer(c.delta), A = FloatBuffer(c.A)
         let Bm = FloatBuffer(c.Bm), Cm = FloatBuffer(c.Cm)
         let D = c.D.map(FloatBuffer.init), z = c.z.map(FloatBuffer.init), bias = c.deltaBias.map(FloatBuffer.init)
-        var inputs = ck_scan_inputs(B: B, L: L, Dch: Dch, N: N, delta_softplus: c.softplus ? 1 : 0,
-                                    u: u.pointer, delta: delta.pointer, A: A.pointer, Bm: Bm.pointer, Cm: Cm.pointer,
-                                    D: D?.pointer, z: z?.pointer, delta_bias: bias?.pointer)
+        buffers = [u, delta, A, Bm, Cm, D, z, bias]
+        inputs = ck_scan_inputs(B: Int32(c.B), L: Int32(c.L), Dch: Int32(c.Dch), N: Int32(c.N),
+                                delta_softplus: c.softplus ? 1 : 0,
+                                u: u.pointer, delta: delta.pointer, A: A.pointer, Bm: Bm.pointer, Cm: Cm.pointer,
+                                D: D?.pointer, z: z?.pointer, delta_bias: bias?.pointer)
+    }
+}
+
+enum KernelScan {
+    /// Inference path: forward without checkpoints.
+    static func forward(_ c: ScanCase<Float>) -> [Float] {
+        var held = KernelScanInputs(c)
+        let out = FloatBuffer(poisoned: c.B * c.L * c.Dch)
+        ck_selective_scan_forward(&held.inputs, out.pointer, nil)
+        withExtendedLifetime(held) {}
+        return out.array
+    }
+
+    static func run(_ c: ScanCase<Float>, dout: [Float]) -> KernelScanResult {
+        let (B, L, Dch, N) = (Int32(c.B), Int32(c.L), Int32(c.Dch), Int32(c.N))
+        let BLD = c.B * c.L * c.Dch, BLN = c.B * c.L * c.N
+        var held = KernelScanInputs(c)
         let out = FloatBuffer(poisoned: BLD)
         let checkpoints = FloatBuffer(poisoned: ck_selective_scan_checkpoint_floats(B, L, Dch, N))
         let scratch = FloatBuffer(poisoned: ck_selective_scan_scratch_floats(B, L, Dch, N))
-        ck_selective_scan_forward(&inputs, out.pointer, checkpoints.pointer)
+        ck_selective_scan_forward(&held.inputs, out.pointer, checkpoints.pointer)
 
         let g = FloatBuffer(dout)
         let du = FloatBuffer(poisoned: BLD), ddelta = FloatBuffer(poisoned: BLD), dA = FloatBuffer(poisoned: c.Dch * c.N)
@@ -49,10 +70,10 @@ enum KernelScan {
         let dD = FloatBuffer(poisoned: c.Dch), dz = FloatBuffer(poisoned: BLD), dbias = FloatBuffer(poisoned: c.Dch)
         var grads = ck_scan_grads(du: du.pointer, ddelta: ddelta.pointer, dA: dA.pointer, dBm: dBm.pointer,
                                   dCm: dCm.pointer, dD: dD.pointer, dz: dz.pointer, ddelta_bias: dbias.pointer)
-        ck_selective_scan_backward(&inputs, g.pointer, checkpoints.pointer, scratch.pointer, &grads)
+        ck_selective_scan_backward(&held.inputs, g.pointer, checkpoints.pointer, scratch.pointer, &grads)
 
         // The C calls only see raw pointers: keep every buffer alive until both have returned.
-        withExtendedLifetime((u, delta, A, Bm, Cm, D, z, bias, g, checkpoints, scratch)) {}
+        withExtendedLifetime((held, g, checkpoints, scratch)) {}
         let untouched = (c.z != nil || dz.array.allSatisfy(\.isNaN))
             && (c.deltaBias != nil || dbias.array.allSatisfy(\.isNaN))
             && (c.D != nil || dD.array.allSatisfy(\.isNaN))

@@ -26,7 +26,16 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
         ("chunk plus one, no D", .random(B: 2, L: 33, Dch: 20, N: 3, softplus: false, z: true, D: false, bias: true, seed: 4)),
         ("two groups, two state tiles", .random(B: 1, L: 50, Dch: 70, N: 40, softplus: true, z: true, D: true, bias: false, seed: 5)),
         ("model-like N=16, no z", .random(B: 2, L: 64, Dch: 24, N: 16, softplus: true, z: false, D: true, bias: true, seed: 6)),
+        ("softplus threshold and tiny steps", extremeDeltas(.random(B: 2, L: 21, Dch: 9, N: 4, softplus: true, z: true, D: true, bias: true, seed: 7))),
     ]
+
+    /// Raw deltas past PyTorch's softplus threshold (dt = x) and far below it (dt ~ 1e-13).
+    static func extremeDeltas(_ c: ScanCase<Float>) -> ScanCase<Float> {
+        var c = c
+        for i in stride(from: 0, to: c.delta.count, by: 7) { c.delta[i] = 25 }
+        for i in stride(from: 3, to: c.delta.count, by: 11) { c.delta[i] = -30 }
+        return c
+    }
 
     static func dout(for c: ScanCase<Float>, seed: UInt64) -> [Float] {
         var rng = SeededRandom(seed: seed)
@@ -56,5 +65,79 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
             if let g, let w { #expect(scaledError(g, w) < gradientTolerance, "\(name): \(label) \(scaledError(g, w))") }
         }
         #expect(got.unusedGradientsUntouched, "\(name): gradients of absent inputs were written")
+    }
+}
+
+/// Bit-identical results across runs and thread counts (each work item is sequential and the
+/// cross-item sums run in a fixed order), and the inference path without checkpoints.
+@Suite(.serialized) struct SelectiveScanDeterminismTests {
+    let c = ScanCase<Float>.random(B: 3, L: 80, Dch: 136, N: 16, softplus: true, z: true, D: true, bias: true, seed: 21)
+
+    static func bits(_ r: KernelScanResult) -> [[UInt32]] {
+        let g = r.grads
+        return [r.out, g.du, g.ddelta, g.dA, g.dBm, g.dCm, g.dD!, g.dz!, g.ddeltaBias!].map { $0.map(\.bitPattern) }
+    }
+
+    @Test func repeatedRunsAndThreadCountsAreBitIdentical() {
+        let dout = SelectiveScanTests.dout(for: c, seed: 22)
+        let saved = ck_get_max_threads()
+        defer { ck_set_num_threads(saved) }
+        ck_set_num_threads(2)
+        let first = Self.bits(KernelScan.run(c, dout: dout)), second = Self.bits(KernelScan.run(c, dout: dout))
+        ck_set_num_threads(1)
+        let single = Self.bits(KernelScan.run(c, dout: dout))
+        #expect(first == second)
+        #expect(first == single)
+    }
+
+    @Test func forwardWithoutCheckpointsGivesTheSameOutput() {
+        let withCheckpoints = KernelScan.run(c, dout: SelectiveScanTests.dout(for: c, seed: 23)).out
+        #expect(KernelScan.forward(c).map(\.bitPattern) == withCheckpoints.map(\.bitPattern))
+    }
+}
+
+/// The analytic reference backward, checked element by element against central differences.
+@Suite struct ReferenceScanGradientTests {
+    @Test(arguments: [true, false])
+    func analyticGradientsMatchFiniteDifferences(_ softplus: Bool) {
+        let c = ScanCase<Float>.random(B: 2, L: 5, Dch: 3, N: 2, softplus: softplus, z: true, D: true, bias: true,
+                                       seed: softplus ? 11 : 12).widened
+        var rng = SeededRandom(seed: 13)
+        let dout = (0..<c.B * c.L * c.Dch).map { _ in rng.nextNormal() }
+        let analytic = ReferenceScan.backward(c, dout: dout)
+        func loss(_ p: ScanCase<Double>) -> Double { zip(ReferenceScan.forward(p).out, dout).reduce(0) { $0 + $1.0 * $1.1 } }
+        func numeric(_ path: WritableKeyPath<ScanCase<Double>, [Double]>) -> [Double] {
+            (0..<c[keyPath: path].count).map { i in
+                var plus = c, minus = c
+                let h = 1e-6 * max(1, abs(c[keyPath: path][i]))
+                plus[keyPath: path][i] += h
+                minus[keyPath: path][i] -= h
+                return (loss(plus) - loss(minus)) / (2 * h)
+            }
+        }
+        func numeric(_ path: WritableKeyPath<ScanCase<Double>, [Double]?>) -> [Double] {
+            var unwrapped = c
+            return (0..<c[keyPath: path]!.count).map { i in
+                let h = 1e-6 * max(1, abs(c[keyPath: path]![i]))
+                unwrapped[keyPath: path]![i] = c[keyPath: path]![i] + h
+                let up = loss(unwrapped)
+                unwrapped[keyPath: path]![i] = c[keyPath: path]![i] - h
+                let down = loss(unwrapped)
+                unwrapped[keyPath: path]![i] = c[keyPath: path]![i]
+                return (up - down) / (2 * h)
+            }
+        }
+        func close(_ a: [Double], _ b: [Double]) -> Bool {
+            let scale = max(1, b.map(abs).max() ?? 0)
+            return zip(a, b).allSatisfy { abs($0 - $1) < 1e-6 * scale }
+        }
+        #expect(close(analytic.du, numeric(\.u)))
+        #expect(close(analytic.ddelta, numeric(\.delta)))
+        #expect(close(analytic.dA, numeric(\.A)))
+        #expect(close(analytic.dBm, numeric(\.Bm)))
+        #expect(close(analytic.dCm, numeric(\.Cm)))
+        #expect(close(analytic.dD!, numeric(\.D)))
+        #expect(close(analytic.dz!, numeric(\.z)))
+        #expect(close(analytic.ddeltaBias!, numeric(\.deltaBias)))
     }
 }
