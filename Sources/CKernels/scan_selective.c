@@ -30,8 +30,9 @@ static inline v8f vload(const float *p) { return *(const v8m *)p; }
 static inline void vstore(float *p, v8f x) { *(v8m *)p = x; }
 static inline v8f vsplat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
 static inline v8f vselect(v8i mask, v8f yes, v8f no) { return (v8f)((mask & (v8i)yes) | (~mask & (v8i)no)); }
-static inline v8f vmin(v8f a, v8f b) { return vselect(a < b, a, b); }
-static inline v8f vmax(v8f a, v8f b) { return vselect(a > b, a, b); }
+// NaN in a propagates (a clamped NaN would turn a diverged run into plausible numbers).
+static inline v8f vmin(v8f a, v8f b) { return vselect(a > b, b, a); }
+static inline v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
 
 // Cephes expf (libm's expf is an opaque call that blocks vectorisation): x = k ln2 + r with a
 // two-constant Cody-Waite split, degree-6 polynomial for e^r, 2^k assembled in the exponent bits;
@@ -70,10 +71,13 @@ static inline v8f vlog1p_unit(v8f e) {
 
 static inline v8f vsigmoid(v8f x) { return 1.0f / (1.0f + vexp(-x)); }
 
-// PyTorch's softplus (threshold 20), as max(x,0) + log1p(exp(-|x|)) to avoid overflow.
-static inline v8f vsoftplus(v8f x) {
-    v8f sp = vmax(x, vsplat(0.0f)) + vlog1p_unit(vexp(-vmax(x, -x)));
-    return vselect(x > 20.0f, x, sp);
+// PyTorch's softplus (threshold 20) as max(x,0) + log1p(exp(-|x|)), which cannot overflow, and
+// its derivative sigmoid(x) from the same exp (1 above the threshold, like PyTorch's backward).
+static inline v8f vsoftplus(v8f x, v8f *derivative) {
+    const v8f e = vexp(-vmax(x, -x)), above = vsplat(1.0f) / (1.0f + e);
+    const v8i past = x > 20.0f;
+    *derivative = vselect(past, vsplat(1.0f), vselect(x >= 0.0f, above, e * above));
+    return vselect(past, x, vmax(x, vsplat(0.0f)) + vlog1p_unit(e));
 }
 
 // ---- geometry shared by the forward, the backward and the size queries ----
@@ -166,8 +170,9 @@ static void load_chunk(const ck_scan_inputs *in, scan_lanes *c, size_t row0, int
         const v8f live = k < len ? real_channels : vsplat(0.0f);   // 1 on real (position, channel) lanes
         v8f x = c->dt[k] + bias;
         if (in->delta_softplus) {
-            c->dt[k] = vsoftplus(x) * live;
-            c->dsp[k] = vselect(x > 20.0f, vsplat(1.0f), vsigmoid(x)) * live;
+            v8f dsp;
+            c->dt[k] = vsoftplus(x, &dsp) * live;
+            c->dsp[k] = dsp * live;
         } else {
             c->dt[k] = x * live;
             c->dsp[k] = live;

@@ -90,6 +90,16 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
         #expect(first == single)
     }
 
+    @Test func nanInputsPropagateInsteadOfBeingClamped() {
+        for path in [\ScanCase<Float>.delta, \.u, \.A] {
+            var bad = c
+            bad[keyPath: path][5] = .nan
+            let r = KernelScan.run(bad, dout: SelectiveScanTests.dout(for: c, seed: 24))
+            #expect(r.out.contains { $0.isNaN })
+            #expect(r.grads.dA.contains { $0.isNaN })
+        }
+    }
+
     @Test func forwardWithoutCheckpointsGivesTheSameOutput() {
         let withCheckpoints = KernelScan.run(c, dout: SelectiveScanTests.dout(for: c, seed: 23)).out
         #expect(KernelScan.forward(c).map(\.bitPattern) == withCheckpoints.map(\.bitPattern))
