@@ -35,13 +35,15 @@ static inline v8f vmin(v8f a, v8f b) { return vselect(a > b, b, a); }
 static inline v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
 
 // Cephes expf (libm's expf is an opaque call that blocks vectorisation): x = k ln2 + r with a
-// two-constant Cody-Waite split, degree-6 polynomial for e^r, 2^k assembled in the exponent bits;
-// about 1 ulp over the clamped range. k is rounded with the 1.5 * 2^23 trick.
+// two-constant Cody-Waite split, Cephes' degree-7 polynomial for e^r in Horner form, 2^k assembled in
+// the exponent bits; about 1 ulp over the clamped range. Rounding adds 1.5 * 2^23, which leaves k
+// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9.
 static inline v8f vexp(v8f x) {
     x = vmin(x, vsplat(88.02969f));     // keeps k <= 127
     x = vmax(x, vsplat(-87.33654f));    // keeps k >= -126
     const v8f magic = vsplat(12582912.0f);
-    v8f k = (x * 1.44269504088896341f + magic) - magic;
+    const v8f t = x * 1.44269504088896341f + magic;
+    const v8f k = t - magic;
     v8f r = x - k * 0.693359375f;
     r = r + k * 2.12194440e-4f;
     v8f p = vsplat(1.9875691500e-4f);
@@ -50,9 +52,9 @@ static inline v8f vexp(v8f x) {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    v8f e = p * (r * r) + r + 1.0f;
-    v8i bits = (__builtin_convertvector(k, v8i) + 127) << 23;
-    return e * (v8f)bits;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    return p * (v8f)(((v8i)t + 127) << 23);
 }
 
 // log(1 + e) for e in [0, 1] as 2 atanh(s), s = e / (2 + e) <= 1/3: the odd series in s converges
