@@ -104,7 +104,7 @@ static scan_geometry scan_geometry_of(int B, int L, int Dch, int N) {
 
 size_t ck_selective_scan_checkpoint_floats(int B, int L, int Dch, int N) {
     scan_geometry g = scan_geometry_of(B, L, Dch, N);
-    return (size_t)B * g.ncb * (size_t)(g.nchunks - 1) * (size_t)N * W;
+    return g.nchunks > 1 ? (size_t)B * g.ncb * (size_t)(g.nchunks - 1) * (size_t)N * W : 0;
 }
 
 size_t ck_selective_scan_scratch_floats(int B, int L, int Dch, int N) {

@@ -26,6 +26,8 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
         ("chunk plus one, no D", .random(B: 2, L: 33, Dch: 20, N: 3, softplus: false, z: true, D: false, bias: true, seed: 4)),
         ("two groups, two state tiles", .random(B: 1, L: 50, Dch: 70, N: 40, softplus: true, z: true, D: true, bias: false, seed: 5)),
         ("model-like N=16, no z", .random(B: 2, L: 64, Dch: 24, N: 16, softplus: true, z: false, D: true, bias: true, seed: 6)),
+        ("long sequence, three groups", .random(B: 2, L: 131, Dch: 136, N: 16, softplus: true, z: true, D: true, bias: true, seed: 8)),
+        ("L=0 empty sequence: zero parameter gradients", .random(B: 2, L: 0, Dch: 5, N: 3, softplus: true, z: true, D: true, bias: true, seed: 9)),
         ("softplus threshold and tiny steps", extremeDeltas(.random(B: 2, L: 21, Dch: 9, N: 4, softplus: true, z: true, D: true, bias: true, seed: 7))),
     ]
 
