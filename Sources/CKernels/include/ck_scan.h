@@ -15,7 +15,8 @@
 //   h_t[n]   = exp(dt_t * A[d,n]) * h_{t-1}[n] + dt_t * Bm_t[n] * u_t,      h_{-1} = 0
 //   y_t      = sum_n Cm_t[n] * h_t[n] + D[d] * u_t
 //   out_t    = y_t * silu(z_t)  if z is given, else y_t
-// z, D and delta_bias may be NULL (absent: no gate, D = 0, bias = 0).
+// z, D and delta_bias may be NULL (absent: no gate, D = 0, bias = 0). Outputs (out, checkpoints,
+// scratch, gradients) must not overlap the inputs or each other.
 //
 // Memory. The backward never holds the B*L*Dch*N states: the forward stores the state every
 // CK_SCAN_CHUNK positions ("checkpoints"), and the backward recomputes each chunk's states from its
