@@ -2,7 +2,7 @@
 // medad: medical image anomaly detection research, from kernels to reports.
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
-//                            MedadSupport  ->  MedadVolumes
+//                            MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -20,9 +20,14 @@ let core: [Target] = [
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
 ]
 
+let anomalies: [Target] = [
+    .target(name: "MedadAnomalies", dependencies: ["MedadVolumes", "MedadSupport", "CKernels"]),
+    .testTarget(name: "MedadAnomaliesTests", dependencies: ["MedadAnomalies", "MedadVolumes", "MedadSupport"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -35,10 +40,11 @@ let package = Package(
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
+        .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + cli,
+    targets: kernels + core + anomalies + cli,
     swiftLanguageModes: [.v5]
 )
