@@ -9,6 +9,7 @@ struct DataCommand: ParsableCommand {
     static let subcommandList: [ParsableCommand.Type] = [
         DataInfo.self,
         DataPhantom.self,
+        DataAnomalies.self,
     ]
 
     static let configuration = CommandConfiguration(
