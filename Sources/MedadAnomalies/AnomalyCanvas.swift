@@ -4,6 +4,8 @@ import MedadVolumes
 /// An axis-aligned patch: centre, half extents (0 along z for slices) and its box clipped to the image.
 struct Patch {
     var center: [Int]
+    /// Sub-voxel shift of the ellipsoid's centre from `center` (zero unless asked for).
+    var shift: [Double] = [0, 0, 0]
     var radii: [Int]
     /// Inclusive lower and exclusive upper corners of the clipped box.
     var lo: [Int]
@@ -39,8 +41,13 @@ struct AnomalyCanvas {
 
     /// A uniformly chosen tissue voxel as [x, y, z].
     func randomForegroundVoxel(_ random: inout SeededRandom) -> [Int] {
-        var remaining = random.nextInt(foregroundCount)
         let index = foreground.withUnsafeBufferPointer { fg -> Int in
+            // Tissue is usually a large share of the image: a few random probes beat a full scan.
+            for _ in 0..<64 {
+                let probe = random.nextInt(fg.count)
+                if fg[probe] != 0 { return probe }
+            }
+            var remaining = random.nextInt(foregroundCount)
             for i in 0..<fg.count where fg[i] != 0 {
                 if remaining == 0 { return i }
                 remaining -= 1
@@ -52,16 +59,23 @@ struct AnomalyCanvas {
     }
 
     /// A patch centred on `center` (a random tissue voxel when nil) with per-axis extents drawn from `sizeRange`.
-    func samplePatch(sizeRange: ClosedRange<Double>, center: [Int]? = nil, _ random: inout SeededRandom) -> Patch {
+    /// `minimumRadius` bounds the half extents from below; `subvoxel` shifts the ellipsoid centre by up to
+    /// half a voxel so that no voxel sits exactly at its centre or on its rim.
+    func samplePatch(sizeRange: ClosedRange<Double>, center: [Int]? = nil, minimumRadius: Int = 1, subvoxel: Bool = false,
+                     _ random: inout SeededRandom) -> Patch {
         let c = center ?? randomForegroundVoxel(&random)
         var radii = [0, 0, 0], lo = [0, 0, 0], hi = [1, 1, 1]
         for a in 0..<3 where dims[a] > 1 {
             let extent = random.uniform(sizeRange.lowerBound, sizeRange.upperBound) * Double(dims[a])
-            radii[a] = max(1, Int((0.5 * extent).rounded()))
+            radii[a] = max(minimumRadius, Int((0.5 * extent).rounded()))
             lo[a] = max(0, c[a] - radii[a])
             hi[a] = min(dims[a], c[a] + radii[a] + 1)
         }
-        return Patch(center: c, radii: radii, lo: lo, hi: hi)
+        var patch = Patch(center: c, radii: radii, lo: lo, hi: hi)
+        if subvoxel {
+            for a in 0..<3 where dims[a] > 1 { patch.shift[a] = random.uniform(-0.5, 0.5) }
+        }
+        return patch
     }
 
     /// Tissue voxels of the patch's ellipsoid (or whole box), as a full-size 0/1 mask.
@@ -72,12 +86,12 @@ struct AnomalyCanvas {
         foreground.withUnsafeBufferPointer { fg in
             mask.withUnsafeMutableBufferPointer { m in
                 for z in patch.lo[2]..<patch.hi[2] {
-                    let dz = Double(z - patch.center[2]) * inverse[2]
+                    let dz = (Double(z - patch.center[2]) - patch.shift[2]) * inverse[2]
                     for y in patch.lo[1]..<patch.hi[1] {
-                        let dy = Double(y - patch.center[1]) * inverse[1]
+                        let dy = (Double(y - patch.center[1]) - patch.shift[1]) * inverse[1]
                         let row = nx * (y + ny * z)
                         for x in patch.lo[0]..<patch.hi[0] {
-                            let dx = Double(x - patch.center[0]) * inverse[0]
+                            let dx = (Double(x - patch.center[0]) - patch.shift[0]) * inverse[0]
                             if ellipsoid && dx * dx + dy * dy + dz * dz > 1 { continue }
                             m[row + x] = fg[row + x]
                         }

@@ -9,7 +9,9 @@ import MedadSupport
 // deformation is continuous with the untouched surroundings.
 extension AnomalyGenerator {
     func sinkSource(_ canvas: AnomalyCanvas, _ random: inout SeededRandom) -> SyntheticAnomaly {
-        let patch = canvas.samplePatch(sizeRange: parameters.sizeRange, &random)
+        // Radius >= 2 and a sub-voxel centre: otherwise every voxel of a small ellipsoid sits at d = 0 or
+        // d = 1, the two fixed points of the remapping, and nothing would move.
+        let patch = canvas.samplePatch(sizeRange: parameters.sizeRange, minimumRadius: 2, subvoxel: true, &random)
         let gamma = random.uniform(parameters.deformationRange.lowerBound, parameters.deformationRange.upperBound)
         let isSource = random.nextInt(2) == 0
         let exponent = isSource ? 1 + gamma : 1 / (1 + gamma)
@@ -19,7 +21,8 @@ extension AnomalyGenerator {
         let ix = patch.radii[0] > 0 ? 1.0 / Double(patch.radii[0]) : 0.0
         let iy = patch.radii[1] > 0 ? 1.0 / Double(patch.radii[1]) : 0.0
         let iz = patch.radii[2] > 0 ? 1.0 / Double(patch.radii[2]) : 0.0
-        let cx = Double(patch.center[0]), cy = Double(patch.center[1]), cz = Double(patch.center[2])
+        let cx = Double(patch.center[0]) + patch.shift[0], cy = Double(patch.center[1]) + patch.shift[1]
+        let cz = Double(patch.center[2]) + patch.shift[2]
         let sampler = LinearSampler(dims: dims)
         var voxels = canvas.image.voxels
         canvas.image.voxels.withUnsafeBufferPointer { original in

@@ -10,7 +10,7 @@ import Testing
     func maskMatchesTheChange(type: AnomalyType, shape: Int) throws {
         let image = Self.shapes[shape].1
         let generator = try AnomalyGenerator()
-        for seed in UInt64(1)...4 {
+        for seed in UInt64(1)...12 {
             let anomaly = try generator.make(type, on: image, seed: seed)
             #expect(anomaly.type == type)
             #expect(anomaly.image.dims == image.dims && anomaly.image.spacing == image.spacing)
@@ -74,6 +74,17 @@ import Testing
             let anomaly = try AnomalyGenerator().make(type, on: image, foreground: foreground, seed: 5)
             #expect(anomaly.maskVoxelCount > 0)
             #expect(zip(anomaly.mask, foreground).allSatisfy { $0.0 == 0 || $0.1 == 1 }, "\(type) left the given foreground")
+        }
+    }
+
+    @Test func aSingleTissueVoxelHostsTheWholeAnomaly() throws {
+        let image = TestVolumes.cube
+        var foreground = [UInt8](repeating: 0, count: image.count)
+        let only = image.index(9, 8, 7)
+        foreground[only] = 1
+        for type in AnomalyType.allCases {
+            let anomaly = try AnomalyGenerator().make(type, on: image, foreground: foreground, seed: 2)
+            #expect(anomaly.maskVoxelCount == 1 && anomaly.mask[only] == 1, "\(type)")
         }
     }
 
