@@ -128,11 +128,6 @@ public struct MOODToySet {
 
     /// "<stem>.nii.gz" for an input "<stem>.nii" or "<stem>.nii.gz": MOOD's toy files are gzipped.
     static func outputName(for input: URL) -> String {
-        var stem = input.lastPathComponent
-        for suffix in [".nii.gz", ".nii"] where stem.hasSuffix(suffix) {
-            stem.removeLast(suffix.count)
-            break
-        }
-        return stem + ".nii.gz"
+        NiftiNames.stem(of: input) + ".nii.gz"
     }
 }

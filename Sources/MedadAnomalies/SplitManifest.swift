@@ -12,6 +12,8 @@ public struct TrainingSubject: Codable, Equatable, Sendable {
     /// The seen type and generator seed of its anomaly (nil when clean).
     public var anomalyType: AnomalyType?
     public var anomalySeed: UInt64?
+    /// For fpi/pii: the subject (of the same split) whose image is the foreign donor.
+    public var donor: String?
     /// The method may use this subject's image label (0 or 1).
     public var labelRevealed: Bool
     /// The method may use this subject's voxel mask (only for revealed anomalous subjects).
@@ -23,6 +25,8 @@ public struct EvaluationCase: Codable, Equatable, Sendable {
     public var subject: String
     public var anomalyType: AnomalyType?
     public var anomalySeed: UInt64?
+    /// For fpi/pii: the subject (of the same split) whose image is the foreign donor.
+    public var donor: String?
     /// For anomalous test cases: whether the type is a seen one (nil for normal cases).
     public var seen: Bool?
 
@@ -31,7 +35,8 @@ public struct EvaluationCase: Codable, Equatable, Sendable {
 
 /// The data every method of a study sees, fixed per seed: subject-level disjoint splits, the training
 /// contamination and revealed labels, and the validation/test anomalies by type and seed (volumes are
-/// regenerated with `AnomalyGenerator.make(_:on:seed:)`). `hash` identifies it in run records.
+/// regenerated with `AnomalyGenerator.make(type, on: image, donor: donorImage, seed: seed)`, the donor
+/// being another subject of the same split, so splits stay disjoint). `hash` identifies it in run records.
 public struct SplitManifest: Codable, Equatable, Sendable {
     public var version: Int
     public var config: SplitProtocol
@@ -120,6 +125,12 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         return manifest
     }
 
+    /// The next subject of the split donates the foreign patch of fpi/pii.
+    private static func donor(for type: AnomalyType, index: Int, in ids: [String]) -> String? {
+        guard type == .fpi || type == .pii, ids.count > 1 else { return nil }
+        return ids[(index + 1) % ids.count]
+    }
+
     private static func shuffle<T>(_ items: [T], _ random: inout SeededRandom) -> [T] {
         var items = items
         for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, random.nextInt(i + 1)) }
@@ -144,9 +155,11 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         return ids.enumerated().map { index, id in
             var subject = TrainingSubject(subject: id, contaminated: false, labelRevealed: revealed.contains(index), maskRevealed: false)
             if contaminated.contains(index) {
+                let type = config.seenTypes[k % config.seenTypes.count]
                 subject.contaminated = true
-                subject.anomalyType = config.seenTypes[k % config.seenTypes.count]
+                subject.anomalyType = type
                 subject.anomalySeed = seeds.next() >> 11
+                subject.donor = donor(for: type, index: index, in: ids)
                 subject.maskRevealed = config.revealMasks && subject.labelRevealed
                 k += 1
             }
@@ -164,6 +177,7 @@ public struct SplitManifest: Codable, Equatable, Sendable {
                 let type = types[k % types.count]
                 item.anomalyType = type
                 item.anomalySeed = seeds.next() >> 11
+                item.donor = donor(for: type, index: index, in: ids)
                 item.seen = seen.map { $0.contains(type) }
                 k += 1
             }

@@ -10,6 +10,7 @@ struct DataCommand: ParsableCommand {
         DataInfo.self,
         DataPhantom.self,
         DataAnomalies.self,
+        DataSplits.self,
     ]
 
     static let configuration = CommandConfiguration(

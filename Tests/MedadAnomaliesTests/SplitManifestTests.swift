@@ -34,6 +34,10 @@ import Testing
         #expect(Set(testAnomalies.compactMap(\.anomalyType)) == [.sphere, .noise, .pii, .sinkSource])
         #expect(testAnomalies.allSatisfy { $0.seen == [.sphere, .noise].contains($0.anomalyType!) })
         #expect(m.test.filter { $0.label == 0 }.allSatisfy { $0.seen == nil && $0.anomalySeed == nil })
+        let testSubjects = Set(m.test.map(\.subject))
+        #expect(m.test.allSatisfy { ($0.donor != nil) == ($0.anomalyType == .pii) })
+        #expect(m.test.compactMap(\.donor).allSatisfy { testSubjects.contains($0) })
+        #expect(m.train.allSatisfy { $0.donor == nil })
     }
 
     @Test func deterministicPerSeed() throws {
