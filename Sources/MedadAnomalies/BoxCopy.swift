@@ -1,9 +1,9 @@
 /// Copies between a volume and a dense box (x fastest), the working form of every patch anomaly.
 enum BoxCopy {
     /// The box at `origin` of `size`; coordinates outside the volume are clamped to its edge.
-    static func extract(_ voxels: [Float], dims: [Int], origin: [Int], size: [Int], flipX: Bool = false) -> [Float] {
+    static func extract<T: AdditiveArithmetic>(_ voxels: [T], dims: [Int], origin: [Int], size: [Int], flipX: Bool = false) -> [T] {
         let nx = dims[0], ny = dims[1], nz = dims[2]
-        var box = [Float](repeating: 0, count: size[0] * size[1] * size[2])
+        var box = [T](repeating: .zero, count: size[0] * size[1] * size[2])
         voxels.withUnsafeBufferPointer { v in
             box.withUnsafeMutableBufferPointer { b in
                 var j = 0

@@ -58,7 +58,7 @@ extension AnomalyGenerator {
         let sourceOrigin = (0..<3).map { source.origin[$0] - (patch.lo[$0] - lo[$0]) }
         let target = BoxCopy.extract(canvas.image.voxels, dims: dims, origin: lo, size: size)
         let foreign = BoxCopy.extract(source.voxels, dims: dims, origin: sourceOrigin, size: size)
-        let region = BoxCopy.extract(mask.map { Float($0) }, dims: dims, origin: lo, size: size).map { UInt8($0) }
+        let region = BoxCopy.extract(mask, dims: dims, origin: lo, size: size)
         let solution = try PoissonImageInterpolation.solve(target: target, source: foreign, region: region, dims: size,
                                                            alpha: alpha, tolerance: parameters.poissonTolerance,
                                                            maxIterations: parameters.poissonMaxIterations)
