@@ -29,11 +29,11 @@ struct AnomalyCanvas {
             guard foreground.count == image.count else {
                 throw MedadError("foreground mask: \(foreground.count) voxels, the image has \(image.count)")
             }
-            self.foreground = foreground.map { $0 != 0 ? 1 : 0 }
+            self.foreground = VoxelMask.binarised(foreground)
         } else {
-            self.foreground = image.voxels.map { $0 > threshold ? 1 : 0 }
+            self.foreground = VoxelMask.above(threshold, in: image.voxels)
         }
-        foregroundCount = self.foreground.reduce(0) { $0 + Int($1) }
+        foregroundCount = VoxelMask.count(self.foreground)
         guard foregroundCount > 0 else {
             throw MedadError("image has no foreground voxels (none above \(threshold) and no mask given); cannot place an anomaly")
         }

@@ -36,6 +36,14 @@ public struct AnomalyGenerator: Sendable {
         }
     }
 
+    /// One anomaly of a type drawn uniformly from `types` (the self-supervised training use).
+    public func make(oneOf types: [AnomalyType], on image: Volume, foreground: [UInt8]? = nil, donor: Volume? = nil,
+                     random: inout SeededRandom) throws -> SyntheticAnomaly {
+        guard !types.isEmpty else { throw MedadError("anomaly types: the list to draw from is empty") }
+        let type = types[random.nextInt(types.count)]
+        return try make(type, on: image, foreground: foreground, donor: donor, random: &random)
+    }
+
     /// The same with a generator seeded by `seed`: equal seeds give identical anomalies.
     public func make(_ type: AnomalyType, on image: Volume, foreground: [UInt8]? = nil, donor: Volume? = nil,
                      seed: UInt64) throws -> SyntheticAnomaly {

@@ -14,10 +14,10 @@ public struct SyntheticAnomaly {
     public var parameters: [String: Double]
 
     /// Number of voxels in the mask.
-    public var maskVoxelCount: Int { mask.reduce(0) { $0 + Int($1) } }
+    public var maskVoxelCount: Int { VoxelMask.count(mask) }
 
     /// The mask as a 0/1 volume with the image's geometry, ready to be written as a label map.
     public var maskVolume: Volume {
-        Volume(dims: image.dims, spacing: image.spacing, voxels: mask.map { Float($0) })
+        Volume(dims: image.dims, spacing: image.spacing, voxels: VoxelMask.floats(mask))
     }
 }

@@ -46,6 +46,21 @@ import Testing
         }
     }
 
+    @Test func drawsTypesFromAList() throws {
+        let generator = try AnomalyGenerator()
+        var random = SeededRandom(seed: 12)
+        var seen: Set<AnomalyType> = []
+        for _ in 0..<24 {
+            var replay = random
+            let anomaly = try generator.make(oneOf: [.blur, .mirror, .noise], on: TestVolumes.slice, random: &random)
+            let again = try generator.make(oneOf: [.blur, .mirror, .noise], on: TestVolumes.slice, random: &replay)
+            #expect(anomaly.image.voxels == again.image.voxels && anomaly.type == again.type)
+            seen.insert(anomaly.type)
+        }
+        #expect(seen == [.blur, .mirror, .noise])
+        #expect(throws: MedadError.self) { try generator.make(oneOf: [], on: TestVolumes.slice, random: &random) }
+    }
+
     @Test func sphereIsUniformInsideItsMask() throws {
         let anomaly = try AnomalyGenerator().make(.sphere, on: TestVolumes.cube, seed: 3)
         let value = try #require(anomaly.parameters["intensity"])
