@@ -17,7 +17,8 @@ public enum AnomalyType: String, CaseIterable, Codable, Comparable, Sendable {
     case blur
     /// CutPaste (Li et al. 2021): a box copied from elsewhere in the same image.
     case cutpaste
-    /// A box replaced by its left-right mirrored contralateral counterpart.
+    /// A box replaced by its mirrored contralateral counterpart across the x midline (x is left-right in
+    /// the usual RAS/LPS storage of brain MRI).
     case mirror
     /// A box whose sub-blocks are permuted.
     case shuffle
