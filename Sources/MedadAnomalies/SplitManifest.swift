@@ -93,8 +93,7 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         blank.hash = ""
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(blank)
-        return String(format: "%016llx", FNV1a64.hash(data))
+        return StableHash.hex(String(decoding: try encoder.encode(blank), as: UTF8.self))
     }
 
     /// Writes pretty sorted-keys JSON atomically.
@@ -183,17 +182,5 @@ public struct SplitManifest: Codable, Equatable, Sendable {
             }
             return item
         }
-    }
-}
-
-/// FNV-1a, 64 bit: a small stable content hash for manifests (not a cryptographic one).
-public enum FNV1a64 {
-    public static func hash(_ data: Data) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        return h
     }
 }

@@ -68,10 +68,15 @@ import Testing
         }
     }
 
-    @Test func fnv1aKnownValues() {
-        #expect(FNV1a64.hash(Data()) == 0xcbf2_9ce4_8422_2325)
-        #expect(FNV1a64.hash(Data("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
-        #expect(FNV1a64.hash(Data("foobar".utf8)) == 0x8594_4171_f739_67e8)
+    @Test func hashIsFNV1aOfTheCompactSortedJSONWithAnEmptyHash() throws {
+        let m = try SplitManifest.make(subjects: Array(Self.subjects.prefix(10)), config: Self.config())
+        var blank = m
+        blank.hash = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(blank), as: UTF8.self)
+        #expect(json.hasPrefix("{\"config\":{\"allowOverlap\":false,"))
+        #expect(m.hash == StableHash.hex(json))
     }
 
     static func message(_ config: SplitProtocol, subjects: [String] = subjects) -> String? {
