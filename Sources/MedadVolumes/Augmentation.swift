@@ -124,11 +124,13 @@ public struct Augmentation: Sendable {
 
     private func adjustIntensities(_ volume: inout Volume, _ random: inout SeededRandom) {
         let gamma = exp(random.uniform(log(gammaRange.lowerBound), log(gammaRange.upperBound)))
-        // Per axis t ∈ [-1, 1]: log-bias a·t + b·t², so the field is a product of three tables.
-        let tables: [[Float]] = (0..<3).map { axis in
+        // Per axis t ∈ [-1, 1]: log-bias a·t + b·t², so the field is a product of three tables,
+        // stored one after the other (x, then y, then z).
+        var bias: [Float] = []
+        for axis in 0..<3 {
             let (a, b) = (random.uniform(-biasAmplitude, biasAmplitude), random.uniform(-biasAmplitude, biasAmplitude))
             let n = volume.dims[axis]
-            return (0..<n).map { i in
+            bias += (0..<n).map { i in
                 let t = n > 1 ? 2 * Double(i) / Double(n - 1) - 1 : 0
                 return Float(exp(a * t + b * t * t))
             }
@@ -137,15 +139,23 @@ public struct Augmentation: Sendable {
         let range = high - low
         guard range > 0 else { return }
         let sigma = Float(noiseSigma) * range
-        let (nx, ny) = (volume.dims[0], volume.dims[1])
-        volume.voxels.withUnsafeMutableBufferPointer { voxels in
-            for i in 0..<voxels.count {
-                let (x, y, z) = (i % nx, (i / nx) % ny, i / (nx * ny))
-                var v = voxels[i]
-                if gamma != 1 { v = low + range * Float(pow(Double((v - low) / range), gamma)) }
-                v *= tables[0][x] * tables[1][y] * tables[2][z]
-                if sigma > 0 { v += sigma * Float(random.nextNormal()) }
-                voxels[i] = v
+        let (nx, ny, nz) = (volume.dims[0], volume.dims[1], volume.dims[2])
+        bias.withUnsafeBufferPointer { table in
+            volume.voxels.withUnsafeMutableBufferPointer { voxels in
+                var i = 0
+                for z in 0..<nz {
+                    for y in 0..<ny {
+                        let plane = table[nx + y] * table[nx + ny + z]
+                        for x in 0..<nx {
+                            var v = voxels[i]
+                            if gamma != 1 { v = low + range * Float(pow(Double((v - low) / range), gamma)) }
+                            v *= table[x] * plane
+                            if sigma > 0 { v += sigma * Float(random.nextNormal()) }
+                            voxels[i] = v
+                            i += 1
+                        }
+                    }
+                }
             }
         }
     }

@@ -59,7 +59,7 @@ import Testing
 
     @Test func foregroundCropFindsTheBox() {
         let image = volume([8, 6, 7]) { x, y, z in (2...4).contains(x) && (1...3).contains(y) && (3...5).contains(z) ? 5 : 0.01 }
-        let mask = Preprocess.foregroundMask(image)
+        let mask = Preprocess.foregroundMask(image, smoothing: 0)
         #expect(mask.voxels.reduce(0, +) == 27)
         let box = Preprocess.boundingBox(of: mask)
         #expect(box?.lower == [2, 1, 3] && box?.upper == [5, 4, 6])
@@ -67,6 +67,24 @@ import Testing
         let (cropped, croppedMask) = Preprocess.cropToForeground(image, mask: mask)
         #expect(cropped.dims == [3, 3, 3] && cropped.voxels.allSatisfy { $0 == 5 } && croppedMask.voxels.allSatisfy { $0 == 1 })
         #expect(Preprocess.boundingBox(of: Volume(dims: [2, 2, 2], filledWith: 0)) == nil)
+    }
+
+    @Test func foregroundOfAPhantomIsTheHead() {
+        let (image, labels) = Phantom.brain(size: 48, seed: 2, index: 0)
+        let mask = Preprocess.foregroundMask(image)
+        let pairs = zip(mask.voxels, labels.voxels)
+        let head = labels.voxels.filter { $0 != 0 }.count
+        // Every head voxel (dark skull included) is kept; smoothing may add about one voxel layer.
+        #expect(pairs.filter { $0 == 0 && $1 != 0 }.count == 0)
+        let extra = pairs.filter { $0 != 0 && $1 == 0 }.count
+        #expect(Double(extra) < 0.2 * Double(head), "\(extra) voxels beyond a head of \(head)")
+    }
+
+    @Test func enclosedBackgroundIsFilled() {
+        let shell = volume([7, 7, 7]) { x, y, z in max(abs(x - 3), abs(y - 3), abs(z - 3)) == 2 ? 1 : 0 }
+        let filled = Preprocess.filledHoles(shell)
+        #expect(filled.voxels.reduce(0, +) == 125)   // the 5³ cube: shell plus its 3³ inside
+        #expect(filled.voxels[filled.index(3, 3, 3)] == 1 && filled.voxels[0] == 0)
     }
 
     @Test func gaussianMatchesTheKernelAndKeepsConstants() {
