@@ -93,6 +93,18 @@ import Testing
         #expect(header.orientation == ReferenceFiles.obliqueOrientation)
     }
 
+    @Test func bigEndianFilesAreSwapped() throws {
+        let (volume, header) = try Nifti.read(try ReferenceFiles.bigEndianFloat32(in: folder))
+        #expect(volume.voxels == ReferenceFiles.bigEndianVoxels && header.datatype == .float32)
+        #expect(header.dims == ReferenceFiles.obliqueDims && header.orientation == ReferenceFiles.obliqueOrientation)
+        for (value, expected) in zip(header.sform, ReferenceFiles.obliqueAffine) { #expect(abs(value - expected) < 1e-5) }
+        // Rewritten like its header: native byte order, same geometry.
+        let url = folder.file("native.nii")
+        try Nifti.write(volume, to: url, like: header)
+        let (back, written) = try Nifti.read(url)
+        #expect(back.voxels == volume.voxels && written.sform == header.sform && written.qform == header.qform)
+    }
+
     @Test func scaleSlopeAndInterceptAreApplied() throws {
         let url = try patched(ramp(), datatype: .int16, name: "scaled.nii") { data in
             data.replaceSubrange(112..<120, with: [Float(2), Float(10)].withUnsafeBytes { Data($0) })
