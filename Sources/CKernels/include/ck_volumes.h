@@ -13,9 +13,10 @@ typedef struct {
     float head_radius[3], head_center[3];
     float rotation[9];                 // row-major, applied to the deformed voxel position
     float skin, skull, csf;            // layer thicknesses as fractions of the head radius
-    float sulcus_depth;                // amplitude of the cortical folding in radius units
+    // Cortex: a ribbon of constant thickness under the brain surface, both pushed inwards by up to
+    // sulcus_depth where the fold pattern prod_axis sin(fold_freq * p + fold_phase) is positive.
+    float sulcus_depth, cortex_thickness;   // radius units
     float fold_freq[3], fold_phase[3];
-    float wm_scale;                    // white matter surface relative to the brain surface
     float ventricle_radius[3], ventricle_center[3];   // left ventricle; the right one mirrors x
     float nucleus_radius[3], nucleus_center[3];       // left deep grey nucleus; mirrored
     // Intensities: background, skin, skull, csf, grey matter, white matter, deep grey, ventricle.
