@@ -163,6 +163,11 @@ import Testing
         expectError(try patched(ramp(), name: "bigger.nii", setDims([3, 50, 40, 30])), containing: "truncated")
         expectError(try patched(ramp(), name: "bigger.nii.gz", setDims([3, 50, 40, 30])), containing: "truncated")
         expectError(try patched(ramp(), name: "4d.nii.gz", setDims([4, 5, 4, 3, 2])), containing: "where a 3D volume is expected")
+        let shorts: ([Int16]) -> (inout Data) -> Void = { values in
+            { data in data.replaceSubrange(70..<74, with: values.withUnsafeBytes { Data($0) }) }
+        }
+        expectError(try patched(ramp(), name: "bitpix.nii", shorts([16, 8])), containing: "bitpix 8 does not match datatype float32")
+        expectError(try patched(ramp(), name: "complex.nii", shorts([32, 64])), containing: "unsupported datatype 32")
     }
 
     @Test func nonFiniteVoxelsAreRejected() throws {
