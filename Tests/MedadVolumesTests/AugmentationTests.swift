@@ -31,6 +31,16 @@ import Testing
         #expect(outcomes.allSatisfy { $0 == mirrored.voxels || $0 == v.voxels })
     }
 
+    @Test func scalingZoomsAboutTheCentre() {
+        var zoom = Augmentation.none
+        zoom.scaleRange = 2...2
+        var ramp = Volume(dims: [9, 9, 9], filledWith: 0)
+        for i in 0..<ramp.count { ramp.voxels[i] = Float(i % 9) }   // value = x
+        let out = zoom.apply(to: ramp, seed: 0).volume
+        // Twice as large: output x samples the input at 4 + (x − 4) / 2, exact for a linear ramp.
+        for x in 0..<9 { #expect(out.voxels[out.index(x, 3, 5)] == 4 + Float(x - 4) / 2) }
+    }
+
     @Test func gammaOnlyKeepsTheRangeAndOrder() {
         var gamma = Augmentation.none
         gamma.gammaRange = 0.5...0.6
