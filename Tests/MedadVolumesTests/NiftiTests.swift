@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func integersRoundAndClampOnWrite() throws {
-        let volume = Volume(dims: [4, 1, 1], voxels: [-3, 1.6, 300, .nan])
+        let volume = Volume(dims: [4, 1, 1], voxels: [-3, 1.6, 300, 0.4])
         let url = folder.file("mask.nii.gz")
         try Nifti.write(volume, to: url, datatype: .uint8)
         #expect(try Nifti.read(url).volume.voxels == [0, 2, 255, 0])
@@ -174,8 +174,15 @@ import Testing
         var volume = ramp()
         volume.voxels[7] = .nan
         volume.voxels[9] = .infinity
-        let url = folder.file("nan.nii.gz")
-        try Nifti.write(volume, to: url)
+        #expect(throws: MedadError("\(folder.file("nan.nii.gz").path): 2 of 60 voxels to write are NaN or infinite")) {
+            try Nifti.write(volume, to: folder.file("nan.nii.gz"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("nan.nii.gz").path))
+        // A file holding them (float32 voxels 7 and 9 patched after the 352-byte header).
+        let url = try patched(ramp(), name: "nan.nii.gz") { data in
+            data.replaceSubrange((352 + 28)..<(352 + 32), with: [Float.nan].withUnsafeBytes { Data($0) })
+            data.replaceSubrange((352 + 36)..<(352 + 40), with: [-Float.infinity].withUnsafeBytes { Data($0) })
+        }
         expectError(url, containing: "2 of 60 voxels are NaN or infinite")
     }
 }
