@@ -121,8 +121,7 @@ public enum Nifti {
             throw MedadError("\(folder.path): cannot create folder (\(error.localizedDescription))")
         }
         // The temporary keeps the real extension so that libnifti picks the same compression.
-        let temporary = folder.appendingPathComponent(
-            ".tmp\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))-\(url.lastPathComponent)")
+        let temporary = folder.appendingPathComponent(".tmp\(ProcessInfo.processInfo.processIdentifier)-\(url.lastPathComponent)")
         let dims = volume.dims.map { Int32($0) }
         do {
             try call(url) { err, length in
