@@ -19,7 +19,10 @@ let core: [Target] = [
     .target(name: "MedadSupport", dependencies: ["CKernels"]),
     .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
     .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels", "CNifti"]),
+    .target(name: "MedadConfig", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadConfigTests", dependencies: ["MedadConfig"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadTensorTests", dependencies: ["MedadTensor"]),
     .testTarget(name: "MedadVolumesTests", dependencies: ["MedadVolumes", "MedadSupport"]),
 ]
 
