@@ -31,6 +31,7 @@ let core: [Target] = [
 let anomalies: [Target] = [
     .target(name: "MedadAnomalies", dependencies: ["MedadVolumes", "MedadSupport", "CKernels"]),
     .testTarget(name: "MedadAnomaliesTests", dependencies: ["MedadAnomalies", "MedadVolumes", "MedadSupport"]),
+
 ]
 
 let cli: [Target] = [

@@ -39,7 +39,7 @@ struct DataInfo: ParsableCommand {
                 infos.append(try VolumeInfo(reading: URL(fileURLWithPath: file)))
                 if !json { print(infos.last!.line) }
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
                 failures += 1
             }
         }
