@@ -36,7 +36,7 @@ let anomalies: [Target] = [
 ]
 
 let nn: [Target] = [
-    .target(name: "MedadNN", dependencies: ["MedadSupport", "MedadTensor", "CKernels"]),
+    .target(name: "MedadNN", dependencies: ["MedadSupport", "MedadTensor", "MedadConfig", "CKernels"]),
     .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
 ]
 

@@ -1,4 +1,5 @@
 import Foundation
+import MedadConfig
 import MedadSupport
 import MedadTensor
 
@@ -188,22 +189,10 @@ public enum SafeTensors {
         }
     }
 
-    /// JSON string literal as serde_json writes it: quotes, backslashes and control characters escaped,
+    /// JSON string literal; escapes as serde_json does (quotes, backslashes, control characters),
     /// everything else raw UTF-8.
     private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.string(text).canonical
     }
 }
 
