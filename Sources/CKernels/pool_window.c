@@ -19,18 +19,29 @@ void ck_avgpool2d_forward(const float *x, float *y, long NC, long H, long W, lon
     }
 }
 
+// The output positions o whose window [o*S, o*S + K) covers input position i: o in [*lo, *hi).
+static void covering(long i, long K, long S, long O, long *lo, long *hi) {
+    long first = i - K + 1;
+    *lo = first > 0 ? (first + S - 1) / S : 0;
+    *hi = i / S + 1 < O ? i / S + 1 : O;
+}
+
 void ck_avgpool2d_backward(const float *dy, float *dx, long NC, long H, long W, long K, long S, long HO, long WO) {
     float scale = 1.0f / (float)(K * K);
+    // Gathered per input pixel, so each dx value is written once by the thread owning its plane.
 #pragma omp parallel for schedule(static)
     for (long p = 0; p < NC; p++) {
         const float *g = dy + p * HO * WO;
-        float *out = dx + p * H * W;
-        memset(out, 0, H * W * sizeof(float));
-        for (long oh = 0; oh < HO; oh++) {
-            for (long ow = 0; ow < WO; ow++) {
-                float v = g[oh * WO + ow] * scale;
-                for (long i = 0; i < K; i++)
-                    for (long j = 0; j < K; j++) out[(oh * S + i) * W + ow * S + j] += v;
+        for (long ih = 0; ih < H; ih++) {
+            long ohLo, ohHi;
+            covering(ih, K, S, HO, &ohLo, &ohHi);
+            for (long iw = 0; iw < W; iw++) {
+                long owLo, owHi;
+                covering(iw, K, S, WO, &owLo, &owHi);
+                float sum = 0;
+                for (long oh = ohLo; oh < ohHi; oh++)
+                    for (long ow = owLo; ow < owHi; ow++) sum += g[oh * WO + ow];
+                dx[(p * H + ih) * W + iw] = sum * scale;
             }
         }
     }

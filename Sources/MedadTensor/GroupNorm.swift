@@ -10,21 +10,15 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
                  "groupNorm: input shape \(x.shape) needs [N, C, ...] with C divisible by groups \(groups)")
     let (n, c) = (x.shape[0], x.shape[1])
     let pixels = x.count / (n * c)
-    for parameter in [weight, bias].compactMap({ $0 }) {
-        precondition(parameter.shape == [c], "groupNorm: parameter shape \(parameter.shape) must be [\(c)] for input \(x.shape)")
-    }
+    let norm = AffineNorm("groupNorm", x: x, weight: weight, bias: bias, features: c)
     let out = Tensor(uninitialized: x.shape)
     let mean = Tensor(uninitialized: [n, groups]), rstd = Tensor(uninitialized: [n, groups])
     ck_groupnorm_forward(x.storage.pointer, weight?.storage.pointer, bias?.storage.pointer, out.storage.pointer,
                          mean.storage.pointer, rstd.storage.pointer, n, c, pixels, groups, eps)
-    let parameters = [weight, bias].compactMap { $0 }
-    return Tensor.record("groupNorm", out, inputs: [x] + parameters) { grad in
-        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
-        let dw = weight?.requiresGrad == true ? Tensor(uninitialized: [c]) : nil
-        let db = bias?.requiresGrad == true ? Tensor(uninitialized: [c]) : nil
-        ck_groupnorm_backward(x.storage.pointer, weight?.storage.pointer, mean.storage.pointer, rstd.storage.pointer,
-                              grad.storage.pointer, dx?.storage.pointer, dw?.storage.pointer, db?.storage.pointer,
-                              n, c, pixels, groups)
-        return [dx] + (weight == nil ? [] : [dw]) + (bias == nil ? [] : [db])
+    return Tensor.record("groupNorm", out, inputs: norm.inputs) { grad in
+        norm.gradients { dx, dw, db in
+            ck_groupnorm_backward(x.storage.pointer, weight?.storage.pointer, mean.storage.pointer, rstd.storage.pointer,
+                                  grad.storage.pointer, dx, dw, db, n, c, pixels, groups)
+        }
     }
 }
