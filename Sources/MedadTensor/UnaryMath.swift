@@ -22,8 +22,10 @@ extension Tensor {
     /// |x|; its gradient at 0 is 0.
     public func abs() -> Tensor { unary(CK_ABS, "abs") }
     public func square() -> Tensor { unary(CK_SQUARE, "square") }
-    /// xᵉ elementwise, as C's powf.
-    public func pow(_ exponent: Float) -> Tensor { unary(CK_POW, "pow", exponent) }
+    /// xᵉ elementwise, as C's powf. Exponent 2 (focal loss's default γ) takes the vectorised square.
+    public func pow(_ exponent: Float) -> Tensor {
+        exponent == 2 ? square() : unary(CK_POW, "pow", exponent)
+    }
 
     /// Limits values to [min, max] (either bound optional). The gradient passes where min ≤ x ≤ max
     /// and is 0 outside, as in PyTorch.

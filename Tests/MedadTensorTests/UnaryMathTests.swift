@@ -15,6 +15,7 @@ import Testing
         ("square", { $0.square() }, { $0 * $0 }, -2, 2),
         ("pow 1.5", { $0.pow(1.5) }, { Foundation.pow($0, 1.5) }, 0.2, 3),
         ("pow -2", { $0.pow(-2) }, { Foundation.pow($0, -2) }, 0.5, 3),
+        ("pow 2", { $0.pow(2) }, { $0 * $0 }, -2, 2),
         ("clamp", { $0.clamp(min: -0.5, max: 0.7) }, { Swift.min(Swift.max($0, -0.5), 0.7) }, -2, 2),
         ("clamp min", { $0.clamp(min: 0.1) }, { Swift.max($0, 0.1) }, -2, 2),
         ("relu", { relu($0) }, { Swift.max($0, 0) }, -2, 2),
