@@ -18,9 +18,11 @@ extension Tensor {
     public func exp() -> Tensor { unary(CK_EXP, "exp") }
     /// Natural logarithm elementwise (-inf at 0, NaN below).
     public func log() -> Tensor { unary(CK_LOG, "log") }
+    /// Square root elementwise (NaN below 0).
     public func sqrt() -> Tensor { unary(CK_SQRT, "sqrt") }
     /// |x|; its gradient at 0 is 0.
     public func abs() -> Tensor { unary(CK_ABS, "abs") }
+    /// x² elementwise.
     public func square() -> Tensor { unary(CK_SQUARE, "square") }
     /// xᵉ elementwise, as C's powf. Exponent 2 (focal loss's default γ) takes the vectorised square.
     public func pow(_ exponent: Float) -> Tensor {
@@ -40,7 +42,9 @@ public func relu(_ x: Tensor) -> Tensor { x.unary(CK_RELU, "relu") }
 public func gelu(_ x: Tensor) -> Tensor { x.unary(CK_GELU, "gelu") }
 /// SiLU (swish), x·σ(x).
 public func silu(_ x: Tensor) -> Tensor { x.unary(CK_SILU, "silu") }
+/// 1 / (1 + e⁻ˣ), never overflowing.
 public func sigmoid(_ x: Tensor) -> Tensor { x.unary(CK_SIGMOID, "sigmoid") }
 /// log(1 + eˣ) with PyTorch's defaults (beta 1, threshold 20): x itself above 20.
 public func softplus(_ x: Tensor) -> Tensor { x.unary(CK_SOFTPLUS, "softplus") }
+/// Hyperbolic tangent, through e^{-2|x|} so it never overflows.
 public func tanh(_ x: Tensor) -> Tensor { x.unary(CK_TANH, "tanh") }
