@@ -1,3 +1,7 @@
+// GELU: D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415, 2016.
+// SiLU: S. Elfwing et al., "Sigmoid-Weighted Linear Units for Neural Network Function Approximation in
+// Reinforcement Learning", Neural Networks 2018.
+
 import CKernels
 
 extension Tensor {
