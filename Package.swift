@@ -3,6 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //                            MedadSupport  ->  MedadVolumes
+//                            MedadTensor   ->  MedadNN
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -23,9 +24,14 @@ let core: [Target] = [
     .testTarget(name: "MedadTensorTests", dependencies: ["MedadTensor"]),
 ]
 
+let nn: [Target] = [
+    .target(name: "MedadNN", dependencies: ["MedadSupport", "MedadTensor", "CKernels"]),
+    .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadNN",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -38,10 +44,11 @@ let package = Package(
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
+        .library(name: "MedadNN", targets: ["MedadNN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + cli,
+    targets: kernels + core + nn + cli,
     swiftLanguageModes: [.v5]
 )

@@ -13,17 +13,15 @@ final class Node {
 }
 
 /// Whether ops record their backward. Off inside `withNoGrad`, so inference keeps no graph and its
-/// memory stays flat.
+/// memory stays flat. Task-local (thread-local outside tasks): one thread's backward pass, which runs
+/// without recording, must not stop ops on other threads (e.g. parallel tests) from recording.
 public enum GradMode {
-    nonisolated(unsafe) static var isEnabled = true
+    @TaskLocal static var isEnabled = true
 }
 
 /// Runs `body` without recording: the tensors it makes hold no graph.
 public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = GradMode.isEnabled
-    GradMode.isEnabled = false
-    defer { GradMode.isEnabled = previous }
-    return try body()
+    try GradMode.$isEnabled.withValue(false) { try body() }
 }
 
 extension Tensor {

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure medad's speed.",
+        subcommands: [BenchOps.self]
+    )
+}
