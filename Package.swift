@@ -12,6 +12,7 @@ let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-march=x86-
 let kernels: [Target] = [
     .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
     .systemLibrary(name: "COpenBLAS"),
+    .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "MedadSupport"]),
 ]
 
 let core: [Target] = [
