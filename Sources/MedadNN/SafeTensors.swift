@@ -7,7 +7,8 @@ import MedadTensor
 /// data_offsets (plus an optional "__metadata__" string map), then the little-endian tensor data.
 ///
 /// medad writes F32 only, laid out as Python's `safetensors` does (tensors sorted by name, compact JSON,
-/// header padded with spaces to a multiple of 8), so files match byte for byte. It reads F32 and
+/// header padded with spaces to a multiple of 8), so files match byte for byte, except that medad
+/// sorts metadata keys where Python leaves them in hash-map order. It reads F32 and
 /// converts F16, BF16 and F64 to Float32; other dtypes are rejected naming the tensor.
 public enum SafeTensors {
     /// Tensors and metadata of one file.

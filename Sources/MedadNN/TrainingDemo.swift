@@ -22,13 +22,17 @@ public enum TrainingDemo {
     /// Trains for `steps` full-batch updates and returns the model and the loss before each update.
     /// `log` is called every `logEvery` steps and after the last one.
     @discardableResult
+    /// `checkpoint`, when given, is a safetensors file whose parameters replace the seeded
+    /// initialisation (strict load: a file from another model is rejected naming what differs).
     public static func train(seed: UInt64 = 0, steps: Int = 300, samples: Int = 512, width: Int = 64,
-                             logEvery: Int = 25, log: (Int, Float) -> Void = { _, _ in }) -> (model: MLP, losses: [Float]) {
+                             checkpoint: URL? = nil,
+                             logEvery: Int = 25, log: (Int, Float) -> Void = { _, _ in }) throws -> (model: MLP, losses: [Float]) {
         var rng = SeededRandom(seed: seed)
         var dataRNG = rng.split(1)
         let inputs = Tensor.uniform([samples, 2], low: -1, high: 1, rng: &dataRNG)
         let targets = target(inputs)
         let model = MLP(width: width, rng: &rng)
+        if let checkpoint { try model.load(from: checkpoint) }
         let optimizer = AdamW(model.trainableParameters(), learningRate: 0, weightDecay: 1e-4)
         let schedule = LearningRateSchedule.cosineWithWarmup(base: 1e-2, warmupSteps: steps / 10, totalSteps: steps, minimum: 1e-4)
         var losses: [Float] = []

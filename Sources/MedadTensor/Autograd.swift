@@ -13,15 +13,15 @@ final class Node {
 }
 
 /// Whether ops record their backward. Off inside `withNoGrad`, so inference keeps no graph and its
-/// memory stays flat. Task-local (thread-local outside tasks): one thread's backward pass, which runs
-/// without recording, must not stop ops on other threads (e.g. parallel tests) from recording.
+/// memory stays flat. Task-local, so one task's `withNoGrad` (or `backward()`) cannot switch recording
+/// off for a graph another task or thread is building at the same time.
 public enum GradMode {
     @TaskLocal static var isEnabled = true
 }
 
 /// Runs `body` without recording: the tensors it makes hold no graph.
 public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
-    try GradMode.$isEnabled.withValue(false) { try body() }
+    try GradMode.$isEnabled.withValue(false, operation: body)
 }
 
 extension Tensor {

@@ -1,3 +1,4 @@
+import Foundation
 import MedadNN
 import MedadSupport
 import MedadTensor
@@ -44,17 +45,59 @@ import Testing
 }
 
 @Suite struct TrainingDemoTests {
-    @Test func identicalRunsGiveBitIdenticalParameters() {
-        let first = TrainingDemo.train(seed: 3, steps: 30, samples: 64, width: 16).model.namedParameters()
-        let second = TrainingDemo.train(seed: 3, steps: 30, samples: 64, width: 16).model.namedParameters()
-        let other = TrainingDemo.train(seed: 4, steps: 30, samples: 64, width: 16).model.namedParameters()
+    @Test func identicalRunsGiveBitIdenticalParameters() throws {
+        let first = try TrainingDemo.train(seed: 3, steps: 30, samples: 64, width: 16).model.namedParameters()
+        let second = try TrainingDemo.train(seed: 3, steps: 30, samples: 64, width: 16).model.namedParameters()
+        let other = try TrainingDemo.train(seed: 4, steps: 30, samples: 64, width: 16).model.namedParameters()
         #expect(first.map(\.0) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias"])
         #expect(zip(first, second).allSatisfy { $0.1.values.map(\.bitPattern) == $1.1.values.map(\.bitPattern) })
         #expect(first[0].1.values != other[0].1.values)
     }
 
-    @Test func lossGoesDown() {
-        let losses = TrainingDemo.train(seed: 0, steps: 150, samples: 128, width: 32).losses
+    @Test func lossGoesDown() throws {
+        let losses = try TrainingDemo.train(seed: 0, steps: 150, samples: 128, width: 32).losses
         #expect(losses.last! < 0.25 * losses.first!)
+    }
+}
+
+@Suite struct NormAndDropoutLayerTests {
+    @Test func normLayersStartAsPlainNormalisationAndNeverDecay() {
+        let norm = GroupNorm(groups: 2, channels: 4)
+        #expect(norm.weight.values == [1, 1, 1, 1] && norm.bias.values == [0, 0, 0, 0])
+        #expect(norm.trainableParameters().allSatisfy { !$0.decays })
+        // Two groups of two single-pixel channels: each pair becomes (−1, 1) (up to eps).
+        let y = norm(Tensor(shape: [1, 4, 1, 1], values: [1, 3, 10, 30])).values
+        #expect(close(y, [-1, 1, -1, 1], tolerance: 1e-4))
+
+        let layer = LayerNorm(3)
+        #expect(layer.trainableParameters().map(\.decays) == [false, false])
+        #expect(close(layer(Tensor(shape: [1, 3], values: [1, 2, 3])).values, [-1.2247357, 0, 1.2247357], tolerance: 1e-4))
+    }
+
+    @Test func dropoutFollowsTrainAndEvalModes() {
+        final class Net: Module {
+            let drop: Dropout
+            init(rng: inout SeededRandom) { drop = Dropout(0.5, rng: &rng) }
+        }
+        var rng = SeededRandom(seed: 1)
+        let net = Net(rng: &rng)
+        let x = Tensor(shape: [1000], repeating: 1)
+        let trained = net.drop(x).values
+        #expect(Set(trained) == [0, 2])
+        #expect(abs(Float(trained.filter { $0 == 0 }.count) - 500) < 60)
+        net.eval()
+        #expect(net.drop(x).values == x.values)
+        #expect(net.namedParameters().isEmpty)
+    }
+}
+
+@Suite struct OpsBenchmarkTests {
+    @Test func reportsEveryFigureUnderItsJSONKey() throws {
+        let result = OpsBenchmark.run(repeats: 1)
+        #expect(result.blasCore == ComputeRuntime.blasCore && result.threads == ComputeRuntime.threads)
+        #expect([result.sgemmGflops, result.convFwdBwdGflops, result.elementwiseGbps, result.siluGbps].allSatisfy { $0 > 0 && $0.isFinite })
+        let object = try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any]
+        #expect(Set(object?.keys ?? [:].keys) == ["blas_core", "threads", "sgemm_gflops", "conv_fwd_bwd_gflops", "elementwise_gbps", "silu_gbps"])
+        #expect(result.table.contains("sgemm 1024³"))
     }
 }

@@ -107,3 +107,18 @@ private final class Net: Module {
         }
     }
 }
+
+@Suite struct ModuleArrayTests {
+    @Test func tensorArraysAreNumberedAndSubclassPropertiesFollowTheBase() {
+        class Base: Module {
+            let taps = [Tensor(shape: [1]), Tensor(shape: [2])]
+        }
+        final class Derived: Base {
+            let extra = Tensor(shape: [3])
+            lazy var cached = Tensor(shape: [4])
+        }
+        let module = Derived()
+        _ = module.cached
+        #expect(module.namedParameters().map(\.0) == ["taps.0", "taps.1", "extra"])
+    }
+}
