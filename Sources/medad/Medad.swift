@@ -8,6 +8,7 @@ struct Medad: ParsableCommand {
         subcommands: [
             Demo.self,
             Bench.self,
+            Zoo.self,
         ]
     )
 }
