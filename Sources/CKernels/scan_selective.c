@@ -35,13 +35,15 @@ static inline v8f vmin(v8f a, v8f b) { return vselect(a > b, b, a); }
 static inline v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
 
 // Cephes expf (libm's expf is an opaque call that blocks vectorisation): x = k ln2 + r with a
-// two-constant Cody-Waite split, degree-6 polynomial for e^r, 2^k assembled in the exponent bits;
-// about 1 ulp over the clamped range. k is rounded with the 1.5 * 2^23 trick.
+// two-constant Cody-Waite split, Cephes' degree-7 polynomial for e^r in Horner form, 2^k assembled in
+// the exponent bits; about 1 ulp over the clamped range. Rounding adds 1.5 * 2^23, which leaves k
+// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9.
 static inline v8f vexp(v8f x) {
     x = vmin(x, vsplat(88.02969f));     // keeps k <= 127
     x = vmax(x, vsplat(-87.33654f));    // keeps k >= -126
     const v8f magic = vsplat(12582912.0f);
-    v8f k = (x * 1.44269504088896341f + magic) - magic;
+    const v8f t = x * 1.44269504088896341f + magic;
+    const v8f k = t - magic;
     v8f r = x - k * 0.693359375f;
     r = r + k * 2.12194440e-4f;
     v8f p = vsplat(1.9875691500e-4f);
@@ -50,9 +52,9 @@ static inline v8f vexp(v8f x) {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    v8f e = p * (r * r) + r + 1.0f;
-    v8i bits = (__builtin_convertvector(k, v8i) + 127) << 23;
-    return e * (v8f)bits;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    return p * (v8f)(((v8i)t + 127) << 23);
 }
 
 // log(1 + e) for e in [0, 1] as 2 atanh(s), s = e / (2 + e) <= 1/3: the odd series in s converges
@@ -86,27 +88,25 @@ typedef struct {
     int ncb;        // channel blocks of W
     int ngroups;    // backward work groups of GB blocks
     int nchunks;    // chunks of K positions
-    size_t item_floats; // backward per-item workspace
+    size_t item_floats; // backward per-item workspace (scan_item_workspace)
 } scan_geometry;
 
-static scan_geometry scan_geometry_of(int B, int L, int Dch, int N) {
-    (void)B;
+static scan_geometry scan_geometry_of(int L, int Dch, int N) {
     scan_geometry g;
     g.ncb = (Dch + W - 1) / W;
     g.ngroups = (g.ncb + GB - 1) / GB;
     g.nchunks = (L + K - 1) / K;
-    // Hs (K+1) | As K | accB K | accC K | h 1 | AT 1 | carry GB, each N*W floats.
     g.item_floats = (size_t)(4 * K + 3 + GB) * (size_t)N * W;
     return g;
 }
 
 size_t ck_selective_scan_checkpoint_floats(int B, int L, int Dch, int N) {
-    scan_geometry g = scan_geometry_of(B, L, Dch, N);
-    return (size_t)B * g.ncb * (size_t)(g.nchunks - 1) * (size_t)N * W;
+    scan_geometry g = scan_geometry_of(L, Dch, N);
+    return g.nchunks > 1 ? (size_t)B * g.ncb * (size_t)(g.nchunks - 1) * (size_t)N * W : 0;
 }
 
 size_t ck_selective_scan_scratch_floats(int B, int L, int Dch, int N) {
-    scan_geometry g = scan_geometry_of(B, L, Dch, N);
+    scan_geometry g = scan_geometry_of(L, Dch, N);
     size_t items = (size_t)B * g.ngroups;
     return items * g.item_floats                     // per-item workspaces
          + items * 2 * (size_t)L * N                 // dBm, dCm partials per group
@@ -246,7 +246,7 @@ static void forward_block(const ck_scan_inputs *in, const scan_geometry *g, int 
 }
 
 void ck_selective_scan_forward(const ck_scan_inputs *in, float *out, float *checkpoints) {
-    const scan_geometry g = scan_geometry_of(in->B, in->L, in->Dch, in->N);
+    const scan_geometry g = scan_geometry_of(in->L, in->Dch, in->N);
     const int items = in->B * g.ncb;
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < items; i++) forward_block(in, &g, i / g.ncb, i % g.ncb, out, checkpoints);
@@ -265,10 +265,35 @@ typedef struct {
     float *pD, *pbias;   // [B][ncb][W]
 } scan_backward;
 
+// One backward work item's slice of the scratch, every part a multiple of N lane vectors.
+typedef struct {
+    float *Hs;      // [K+1][N][W] states h_{t0-1} .. h_{t0+K-1} of the chunk being differentiated
+    float *As;      // [K][N][W]   exp(dt A) of the chunk
+    float *accB;    // [K][N][W]   lane-wise dBm of the chunk, summed over the group's blocks
+    float *accC;    // [K][N][W]   same for dCm
+    float *h;       // [N][W]      running state of the recomputation
+    float *AT;      // [N][W]      A of the block, transposed to lanes
+    float *carry;   // [GB][N][W]  per block: dL/dh at the chunk's end times the next decay
+} scan_item_workspace;
+
+static scan_item_workspace item_workspace(float *base, int N) {
+    const size_t NW = (size_t)N * W;
+    scan_item_workspace w;
+    w.Hs = base;
+    w.As = w.Hs + (K + 1) * NW;
+    w.accB = w.As + K * NW;
+    w.accC = w.accB + K * NW;
+    w.h = w.accC + K * NW;
+    w.AT = w.h + NW;
+    w.carry = w.AT + NW;   // ends at (4K + 3 + GB) * NW = item_floats
+    return w;
+}
+
 // Backpropagates dout through one channel block and one chunk. carry (N lane vectors) holds
 // dL/dh at the chunk's end times the next position's decay, and is left at the chunk's start;
 // accB/accC collect lane-wise dBm/dCm contributions of this chunk.
-static void backward_block_chunk(const scan_backward *s, float *ws, int b, int cb, int ch, float *carry) {
+static void backward_block_chunk(const scan_backward *s, const scan_item_workspace *ws, int b, int cb, int ch,
+                                 float *carry) {
     const ck_scan_inputs *in = s->in;
     const ck_scan_grads *gr = s->gr;
     const int L = in->L, Dch = in->Dch, N = in->N;
@@ -276,8 +301,7 @@ static void backward_block_chunk(const scan_backward *s, float *ws, int b, int c
     const int d0 = cb * W, nv = Dch - d0 < W ? Dch - d0 : W;
     const int t0 = ch * K, len = L - t0 < K ? L - t0 : K;
     const size_t row0 = (size_t)b * L + t0;
-    float *Hs = ws, *As = Hs + (K + 1) * NW, *accB = As + K * NW, *accC = accB + K * NW;
-    float *h = accC + K * NW, *AT = h + NW;
+    float *Hs = ws->Hs, *As = ws->As, *accB = ws->accB, *accC = ws->accC, *h = ws->h, *AT = ws->AT;
 
     scan_lanes c;
     load_chunk(in, &c, row0, len, d0, nv);
@@ -338,8 +362,8 @@ static void backward_item(const scan_backward *s, int b, int grp) {
     const int N = s->in->N, L = s->in->L;
     const size_t NW = (size_t)N * W;
     const int cb0 = grp * GB, cb1 = cb0 + GB < s->g.ncb ? cb0 + GB : s->g.ncb;
-    float *ws = s->items + ((size_t)b * s->g.ngroups + grp) * s->g.item_floats;
-    float *accB = ws + (2 * K + 1) * NW, *accC = accB + K * NW, *carry = accC + K * NW + 2 * NW;
+    const scan_item_workspace ws = item_workspace(s->items + ((size_t)b * s->g.ngroups + grp) * s->g.item_floats, N);
+    float *accB = ws.accB, *accC = ws.accC, *carry = ws.carry;
     float *pB = s->pB + ((size_t)b * s->g.ngroups + grp) * L * N;
     float *pC = s->pC + ((size_t)b * s->g.ngroups + grp) * L * N;
 
@@ -352,8 +376,9 @@ static void backward_item(const scan_backward *s, int b, int grp) {
     }
     for (int ch = s->g.nchunks - 1; ch >= 0; ch--) {
         const int t0 = ch * K, len = L - t0 < K ? L - t0 : K;
-        memset(accB, 0, sizeof(float) * 2 * K * NW);   // accB and accC are adjacent
-        for (int cb = cb0; cb < cb1; cb++) backward_block_chunk(s, ws, b, cb, ch, carry + (cb - cb0) * NW);
+        memset(accB, 0, sizeof(float) * K * NW);
+        memset(accC, 0, sizeof(float) * K * NW);
+        for (int cb = cb0; cb < cb1; cb++) backward_block_chunk(s, &ws, b, cb, ch, carry + (cb - cb0) * NW);
         for (int k = 0; k < len; k++)
             for (int n = 0; n < N; n++) {
                 float sb = 0.0f, sc = 0.0f;
@@ -371,7 +396,7 @@ void ck_selective_scan_backward(const ck_scan_inputs *in, const float *dout, con
                                 float *scratch, const ck_scan_grads *grads) {
     const int B = in->B, L = in->L, Dch = in->Dch, N = in->N;
     scan_backward s = {.in = in, .gr = grads, .dout = dout, .checkpoints = checkpoints,
-                       .g = scan_geometry_of(B, L, Dch, N)};
+                       .g = scan_geometry_of(L, Dch, N)};
     const size_t items = (size_t)B * s.g.ngroups, partLN = items * (size_t)L * N;
     s.items = scratch;
     s.pB = s.items + items * s.g.item_floats;

@@ -26,6 +26,8 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
         ("chunk plus one, no D", .random(B: 2, L: 33, Dch: 20, N: 3, softplus: false, z: true, D: false, bias: true, seed: 4)),
         ("two groups, two state tiles", .random(B: 1, L: 50, Dch: 70, N: 40, softplus: true, z: true, D: true, bias: false, seed: 5)),
         ("model-like N=16, no z", .random(B: 2, L: 64, Dch: 24, N: 16, softplus: true, z: false, D: true, bias: true, seed: 6)),
+        ("long sequence, three groups", .random(B: 2, L: 131, Dch: 136, N: 16, softplus: true, z: true, D: true, bias: true, seed: 8)),
+        ("L=0 empty sequence: zero parameter gradients", .random(B: 2, L: 0, Dch: 5, N: 3, softplus: true, z: true, D: true, bias: true, seed: 9)),
         ("softplus threshold and tiny steps", extremeDeltas(.random(B: 2, L: 21, Dch: 9, N: 4, softplus: true, z: true, D: true, bias: true, seed: 7))),
     ]
 
@@ -149,5 +151,34 @@ func scaledError(_ got: [Float], _ want: [Double]) -> Double {
         #expect(close(analytic.dD!, numeric(\.D)))
         #expect(close(analytic.dz!, numeric(\.z)))
         #expect(close(analytic.ddeltaBias!, numeric(\.deltaBias)))
+    }
+}
+
+/// The kernel's own exp and softplus, read back through one-state scans whose output is exactly
+/// the function value, against libm in double.
+@Suite struct ScanMathAccuracyTests {
+    static func relativeError(_ got: Float, _ want: Double) -> Double { abs(Double(got) - want) / abs(want) }
+
+    @Test func expIsAccurateAcrossTheFloatRange() {
+        // L = 2, N = 1, u = (1, 0), dt = 1, Bm = Cm = 1: out[1, d] = exp(A[d]).
+        let xs = stride(from: -87.0, through: 88.0, by: 0.173).map { Float($0) } + [0, -1e-6, 1e-6]
+        let c = ScanCase<Float>(B: 1, L: 2, Dch: xs.count, N: 1, softplus: false,
+                                u: [Float](repeating: 1, count: xs.count) + [Float](repeating: 0, count: xs.count),
+                                delta: [Float](repeating: 1, count: 2 * xs.count), A: xs,
+                                Bm: [1, 1], Cm: [1, 1], D: nil, z: nil, deltaBias: nil)
+        let out = KernelScan.forward(c)
+        let worst = xs.indices.map { Self.relativeError(out[xs.count + $0], exp(Double(xs[$0]))) }.max()!
+        #expect(worst < 1.5e-7)   // measured 6.4e-8, about 1 ulp
+    }
+
+    @Test func softplusIsAccurateIncludingTheThreshold() {
+        // L = 1, N = 1, u = Bm = Cm = 1, A = 0: out = softplus(delta).
+        let xs = stride(from: -30.0, through: 30.0, by: 0.0731).map { Float($0) } + [20, 20.0001, -1e-7, 0]
+        let c = ScanCase<Float>(B: 1, L: 1, Dch: xs.count, N: 1, softplus: true,
+                                u: [Float](repeating: 1, count: xs.count), delta: xs,
+                                A: [Float](repeating: 0, count: xs.count), Bm: [1], Cm: [1], D: nil, z: nil, deltaBias: nil)
+        let out = KernelScan.forward(c)
+        let worst = xs.indices.map { Self.relativeError(out[$0], ReferenceScan.softplus(Double(xs[$0]))) }.max()!
+        #expect(worst < 4e-7)     // measured 2.0e-7
     }
 }

@@ -33,7 +33,7 @@
 // therefore bit-identical from run to run and for any number of threads.
 //
 // exp, softplus and sigmoid use vectorisable float approximations accurate to about 1-2 ulp;
-// exp flushes results below 2^-126 (arguments below about -87.3) to 2^-126.
+// exp clamps its argument to [-87.34, 88.03]: results below 2^-126 come out as 2^-126, NaN stays NaN.
 #pragma once
 
 #include <stddef.h>
