@@ -4,6 +4,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure medad's speed.",
-        subcommands: [BenchOps.self, BenchElementwise.self]
+        subcommands: [BenchOps.self, BenchElementwise.self, BenchZoo.self]
     )
 }
