@@ -3,7 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //                            MedadSupport  ->  MedadVolumes
-//                            MedadTensor   ->  MedadNN
+//                            MedadTensor   ->  MedadNN  ->  MedadZoo
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -30,9 +30,15 @@ let nn: [Target] = [
     .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
 ]
 
+let zoo: [Target] = [
+    .target(name: "MedadZoo", dependencies: ["MedadSupport", "MedadTensor", "MedadNN"]),
+    .testTarget(name: "MedadZooTests", dependencies: ["MedadZoo", "MedadNN", "MedadTensor", "MedadSupport"],
+                exclude: ["Fixtures"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadNN",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadNN", "MedadZoo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -46,10 +52,11 @@ let package = Package(
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),
+        .library(name: "MedadZoo", targets: ["MedadZoo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + nn + cli,
+    targets: kernels + core + nn + zoo + cli,
     swiftLanguageModes: [.v5]
 )
