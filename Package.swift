@@ -3,7 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
-//                            MedadTensor   ->  MedadNN
+//                            MedadTensor   ->  MedadNN  ->  MedadZoo
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -40,9 +40,15 @@ let nn: [Target] = [
     .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
 ]
 
+let zoo: [Target] = [
+    .target(name: "MedadZoo", dependencies: ["MedadSupport", "MedadTensor", "MedadNN"]),
+    .testTarget(name: "MedadZooTests", dependencies: ["MedadZoo", "MedadNN", "MedadTensor", "MedadSupport"],
+                exclude: ["Fixtures"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -57,10 +63,11 @@ let package = Package(
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),
+        .library(name: "MedadZoo", targets: ["MedadZoo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + cli,
+    targets: kernels + core + anomalies + nn + zoo + cli,
     swiftLanguageModes: [.v5]
 )
