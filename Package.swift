@@ -3,6 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //                            MedadSupport  ->  MedadVolumes
+//                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -20,9 +21,14 @@ let core: [Target] = [
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
 ]
 
+let evaluation: [Target] = [
+    .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
+    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -35,10 +41,11 @@ let package = Package(
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
+        .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + cli,
+    targets: kernels + core + evaluation + cli,
     swiftLanguageModes: [.v5]
 )
