@@ -7,6 +7,8 @@ struct Medad: ParsableCommand {
         abstract: "Medical image anomaly detection research: model zoo, methods, metrics and MOOD submissions.",
         subcommands: [
             Demo.self,
+            Score.self,
+            Bench.self,
         ]
     )
 }
