@@ -2,7 +2,7 @@
 // medad: medical image anomaly detection research, from kernels to reports.
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
-//                            MedadSupport  ->  MedadVolumes
+//   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes
 //                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
@@ -12,13 +12,16 @@ let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-march=x86-
 let kernels: [Target] = [
     .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
     .systemLibrary(name: "COpenBLAS"),
+    .target(name: "CNifti", cSettings: [.unsafeFlags(["-I/usr/include/nifti", "-O2"])],
+            linkerSettings: [.linkedLibrary("niftiio"), .linkedLibrary("znz"), .linkedLibrary("z"), .linkedLibrary("m")]),
 ]
 
 let core: [Target] = [
     .target(name: "MedadSupport", dependencies: ["CKernels"]),
     .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
-    .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels"]),
+    .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels", "CNifti"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadVolumesTests", dependencies: ["MedadVolumes", "MedadSupport"]),
 ]
 
 let evaluation: [Target] = [

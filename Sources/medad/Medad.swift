@@ -7,6 +7,7 @@ struct Medad: ParsableCommand {
         abstract: "Medical image anomaly detection research: model zoo, methods, metrics and MOOD submissions.",
         subcommands: [
             Demo.self,
+            DataCommand.self,
             Score.self,
             Bench.self,
         ]

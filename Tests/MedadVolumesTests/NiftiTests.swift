@@ -1,0 +1,164 @@
+import Foundation
+import MedadSupport
+import MedadVolumes
+import Testing
+
+@Suite struct NiftiTests {
+    let folder: TemporaryFolder
+    init() throws { folder = try TemporaryFolder() }
+
+    /// A small volume with distinct, integer-valued voxels that every datatype stores exactly.
+    func ramp(dims: [Int] = [5, 4, 3], spacing: [Double] = [1.5, 2, 3.25]) -> Volume {
+        let count = dims.reduce(1, *)
+        return Volume(dims: dims, spacing: spacing, voxels: (0..<count).map { Float($0 % 100) })
+    }
+
+    func expectError(_ url: URL, containing words: String) {
+        do {
+            _ = try Nifti.read(url)
+            Issue.record("reading \(url.lastPathComponent) should fail with '\(words)'")
+        } catch let error as MedadError {
+            #expect(error.message.hasPrefix(url.path), "\(error.message)")
+            #expect(error.message.contains(words), "\(error.message)")
+        } catch {
+            Issue.record("unexpected error type \(error)")
+        }
+    }
+
+    /// An uncompressed file with `patch` applied to its bytes, saved as `name`. zlib reads a
+    /// ".nii.gz" that is not compressed transparently, so the gzip read path is exercised as well.
+    func patched(_ source: Volume, datatype: NiftiDatatype = .float32, name: String,
+                 _ patch: (inout Data) -> Void) throws -> URL {
+        let plain = folder.file("plain-\(name).nii")
+        try Nifti.write(source, to: plain, datatype: datatype)
+        var data = try Data(contentsOf: plain)
+        patch(&data)
+        let url = folder.file(name)
+        try data.write(to: url)
+        return url
+    }
+
+    @Test(arguments: NiftiDatatype.allCases, [".nii", ".nii.gz"])
+    func roundTripEveryDatatype(datatype: NiftiDatatype, suffix: String) throws {
+        let volume = ramp()
+        let url = folder.file("ramp\(suffix)")
+        try Nifti.write(volume, to: url, datatype: datatype)
+        let (back, header) = try Nifti.read(url)
+        #expect(back.dims == volume.dims)
+        #expect(back.spacing == volume.spacing)
+        #expect(back.voxels == volume.voxels)
+        #expect(header.datatype == datatype)
+        #expect(header.qformCode == 1 && header.sformCode == 1)
+        #expect(header.sform == [1.5, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3.25, 0, 0, 0, 0, 1])
+        #expect(header.orientation == "RAS")
+    }
+
+    @Test func integersRoundAndClampOnWrite() throws {
+        let volume = Volume(dims: [4, 1, 1], voxels: [-3, 1.6, 300, .nan])
+        let url = folder.file("mask.nii.gz")
+        try Nifti.write(volume, to: url, datatype: .uint8)
+        #expect(try Nifti.read(url).volume.voxels == [0, 2, 255, 0])
+    }
+
+    @Test func predictionReusesTheInputHeader() throws {
+        let (input, header) = try Nifti.read(try ReferenceFiles.obliqueInt16(in: folder))
+        var prediction = input
+        prediction.voxels = input.voxels.map { $0 / 1000 }
+        let url = folder.file("prediction.nii.gz")
+        try Nifti.write(prediction, to: url, like: header)
+        let (back, written) = try Nifti.read(url)
+        #expect(written.dims == header.dims && written.spacing == header.spacing)
+        #expect(written.qform == header.qform && written.sform == header.sform)
+        #expect(written.qformCode == header.qformCode && written.sformCode == header.sformCode)
+        #expect(written.orientation == header.orientation)
+        #expect(written.datatype == .float32 && written.scaleSlope == 1 && written.scaleIntercept == 0)
+        #expect(back.voxels == prediction.voxels)
+
+        let wrongShape = Volume(dims: [2, 2, 2], filledWith: 0)
+        #expect(throws: MedadError.self) { try Nifti.write(wrongShape, to: url, like: header) }
+    }
+
+    @Test func referenceFileMatchesNibabel() throws {
+        let (volume, header) = try Nifti.read(try ReferenceFiles.obliqueInt16(in: folder))
+        #expect(volume.dims == ReferenceFiles.obliqueDims)
+        #expect(header.datatype == .int16)
+        #expect(header.scaleSlope == 0.5 && header.scaleIntercept == 10)
+        #expect(volume.voxels == ReferenceFiles.obliqueVoxels)
+        for (value, expected) in zip(header.sform, ReferenceFiles.obliqueAffine) {
+            #expect(abs(value - expected) < 1e-5)
+        }
+        for (value, expected) in zip(header.spacing, ReferenceFiles.obliqueSpacing) {
+            #expect(abs(value - expected) < 1e-6)
+        }
+        #expect(header.orientation == ReferenceFiles.obliqueOrientation)
+    }
+
+    @Test func scaleSlopeAndInterceptAreApplied() throws {
+        let url = try patched(ramp(), datatype: .int16, name: "scaled.nii") { data in
+            data.replaceSubrange(112..<120, with: [Float(2), Float(10)].withUnsafeBytes { Data($0) })
+        }
+        #expect(try Nifti.read(url).volume.voxels == ramp().voxels.map { $0 * 2 + 10 })
+    }
+
+    @Test func truncatedFilesAreDetected() throws {
+        for suffix in [".nii", ".nii.gz"] {
+            let url = folder.file("big\(suffix)")
+            var random = SeededRandom(seed: 4)
+            let noisy = Volume(dims: [32, 32, 32], voxels: (0..<32 * 32 * 32).map { _ in random.nextFloat() })
+            try Nifti.write(noisy, to: url)
+            let data = try Data(contentsOf: url)
+            try data.prefix(data.count / 2).write(to: url)
+            expectError(url, containing: "truncated")
+        }
+    }
+
+    @Test func corruptGzipIsDetected() throws {
+        let url = folder.file("corrupt.nii.gz")
+        try Nifti.write(Volume(dims: [32, 32, 32], filledWith: 7), to: url)
+        var data = try Data(contentsOf: url)
+        for i in stride(from: 20, to: data.count - 8, by: 7) { data[i] ^= 0x5A }
+        try data.write(to: url)
+        expectError(url, containing: "corrupt gzip")
+        let checksum = folder.file("checksum.nii.gz")
+        try Nifti.write(Volume(dims: [8, 8, 8], filledWith: 7), to: checksum)
+        var tail = try Data(contentsOf: checksum)
+        tail[tail.count - 6] ^= 0xFF   // inside the CRC32 of the gzip trailer
+        try tail.write(to: checksum)
+        expectError(checksum, containing: "corrupt gzip")
+    }
+
+    @Test func garbageAndWrongMagicAreRejected() throws {
+        var random = SeededRandom(seed: 1)
+        let garbage = Data((0..<4000).map { _ in UInt8(random.nextInt(256)) })
+        for name in ["garbage.nii", "garbage.nii.gz"] {
+            try garbage.write(to: folder.file(name))
+            expectError(folder.file(name), containing: "not a NIfTI-1 file")
+        }
+        let magic = try patched(ramp(), name: "magic.nii") { $0.replaceSubrange(344..<348, with: Data("abc\0".utf8)) }
+        expectError(magic, containing: "wrong magic")
+        try Data().write(to: folder.file("empty.nii.gz"))
+        expectError(folder.file("empty.nii.gz"), containing: "too short")
+        expectError(folder.file("missing.nii.gz"), containing: "cannot open")
+    }
+
+    @Test func absurdAndInconsistentDimensionsAreRejected() throws {
+        func setDims(_ dims: [Int16]) -> (inout Data) -> Void {
+            { data in data.replaceSubrange(40..<(40 + 2 * dims.count), with: dims.withUnsafeBytes { Data($0) }) }
+        }
+        expectError(try patched(ramp(), name: "huge.nii.gz", setDims([3, 30000, 30000, 30000])), containing: "absurd")
+        expectError(try patched(ramp(), name: "zero.nii", setDims([3, 5, 0, 3])), containing: "dim[2] = 0")
+        expectError(try patched(ramp(), name: "rank.nii", setDims([9, 5, 4, 3])), containing: "dim[0] = 9")
+        expectError(try patched(ramp(), name: "bigger.nii", setDims([3, 50, 40, 30])), containing: "truncated")
+        expectError(try patched(ramp(), name: "bigger.nii.gz", setDims([3, 50, 40, 30])), containing: "truncated")
+        expectError(try patched(ramp(), name: "4d.nii.gz", setDims([4, 5, 4, 3, 2])), containing: "where a 3D volume is expected")
+    }
+
+    @Test func nonFiniteVoxelsAreRejected() throws {
+        var volume = ramp()
+        volume.voxels[7] = .nan
+        volume.voxels[9] = .infinity
+        let url = folder.file("nan.nii.gz")
+        try Nifti.write(volume, to: url)
+        expectError(url, containing: "2 of 60 voxels are NaN or infinite")
+    }
+}
