@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import MedadMetrics
+import MedadSupport
+
+@Suite struct MOODSampleScoringTests {
+    @Test func scoresFolderLikeTheChallenge() throws {
+        let temp = try TemporaryFolder()
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        let cases: [(label: String, prediction: String?)] = [
+            ("1", "0.9"), ("1", "1.7"), ("0", "-0.2"), ("0", "0.4"), ("1", nil), ("0", "zero"), ("1\n", " 0.6 \n"), ("0", "0.6"),
+        ]
+        for (i, item) in cases.enumerated() {
+            try writeText(item.label, labels, "case_\(i).nii.gz.txt")
+            if let prediction = item.prediction { try writeText(prediction, predictions, "case_\(i).nii.gz.txt") }
+        }
+        try writeText("0.5", predictions, "stray.nii.gz.txt")
+        try writeText("x", labels, ".hidden")
+        let report = try MOODSampleScoring.score(predictions: predictions, labels: labels,
+                                                 options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 200)))
+        // Clipped, with missing and unparsable predictions as 0.
+        let expected = try RankedCounts(scores: [0.9, 1, 0, 0.4, 0, 0, 0.6, 0.6],
+                                        labels: [true, true, false, false, true, false, true, false])
+        #expect(report[metric: "ap"] == expected.averagePrecision)
+        #expect(report[metric: "auroc"] == expected.auroc)
+        #expect(report[metric: "fpr_at_95_tpr"] == expected.fpr(atTPR: 0.95))
+        #expect(report.cases == 8 && report.anomalousCases == 4)
+        #expect(report.warnings.count == 3)
+        #expect(report.warnings.contains("case_4.nii.gz.txt: prediction missing, counted as 0"))
+        #expect(report.warnings.contains("stray.nii.gz.txt: prediction has no label file (ignored)"))
+
+        let json = try JSONSerialization.jsonObject(with: report.json()) as! [String: Any]
+        for key in ["ap", "auroc", "fpr_at_95_tpr", "sensitivity_at_95_specificity", "specificity_at_90_sensitivity", "max_f1", "ci"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let ci = json["ci"] as! [String: Any]
+        let apInterval = ci["ap"] as! [Double]
+        #expect(apInterval[0] <= apInterval[1] && apInterval[1] <= 1)
+        #expect(ci["max_f1_threshold"] == nil)
+        #expect(report.table().contains("ap "))
+    }
+
+    @Test func oneClassReportsNullWithReason() throws {
+        let temp = try TemporaryFolder()
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        for i in 0..<3 {
+            try writeText("0", labels, "n\(i).txt")
+            try writeText("0.\(i)", predictions, "n\(i).txt")
+        }
+        let report = try MOODSampleScoring.score(predictions: predictions, labels: labels,
+                                                 options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 20)))
+        let json = try JSONSerialization.jsonObject(with: report.json()) as! [String: Any]
+        #expect(json["ap"] is NSNull)
+        #expect((json["undefined"] as! [String: String])["ap"] == "no positive cases")
+        #expect(report.table().contains("undefined: no positive cases"))
+    }
+
+    @Test func badInputIsAClearError() throws {
+        let temp = try TemporaryFolder()
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        try writeText("1", labels, "a.txt")
+        try writeText("nan", predictions, "a.txt")
+        #expect(throws: MedadError("\(predictions.path)/a.txt: score is nan; scores must be finite numbers")) {
+            _ = try MOODSampleScoring.score(predictions: predictions, labels: labels)
+        }
+        try writeText("2", labels, "a.txt")
+        #expect(throws: MedadError("\(labels.path)/a.txt: label must be 0 or 1, got '2'")) {
+            _ = try MOODSampleScoring.score(predictions: predictions, labels: labels)
+        }
+        #expect(throws: MedadError.self) {
+            _ = try MOODSampleScoring.score(predictions: predictions, labels: temp.url.appendingPathComponent("nowhere"))
+        }
+    }
+}
+
+@Suite struct MOODPixelScoringTests {
+    /// Three 8×8×4 cases through an in-memory loader: a good prediction, a missing one, a misshapen one.
+    @Test func pooledVoxelsWithChallengeRules() throws {
+        let temp = try TemporaryFolder()
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        let dims = [8, 8, 4], n = dims.reduce(1, *)
+        var random = SeededRandom(seed: 2)
+        var volumes: [String: ScoreVolume] = [:]
+        var expectedScores: [[Float]] = [], expectedLabels: [[UInt8]] = []
+        for c in 0..<3 {
+            let name = "c\(c).nii.gz"
+            let label = (0..<n).map { i -> Float in (i % 64) / 8 >= 3 && (i % 64) / 8 <= 4 && i % 8 < 3 + c ? 1 : 0 }
+            // Scores above 1 and below 0 are clipped; 0.3001 rounds to half precision 0.30005 (like 0.3 does not).
+            let prediction = label.map { $0 == 1 ? 0.3001 + random.nextFloat() : random.nextFloat() * 0.5 - 0.1 }
+            volumes["label/" + name] = ScoreVolume(dims: dims, voxels: label)
+            try writeText("", labels, name)
+            if c == 0 {
+                volumes["pred/" + name] = ScoreVolume(dims: dims, voxels: prediction)
+                try writeText("", predictions, name)
+                expectedScores.append(prediction.map { Float(Float16(min(max($0, 0), 1))) })
+            } else {
+                if c == 2 {
+                    volumes["pred/" + name] = ScoreVolume(dims: [8, 8, 2], voxels: [Float](repeating: 0.5, count: 128))
+                    try writeText("", predictions, name)
+                }
+                expectedScores.append([Float](repeating: 0, count: n))
+            }
+            expectedLabels.append(label.map { UInt8($0) })
+        }
+        let loader: MOODVolumeLoader = { url in
+            guard let volume = volumes[url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent] else {
+                throw MedadError("\(url.path): not in the test's volumes")
+            }
+            return volume
+        }
+        let report = try MOODPixelScoring.score(predictions: predictions, labels: labels, loader: loader,
+                                                options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 50), threshold: 0.3))
+        let pooled = try PooledRanking(scores: expectedScores, labels: expectedLabels)
+        #expect(abs(report[metric: "ap"]!.number! - pooled.averagePrecision.number!) < 1e-12)
+        #expect(abs(report[metric: "auroc"]!.number! - pooled.auroc.number!) < 1e-12)
+        #expect(abs(report[metric: "best_dice"]!.number! - pooled.bestDice.number!) < 1e-12)
+        #expect(report.warnings.count == 2)
+        #expect(report.warnings.contains { $0.hasPrefix("c2.nii.gz: prediction has shape [8, 8, 2]") })
+        #expect(report.anomalousCases == 3)
+        #expect(report[metric: "froc_average"]?.number != nil)
+        #expect(report[metric: "aupro_30"]?.number != nil)
+        #expect(report[metric: "dice_at_threshold"]?.number != nil)
+        let json = try JSONSerialization.jsonObject(with: report.json()) as! [String: Any]
+        #expect((json["ci"] as! [String: Any])["ap"] is [Double])
+    }
+}
