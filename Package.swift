@@ -26,7 +26,7 @@ let core: [Target] = [
 
 let evaluation: [Target] = [
     .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
-    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport"]),
+    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
 let cli: [Target] = [

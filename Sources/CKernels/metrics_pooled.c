@@ -185,7 +185,8 @@ int ck_metrics_pooled_ranking(const float *const *scores, const uint8_t *const *
 #pragma omp atomic write
             failed = 1;
         }
-#pragma omp for schedule(dynamic, 64)
+        // Cyclic chunks balance the uneven buckets; dynamic scheduling needs a newer libomp than the system's.
+#pragma omp for schedule(static, 64)
         for (int64_t b = 0; b < (int64_t)BUCKETS; b++) {
             int64_t len = bucket_start[b + 1] - bucket_start[b];
             if (len == 0 || !low_hist) continue;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedadMetrics
+import MedadVolumes
 
 /// `medad score`: the MOOD challenge's evaluation of a prediction folder, with every metric and its CI.
 struct Score: ParsableCommand {
@@ -39,5 +40,13 @@ struct Score: ParsableCommand {
                                                 options: options)
         }
         print(json ? String(decoding: try report.json(), as: UTF8.self) : report.table())
+    }
+}
+
+/// The pixel task reads predictions and labels through MedadVolumes' NIfTI reader.
+enum ScoreVolumeLoader {
+    static let nifti: MOODVolumeLoader = { url in
+        let volume = try Nifti.read(url).volume
+        return ScoreVolume(dims: volume.dims, voxels: volume.voxels)
     }
 }
