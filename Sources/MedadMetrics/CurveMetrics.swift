@@ -84,14 +84,26 @@ extension RankedCounts {
         return (.value(best), .value(threshold))
     }
 
+    /// Sensitivity and specificity when everything scoring >= `threshold` is called positive.
+    public func operatingPoint(atThreshold threshold: Double) -> (sensitivity: MetricValue, specificity: MetricValue) {
+        let (tp, fp) = counts(atThreshold: threshold)
+        return (totalPositives > 0 ? .value(Double(tp) / Double(totalPositives)) : .undefined("no positive cases"),
+                totalNegatives > 0 ? .value(1 - Double(fp) / Double(totalNegatives)) : .undefined("no negative cases"))
+    }
+
     /// F1 (= Dice) when everything scoring >= `threshold` is called positive.
     public func f1(atThreshold threshold: Double) -> MetricValue {
+        let (tp, fp) = counts(atThreshold: threshold)
+        guard tp + fp + totalPositives > 0 else { return .undefined("no positives and nothing predicted positive") }
+        return .value(2 * Double(tp) / Double(tp + fp + totalPositives))
+    }
+
+    private func counts(atThreshold threshold: Double) -> (tp: Int, fp: Int) {
         var tp = 0, fp = 0
         for k in thresholds.indices where thresholds[k] >= threshold {
             tp += positives[k]; fp += negatives[k]
         }
-        guard tp + fp + totalPositives > 0 else { return .undefined("no positives and nothing predicted positive") }
-        return .value(2 * Double(tp) / Double(tp + fp + totalPositives))
+        return (tp, fp)
     }
 
     private func reachesRate(_ count: Int, of total: Int, _ rate: Double) -> Bool {

@@ -9,6 +9,21 @@ public typealias MOODVolumeLoader = (URL) throws -> ScoreVolume
 public enum MOODPixelScoring {
     public static func score(predictions: URL, labels: URL, loader: MOODVolumeLoader,
                              options: MOODScoringOptions = MOODScoringOptions()) throws -> MOODScoreReport {
+        let (summaries, warnings) = try summarise(predictions: predictions, labels: labels, loader: loader)
+        return score(summaries: summaries, warnings: warnings, options: options)
+    }
+
+    /// The voxel threshold `rule` picks from a validation prediction and label folder (percentile of the
+    /// normal voxels' scores, or the F1-optimal threshold over all voxels).
+    public static func validationThreshold(_ rule: ThresholdRule, predictions: URL, labels: URL,
+                                           loader: MOODVolumeLoader) throws -> Double {
+        let (summaries, _) = try summarise(predictions: predictions, labels: labels, loader: loader)
+        return try ThresholdSelection.choose(rule, counts: PixelCaseSummary.pooledCounts(summaries, multiplicity: nil))
+    }
+
+    /// Every case of the folders summarised under the challenge's rules, with the warnings.
+    public static func summarise(predictions: URL, labels: URL, loader: MOODVolumeLoader) throws
+        -> (summaries: [PixelCaseSummary], warnings: [String]) {
         let (cases, ignored) = try MOODFolders.cases(predictions: predictions, labels: labels)
         var warnings = ignored.map { "\($0): prediction has no label file (ignored)" }
         var summaries: [PixelCaseSummary] = []
@@ -31,7 +46,7 @@ public enum MOODPixelScoring {
             }
             summaries.append(try PixelCaseSummary(name: item.name, prediction: prediction, label: label))
         }
-        return score(summaries: summaries, warnings: warnings, options: options)
+        return (summaries, warnings)
     }
 
     /// The report from cases already summarised (volumes loaded by the caller).
@@ -49,7 +64,8 @@ public enum MOODPixelScoring {
         }
         return MOODScoreReport(task: .pixel, cases: summaries.count,
                                anomalousCases: summaries.filter { $0.anomalousVoxels > 0 }.count,
-                               metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, warnings: warnings)
+                               metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, threshold: options.threshold,
+                               warnings: warnings)
     }
 
     /// Every pixel-level metric, headline first, with case i counted `multiplicity[i]` times.

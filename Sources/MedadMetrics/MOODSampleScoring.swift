@@ -16,6 +16,26 @@ public struct MOODScoringOptions: Sendable {
 /// The sample task: one `<name>.nii.gz.txt` per case holding one number (label: 0 or 1).
 public enum MOODSampleScoring {
     public static func score(predictions: URL, labels: URL, options: MOODScoringOptions = MOODScoringOptions()) throws -> MOODScoreReport {
+        let loaded = try load(predictions: predictions, labels: labels)
+        let ranked = try RankedScores(scores: loaded.scores, labels: loaded.labels, caseNames: loaded.names)
+        let metrics = sampleMetrics(ranked.counts(), threshold: options.threshold)
+        let intervals = options.bootstrap.intervals(strata: loaded.labels.map { $0 ? 1 : 0 }) { multiplicity in
+            Dictionary(uniqueKeysWithValues: sampleMetrics(ranked.counts(multiplicity: multiplicity), threshold: options.threshold)
+                .filter { !MOODScoreReport.thresholdNames.contains($0.name) }.map { ($0.name, $0.value) })
+        }
+        return MOODScoreReport(task: .sample, cases: loaded.names.count, anomalousCases: loaded.labels.filter { $0 }.count,
+                               metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, threshold: options.threshold,
+                               warnings: loaded.warnings)
+    }
+
+    /// The threshold `rule` picks from a validation prediction and label folder.
+    public static func validationThreshold(_ rule: ThresholdRule, predictions: URL, labels: URL) throws -> Double {
+        let loaded = try load(predictions: predictions, labels: labels)
+        return try ThresholdSelection.choose(rule, scores: loaded.scores, labels: loaded.labels)
+    }
+
+    /// Case names, clipped scores (0 where missing) and labels, with the warnings of the challenge's rules.
+    static func load(predictions: URL, labels: URL) throws -> (names: [String], scores: [Double], labels: [Bool], warnings: [String]) {
         let (cases, ignored) = try MOODFolders.cases(predictions: predictions, labels: labels)
         var warnings = ignored.map { "\($0): prediction has no label file (ignored)" }
         var scores: [Double] = [], truth: [Bool] = []
@@ -25,18 +45,12 @@ public enum MOODSampleScoring {
             scores.append(score)
             if let warning { warnings.append(warning) }
         }
-        let ranked = try RankedScores(scores: scores, labels: truth, caseNames: cases.map(\.name))
-        let metrics = sampleMetrics(ranked.counts())
-        let intervals = options.bootstrap.intervals(strata: truth.map { $0 ? 1 : 0 }) { multiplicity in
-            Dictionary(uniqueKeysWithValues: sampleMetrics(ranked.counts(multiplicity: multiplicity))
-                .filter { !MOODScoreReport.thresholdNames.contains($0.name) }.map { ($0.name, $0.value) })
-        }
-        return MOODScoreReport(task: .sample, cases: cases.count, anomalousCases: truth.filter { $0 }.count,
-                               metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, warnings: warnings)
+        return (cases.map(\.name), scores, truth, warnings)
     }
 
     /// Every sample-level metric, headline first.
-    public static func sampleMetrics(_ counts: RankedCounts) -> [(name: String, value: MetricValue)] {
+    /// With a threshold (chosen on validation data) also sensitivity, specificity and F1 at it.
+    public static func sampleMetrics(_ counts: RankedCounts, threshold: Double? = nil) -> [(name: String, value: MetricValue)] {
         let best = counts.maxF1
         var metrics: [(name: String, value: MetricValue)] = [
             ("ap", counts.averagePrecision), ("auroc", counts.auroc), ("fpr_at_95_tpr", counts.fpr(atTPR: 0.95)),
@@ -49,6 +63,12 @@ public enum MOODSampleScoring {
         }
         metrics.append(("max_f1", best.f1))
         metrics.append(("max_f1_threshold", best.threshold))
+        if let threshold {
+            let point = counts.operatingPoint(atThreshold: threshold)
+            metrics.append(("sensitivity_at_threshold", point.sensitivity))
+            metrics.append(("specificity_at_threshold", point.specificity))
+            metrics.append(("f1_at_threshold", counts.f1(atThreshold: threshold)))
+        }
         return metrics
     }
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// JSON (keys sorted): `task`, `cases`, `anomalous_cases`, one key per metric holding a number or null,
 /// `undefined` mapping each null metric (and `ci.<metric>` for a null interval) to its reason, `ci` mapping
-/// each metric to [low, high] or null, `ci_method`, and `warnings`.
+/// each metric to [low, high] or null, `ci_method`, `threshold` (or null), and `warnings`.
 public struct MOODScoreReport: Sendable {
     public let task: MOODTask
     public let cases: Int
@@ -14,6 +14,8 @@ public struct MOODScoreReport: Sendable {
     public let metrics: [(name: String, value: MetricValue)]
     public let intervals: [String: ConfidenceInterval]
     public let bootstrap: Bootstrap
+    /// The decision threshold of the "at threshold" metrics (chosen on validation data), if any.
+    public let threshold: Double?
     public let warnings: [String]
 
     /// Entries that are decision thresholds rather than performance, so they get no interval.
@@ -31,7 +33,7 @@ public struct MOODScoreReport: Sendable {
     public func json() throws -> Data {
         var object: [String: Any] = [
             "task": task.rawValue, "cases": cases, "anomalous_cases": anomalousCases,
-            "ci_method": intervalMethod, "warnings": warnings,
+            "ci_method": intervalMethod, "warnings": warnings, "threshold": threshold ?? NSNull(),
         ]
         var undefined: [String: String] = [:], ci: [String: Any] = [:]
         for (name, value) in metrics {
@@ -67,6 +69,7 @@ public struct MOODScoreReport: Sendable {
         }
         lines.append("")
         lines.append("CI: \(intervalMethod)")
+        if let threshold { lines.append("threshold (from validation or --threshold): \(threshold)") }
         if !warnings.isEmpty {
             lines.append("warnings (\(warnings.count)):")
             lines += warnings.map { "  " + $0 }

@@ -40,6 +40,33 @@ import MedadSupport
         #expect(report.table().contains("ap "))
     }
 
+    /// A threshold from a normal-only validation folder (95th percentile of its scores) adds the
+    /// at-threshold metrics; F1-optimal on the same folder refuses instead of returning the minimum.
+    @Test func thresholdFromNormalOnlyValidation() throws {
+        let temp = try TemporaryFolder()
+        let valLabels = try temp.folder("val_label"), valPredictions = try temp.folder("val_pred")
+        for i in 0..<5 {
+            try writeText("0", valLabels, "v\(i).txt")
+            try writeText("0.\(i + 1)", valPredictions, "v\(i).txt")
+        }
+        let threshold = try MOODSampleScoring.validationThreshold(.normalPercentile(95), predictions: valPredictions, labels: valLabels)
+        #expect(abs(threshold - 0.48) < 1e-12)  // np.percentile([0.1, 0.2, 0.3, 0.4, 0.5], 95)
+        #expect(throws: MedadError.self) {
+            _ = try MOODSampleScoring.validationThreshold(.f1Optimal, predictions: valPredictions, labels: valLabels)
+        }
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        for (i, (label, score)) in [("1", "0.9"), ("1", "0.3"), ("0", "0.2"), ("0", "0.6")].enumerated() {
+            try writeText(label, labels, "t\(i).txt")
+            try writeText(score, predictions, "t\(i).txt")
+        }
+        let report = try MOODSampleScoring.score(predictions: predictions, labels: labels,
+                                                 options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 20), threshold: threshold))
+        #expect(report[metric: "sensitivity_at_threshold"] == .value(0.5))
+        #expect(report[metric: "specificity_at_threshold"] == .value(0.5))
+        #expect(report[metric: "f1_at_threshold"] == .value(0.5))
+        #expect(report.threshold == threshold)
+    }
+
     @Test func oneClassReportsNullWithReason() throws {
         let temp = try TemporaryFolder()
         let labels = try temp.folder("label"), predictions = try temp.folder("pred")

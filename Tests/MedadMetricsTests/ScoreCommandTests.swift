@@ -56,6 +56,13 @@ import MedadVolumes
 
         let table = try Self.run(["score", "--task", "pixel", "--pred", predictions.path, "--label", labels.path, "--resamples", "20"])
         #expect(table.status == 0 && table.output.contains("froc_average"))
+        // The validation folders here are the test folders themselves, only to exercise the wiring:
+        // the F1-optimal voxel threshold of these volumes equals the pooled best-Dice threshold.
+        let validated = try Self.run(["score", "--task", "pixel", "--pred", predictions.path, "--label", labels.path, "--json",
+                                      "--resamples", "20", "--val-pred", predictions.path, "--val-label", labels.path])
+        let validatedJSON = try JSONSerialization.jsonObject(with: Data(validated.output.utf8)) as! [String: Any]
+        #expect(validatedJSON["threshold"] as? Double == expected.bestDiceThreshold.number)
+        #expect(abs((validatedJSON["dice_at_threshold"] as! Double) - expected.bestDice.number!) < 1e-12)
         let wrong = try Self.run(["score", "--task", "voxel", "--pred", predictions.path, "--label", labels.path])
         #expect(wrong.status != 0 && wrong.error.contains("--task must be sample or pixel"))
     }

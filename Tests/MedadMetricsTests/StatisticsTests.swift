@@ -99,4 +99,13 @@ import MedadSupport
             _ = try ThresholdSelection.choose(.normalPercentile(99), scores: [0.9], labels: [true])
         }
     }
+
+    /// The percentile read from ranked counts (voxel histograms) equals numpy's on the expanded normal scores.
+    @Test func percentileFromCountsEqualsExpanded() throws {
+        let normal = zip(tiedScores, tiedLabels).filter { !$0.1 }.map(\.0).sorted()
+        for percent in [0.0, 12.5, 50, 90, 99, 100] {
+            let chosen = try ThresholdSelection.choose(.normalPercentile(percent), scores: tiedScores, labels: tiedLabels)
+            #expect(abs(chosen - Statistics.percentile(normal, percent / 100)) < 1e-12)
+        }
+    }
 }
