@@ -105,9 +105,10 @@ int ck_lesion_detection_curve(const float *scores, const int32_t *gt_labels, int
     int32_t *order = malloc((size_t)(added > 0 ? added : 1) * sizeof(int32_t));
     int32_t *parent = malloc((size_t)n * sizeof(int32_t));
     uint8_t *touches_gt = malloc((size_t)n);
+    uint8_t *rank = calloc((size_t)n, 1);  // union by rank keeps every tree O(log n) deep
     int64_t *cursor = malloc((size_t)(nlevels + 1) * sizeof(int64_t));
-    if (!order || !parent || !touches_gt || !cursor) {
-        free(level); free(level_start); free(order); free(parent); free(touches_gt); free(cursor);
+    if (!order || !parent || !touches_gt || !rank || !cursor) {
+        free(level); free(level_start); free(order); free(parent); free(touches_gt); free(rank); free(cursor);
         return -1;
     }
     memcpy(cursor, level_start, (size_t)(nlevels + 1) * sizeof(int64_t));
@@ -136,12 +137,14 @@ int ck_lesion_detection_curve(const float *scores, const int32_t *gt_labels, int
                         if (a == b) continue;
                         uint8_t merged = touches_gt[a] | touches_gt[b];
                         fp_components += (int64_t)!merged - !touches_gt[a] - !touches_gt[b];
+                        if (rank[a] < rank[b]) { int32_t t = a; a = b; b = t; }
+                        if (rank[a] == rank[b]) rank[a]++;
                         parent[b] = a;
                         touches_gt[a] = merged;
                     }
         }
         false_positives[k] = fp_components;
     }
-    free(order); free(parent); free(touches_gt); free(level_start);
+    free(order); free(parent); free(touches_gt); free(rank); free(level_start);
     return 0;
 }

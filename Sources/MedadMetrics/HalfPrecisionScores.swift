@@ -19,7 +19,4 @@ enum HalfPrecisionScores {
 
     /// Every bin's score, highest first (the order RankedCounts expects).
     static let descendingThresholds: [Double] = (0...oneKey).reversed().map { Double(value($0)) }
-
-    /// Every positive score, ascending: the thresholds of lesion-wise detection curves.
-    static let positiveThresholds: [Float] = (1...oneKey).map(value)
 }

@@ -37,6 +37,11 @@ public struct LesionDetectionCurve: Sendable {
 
 /// Free-response ROC over volumes that share one threshold list.
 public struct FROC: Sendable {
+    /// Thresholds 0.05, 0.10, ..., 1 on scores in [0, 1]: the usual fixed grid of segmentation FROC.
+    /// Every distinct score would be exact, but each grid level costs a sweep over the volume's
+    /// union-find forest (a few hundred ms at 256³), so the grid stays coarse.
+    public static let thresholdGrid: [Float] = (1...20).map { Float($0) / 20 }
+
     /// The false-positive rates (per volume) FROC summaries are read at.
     public static let standardRates: [Double] = [0.5, 1, 2, 4, 8]
 

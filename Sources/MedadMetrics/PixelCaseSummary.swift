@@ -15,7 +15,7 @@ public struct ScoreVolume: Sendable {
 
 /// Everything the pixel-level metrics need from one case, a few hundred kilobytes whatever the volume
 /// size: score histograms of normal and anomalous voxels at MOOD's half precision, the lesion weights of
-/// AUPRO, and the lesion detection curve at every positive half-precision threshold.
+/// AUPRO, and the lesion detection curve on FROC's threshold grid.
 public struct PixelCaseSummary: Sendable {
     public let name: String
     /// Normal and anomalous voxels per half-precision score bin (ascending bins).
@@ -68,7 +68,7 @@ public struct PixelCaseSummary: Sendable {
         lesionWeights = weights
         anomalousVoxels = lesions.sizes.dropFirst().reduce(0, +)
         lesionCurve = try LesionDetectionCurve(scores: quantised, lesions: lesions, dims: label.dims,
-                                               thresholds: HalfPrecisionScores.positiveThresholds)
+                                               thresholds: FROC.thresholdGrid)
     }
 
     /// This case's own ranking (its per-case AP, Dice, ...).
