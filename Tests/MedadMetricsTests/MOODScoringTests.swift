@@ -3,6 +3,18 @@ import Testing
 import MedadMetrics
 import MedadSupport
 
+/// Sample-task folders `<prefix>_label` and `<prefix>_pred` holding `<prefix><i>.txt` per case (no
+/// prediction file where it is nil).
+func sampleFolders(_ temp: TemporaryFolder, _ prefix: String, _ cases: [(label: String, prediction: String?)]) throws
+    -> (predictions: URL, labels: URL) {
+    let labels = try temp.folder(prefix + "_label"), predictions = try temp.folder(prefix + "_pred")
+    for (i, item) in cases.enumerated() {
+        try writeText(item.label, labels, "\(prefix)\(i).txt")
+        if let prediction = item.prediction { try writeText(prediction, predictions, "\(prefix)\(i).txt") }
+    }
+    return (predictions, labels)
+}
+
 @Suite struct MOODSampleScoringTests {
     @Test func scoresFolderLikeTheChallenge() throws {
         let temp = try TemporaryFolder()
@@ -44,21 +56,13 @@ import MedadSupport
     /// at-threshold metrics; F1-optimal on the same folder refuses instead of returning the minimum.
     @Test func thresholdFromNormalOnlyValidation() throws {
         let temp = try TemporaryFolder()
-        let valLabels = try temp.folder("val_label"), valPredictions = try temp.folder("val_pred")
-        for i in 0..<5 {
-            try writeText("0", valLabels, "v\(i).txt")
-            try writeText("0.\(i + 1)", valPredictions, "v\(i).txt")
-        }
+        let (valPredictions, valLabels) = try sampleFolders(temp, "v", (1...5).map { ("0", "0.\($0)") })
         let threshold = try MOODSampleScoring.validationThreshold(.normalPercentile(95), predictions: valPredictions, labels: valLabels)
         #expect(abs(threshold - 0.48) < 1e-12)  // np.percentile([0.1, 0.2, 0.3, 0.4, 0.5], 95)
         #expect(throws: MedadError.self) {
             _ = try MOODSampleScoring.validationThreshold(.f1Optimal, predictions: valPredictions, labels: valLabels)
         }
-        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
-        for (i, (label, score)) in [("1", "0.9"), ("1", "0.3"), ("0", "0.2"), ("0", "0.6")].enumerated() {
-            try writeText(label, labels, "t\(i).txt")
-            try writeText(score, predictions, "t\(i).txt")
-        }
+        let (predictions, labels) = try sampleFolders(temp, "t", [("1", "0.9"), ("1", "0.3"), ("0", "0.2"), ("0", "0.6")])
         let report = try MOODSampleScoring.score(predictions: predictions, labels: labels,
                                                  options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 20), threshold: threshold))
         #expect(report[metric: "sensitivity_at_threshold"] == .value(0.5))
@@ -69,11 +73,7 @@ import MedadSupport
 
     @Test func oneClassReportsNullWithReason() throws {
         let temp = try TemporaryFolder()
-        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
-        for i in 0..<3 {
-            try writeText("0", labels, "n\(i).txt")
-            try writeText("0.\(i)", predictions, "n\(i).txt")
-        }
+        let (predictions, labels) = try sampleFolders(temp, "n", (0..<3).map { ("0", "0.\($0)") })
         let report = try MOODSampleScoring.score(predictions: predictions, labels: labels,
                                                  options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 20)))
         let json = try JSONSerialization.jsonObject(with: report.json()) as! [String: Any]
