@@ -10,7 +10,14 @@ public enum MOODPixelScoring {
     public static func score(predictions: URL, labels: URL, loader: MOODVolumeLoader,
                              options: MOODScoringOptions = MOODScoringOptions()) throws -> MOODScoreReport {
         let (summaries, warnings) = try summarise(predictions: predictions, labels: labels, loader: loader)
-        return score(summaries: summaries, warnings: warnings, options: options)
+        var report = score(summaries: summaries, warnings: warnings, options: options)
+        if let versus = options.versus {
+            let other = try summarise(predictions: versus, labels: labels, loader: loader)
+            report.comparison = MOODComparison.pixel(summaries, versus: other.summaries, threshold: options.threshold,
+                                                     resamples: options.bootstrap.resamples, seed: options.bootstrap.seed)
+            report.warnings += other.warnings.map { "versus: " + $0 }
+        }
+        return report
     }
 
     /// The voxel threshold `rule` picks from a validation prediction and label folder (percentile of the

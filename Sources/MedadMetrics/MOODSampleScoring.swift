@@ -6,10 +6,13 @@ public struct MOODScoringOptions: Sendable {
     public var bootstrap: Bootstrap
     /// A decision threshold chosen on validation data (Dice at threshold); nil leaves those metrics undefined.
     public var threshold: Double?
+    /// A second method's prediction folder: adds paired tests of --pred against it to the report.
+    public var versus: URL?
 
-    public init(bootstrap: Bootstrap = Bootstrap(), threshold: Double? = nil) {
+    public init(bootstrap: Bootstrap = Bootstrap(), threshold: Double? = nil, versus: URL? = nil) {
         self.bootstrap = bootstrap
         self.threshold = threshold
+        self.versus = versus
     }
 }
 
@@ -23,9 +26,17 @@ public enum MOODSampleScoring {
             Dictionary(uniqueKeysWithValues: sampleMetrics(ranked.counts(multiplicity: multiplicity), threshold: options.threshold)
                 .filter { !MOODScoreReport.thresholdNames.contains($0.name) }.map { ($0.name, $0.value) })
         }
-        return MOODScoreReport(task: .sample, cases: loaded.names.count, anomalousCases: loaded.labels.filter { $0 }.count,
-                               metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, threshold: options.threshold,
-                               warnings: loaded.warnings)
+        var report = MOODScoreReport(task: .sample, cases: loaded.names.count, anomalousCases: loaded.labels.filter { $0 }.count,
+                                     metrics: metrics, intervals: intervals, bootstrap: options.bootstrap, threshold: options.threshold,
+                                     warnings: loaded.warnings)
+        if let versus = options.versus {
+            let other = try load(predictions: versus, labels: labels)
+            report.comparison = try MOODComparison.sample(scoresA: loaded.scores, scoresB: other.scores, labels: loaded.labels,
+                                                          names: loaded.names, resamples: options.bootstrap.resamples,
+                                                          seed: options.bootstrap.seed)
+            report.warnings += other.warnings.map { "versus: " + $0 }
+        }
+        return report
     }
 
     /// The threshold `rule` picks from a validation prediction and label folder.

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// JSON (keys sorted): `task`, `cases`, `anomalous_cases`, one key per metric holding a number or null,
 /// `undefined` mapping each null metric (and `ci.<metric>` for a null interval) to its reason, `ci` mapping
-/// each metric to [low, high] or null, `ci_method`, `threshold` (or null), and `warnings`.
+/// each metric to [low, high] or null, `ci_method`, `threshold` (or null), `warnings`, and with a second
+/// method `comparison` (differences and p-values, null with reason `comparison.<name>` when undefined).
 public struct MOODScoreReport: Sendable {
     public let task: MOODTask
     public let cases: Int
@@ -16,7 +17,9 @@ public struct MOODScoreReport: Sendable {
     public let bootstrap: Bootstrap
     /// The decision threshold of the "at threshold" metrics (chosen on validation data), if any.
     public let threshold: Double?
-    public let warnings: [String]
+    public internal(set) var warnings: [String]
+    /// Paired tests against a second method (`MOODScoringOptions.versus`), empty without one.
+    public internal(set) var comparison: [(name: String, value: MetricValue)] = []
 
     /// Entries that are decision thresholds rather than performance, so they get no interval.
     public static let thresholdNames: Set<String> = ["max_f1_threshold", "best_dice_threshold"]
@@ -48,6 +51,14 @@ public struct MOODScoreReport: Sendable {
             case .undefined(let reason): ci[name] = NSNull(); undefined["ci.\(name)"] = reason
             }
         }
+        if !comparison.isEmpty {
+            var tests: [String: Any] = [:]
+            for (name, value) in comparison {
+                tests[name] = value.number ?? NSNull()
+                if let reason = value.undefinedReason { undefined["comparison.\(name)"] = reason }
+            }
+            object["comparison"] = tests
+        }
         object["undefined"] = undefined
         object["ci"] = ci
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -66,6 +77,13 @@ public struct MOODScoreReport: Sendable {
             case .undefined(let reason): shown = "undefined: \(reason)"
             }
             lines.append(pad(name, width) + "  " + shown)
+        }
+        if !comparison.isEmpty {
+            lines.append("")
+            lines.append("versus the second method (A - B, paired tests):")
+            for (name, value) in comparison {
+                lines.append(pad(name, width) + "  " + (value.number.map(format) ?? "undefined: \(value.undefinedReason!)"))
+            }
         }
         lines.append("")
         lines.append("CI: \(intervalMethod)")

@@ -2,8 +2,9 @@ import Foundation
 import MedadSupport
 
 /// Times the exact pooled voxel AP on synthetic MOOD-sized data: `volumes` cubes of `side`³ voxels whose
-/// scores are mostly low background noise (every float distinct-ish, the hard case for sorting) with a
-/// few spherical lesions scoring higher and a few high-scoring false-positive blobs.
+/// scores are mostly low background noise at full float resolution (millions of distinct values, the
+/// hard case for sorting), with a few spherical lesions scoring higher and a few high-scoring
+/// false-positive blobs.
 public enum PooledRankingBenchmark {
     public struct Result: Sendable {
         public let voxels: Int

@@ -23,6 +23,8 @@ struct Score: ParsableCommand {
     var thresholdRule = "f1"
     @Option(help: "Bootstrap resamples for the confidence intervals.") var resamples = 1000
     @Option(help: "Bootstrap seed.") var seed: UInt64 = 0
+    @Option(help: "A second method's prediction folder: adds paired tests (DeLong, permutation) of --pred against it.")
+    var versus: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
@@ -54,7 +56,8 @@ struct Score: ParsableCommand {
                                                                           loader: ScoreVolumeLoader.nifti)
             }
         }
-        let options = MOODScoringOptions(bootstrap: Bootstrap(resamples: resamples, seed: seed), threshold: chosen)
+        let options = MOODScoringOptions(bootstrap: Bootstrap(resamples: resamples, seed: seed), threshold: chosen,
+                                         versus: versus.map { URL(fileURLWithPath: $0) })
         let predictions = URL(fileURLWithPath: pred), labels = URL(fileURLWithPath: label)
         let report: MOODScoreReport
         switch task {

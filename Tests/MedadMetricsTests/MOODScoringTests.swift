@@ -71,6 +71,26 @@ func sampleFolders(_ temp: TemporaryFolder, _ prefix: String, _ cases: [(label: 
         #expect(report.threshold == threshold)
     }
 
+    /// `versus` adds DeLong's test and the AP permutation test of the two folders.
+    @Test func comparesTwoMethods() throws {
+        let temp = try TemporaryFolder()
+        let (predictionsA, labels) = try sampleFolders(temp, "a", zip(tiedLabels, tiedScores).map { ($0 ? "1" : "0", "\($1)") })
+        let b = try temp.folder("b_pred")
+        for (i, score) in tiedScores.enumerated() { try writeText("\(0.9 - 0.5 * score)", b, "a\(i).txt") }
+        let report = try MOODSampleScoring.score(predictions: predictionsA, labels: labels,
+                                                 options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 99), versus: b))
+        let scoresB = tiedScores.map { 0.9 - 0.5 * $0 }
+        let delong = try DeLongTest(scoresA: tiedScores, scoresB: scoresB, labels: tiedLabels)
+        let comparison = Dictionary(uniqueKeysWithValues: report.comparison.map { ($0.name, $0.value) })
+        #expect(abs(comparison["delong_p"]!.number! - delong.pValue.number!) < 1e-12)
+        let apA = try RankedCounts(scores: tiedScores, labels: tiedLabels).averagePrecision.number!
+        let apB = try RankedCounts(scores: scoresB, labels: tiedLabels).averagePrecision.number!
+        #expect(abs(comparison["ap_difference"]!.number! - (apA - apB)) < 1e-12)
+        #expect(comparison["ap_permutation_p"]!.number! == 0.01)  // no swap pattern beats the real ordering
+        let json = try JSONSerialization.jsonObject(with: report.json()) as! [String: Any]
+        #expect((json["comparison"] as! [String: Any])["delong_z"] is Double)
+    }
+
     @Test func oneClassReportsNullWithReason() throws {
         let temp = try TemporaryFolder()
         let (predictions, labels) = try sampleFolders(temp, "n", (0..<3).map { ("0", "0.\($0)") })
@@ -181,5 +201,29 @@ func sampleFolders(_ temp: TemporaryFolder, _ prefix: String, _ cases: [(label: 
         let report = MOODPixelScoring.score(summaries: summaries, options: MOODScoringOptions(bootstrap: Bootstrap(resamples: 10)))
         #expect(abs(report[metric: "ap"]!.number! - 0.4718637049488114) < 1e-9)
         #expect(abs(report[metric: "auroc"]!.number! - 0.7092592592592593) < 1e-9)
+    }
+
+    /// Pixel comparison: the pooled AP difference of the real cases, and per-case Dice differences.
+    @Test func comparesTwoMethodsPerVoxel() throws {
+        var random = SeededRandom(seed: 30)
+        let dims = [6, 6, 2], n = dims.reduce(1, *)
+        var a: [PixelCaseSummary] = [], b: [PixelCaseSummary] = [], scoresA: [[Float]] = [], scoresB: [[Float]] = [], masks: [[UInt8]] = []
+        for c in 0..<6 {
+            let label = (0..<n).map { i -> Float in i % 6 < 2 && i / 6 % 6 < 2 + c % 3 ? 1 : 0 }
+            let good = label.map { Float(random.nextInt(16)) / 32 + $0 / 2 }, poor = label.map { _ in Float(random.nextInt(32)) / 32 }
+            a.append(try PixelCaseSummary(name: "c\(c)", prediction: good, label: ScoreVolume(dims: dims, voxels: label)))
+            b.append(try PixelCaseSummary(name: "c\(c)", prediction: poor, label: ScoreVolume(dims: dims, voxels: label)))
+            scoresA.append(good); scoresB.append(poor); masks.append(label.map { UInt8($0) })
+        }
+        let tests = Dictionary(uniqueKeysWithValues: MOODComparison.pixel(a, versus: b, threshold: 0.5, resamples: 199, seed: 1)
+            .map { ($0.name, $0.value) })
+        let apA = try PooledRanking(scores: scoresA, labels: masks).averagePrecision.number!
+        let apB = try PooledRanking(scores: scoresB, labels: masks).averagePrecision.number!
+        #expect(abs(tests["ap_difference"]!.number! - (apA - apB)) < 1e-12)
+        // Six cases allow 64 swap patterns, so p cannot drop below about 2 / 64.
+        #expect(tests["ap_permutation_p"]!.number! < 0.1)
+        let diceA = a.map { $0.counts.f1(atThreshold: 0.5).number! }, diceB = b.map { $0.counts.f1(atThreshold: 0.5).number! }
+        #expect(abs(tests["mean_case_dice_difference"]!.number! - (diceA.reduce(0, +) - diceB.reduce(0, +)) / 6) < 1e-12)
+        #expect(MOODComparison.pixel(a, versus: b, threshold: nil, resamples: 9, seed: 1).last!.value == .undefined("no threshold given"))
     }
 }
