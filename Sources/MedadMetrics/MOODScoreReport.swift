@@ -54,7 +54,7 @@ public struct MOODScoreReport: Sendable {
         if !comparison.isEmpty {
             var tests: [String: Any] = [:]
             for (name, value) in comparison {
-                tests[name] = value.number ?? NSNull()
+                tests[name] = value.jsonValue
                 if let reason = value.undefinedReason { undefined["comparison.\(name)"] = reason }
             }
             object["comparison"] = tests

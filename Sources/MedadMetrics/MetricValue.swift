@@ -1,3 +1,5 @@
+import Foundation
+
 /// A metric's result: a number, or undefined with the reason (one class only, no lesions, ...).
 /// Undefined is never reported as 0 or 0.5, which would look like a (bad) measurement.
 public enum MetricValue: Equatable, Sendable, CustomStringConvertible {
@@ -9,6 +11,9 @@ public enum MetricValue: Equatable, Sendable, CustomStringConvertible {
         if case .value(let v) = self { return v }
         return nil
     }
+
+    /// The number, or NSNull for JSONSerialization.
+    public var jsonValue: Any { number.map { $0 as Any } ?? NSNull() }
 
     public var undefinedReason: String? {
         if case .undefined(let reason) = self { return reason }

@@ -29,7 +29,7 @@ struct BenchMetrics: ParsableCommand {
             let object: [String: Any] = [
                 "voxels": result.voxels, "volumes": volumes, "side": side, "threads": global.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                 "seconds": result.seconds, "best_seconds": result.seconds.min()!, "generate_seconds": result.generateSeconds,
-                "ap": ranking.averagePrecision.number ?? NSNull(), "auroc": ranking.auroc.number ?? NSNull(),
+                "ap": ranking.averagePrecision.jsonValue, "auroc": ranking.auroc.jsonValue,
                 "positives": ranking.positives, "distinct_scores": ranking.distinctScores,
                 "peak_rss_mb": peakMB ?? NSNull(),
             ]

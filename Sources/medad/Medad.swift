@@ -9,6 +9,7 @@ struct Medad: ParsableCommand {
             Demo.self,
             DataCommand.self,
             Score.self,
+            Summarize.self,
             Bench.self,
         ]
     )
