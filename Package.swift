@@ -2,7 +2,7 @@
 // medad: medical image anomaly detection research, from kernels to reports.
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
-//   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes
+//   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 //                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
@@ -12,6 +12,8 @@ let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-march=x86-
 let kernels: [Target] = [
     .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
     .systemLibrary(name: "COpenBLAS"),
+    .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "MedadSupport"]),
+
     .target(name: "CNifti", cSettings: [.unsafeFlags(["-I/usr/include/nifti", "-O2"])],
             linkerSettings: [.linkedLibrary("niftiio"), .linkedLibrary("znz"), .linkedLibrary("z"), .linkedLibrary("m")]),
 ]
@@ -20,8 +22,17 @@ let core: [Target] = [
     .target(name: "MedadSupport", dependencies: ["CKernels"]),
     .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
     .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels", "CNifti"]),
+    .target(name: "MedadConfig", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadConfigTests", dependencies: ["MedadConfig"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
+    .testTarget(name: "MedadTensorTests", dependencies: ["MedadTensor"]),
     .testTarget(name: "MedadVolumesTests", dependencies: ["MedadVolumes", "MedadSupport"]),
+]
+
+let anomalies: [Target] = [
+    .target(name: "MedadAnomalies", dependencies: ["MedadVolumes", "MedadSupport", "CKernels"]),
+    .testTarget(name: "MedadAnomaliesTests", dependencies: ["MedadAnomalies", "MedadVolumes", "MedadSupport"]),
+
 ]
 
 let evaluation: [Target] = [
@@ -31,7 +42,7 @@ let evaluation: [Target] = [
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadMetrics",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -44,11 +55,12 @@ let package = Package(
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
+        .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + evaluation + cli,
+    targets: kernels + core + anomalies + evaluation + cli,
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,5 @@
-// Brain-like T1 MRI phantom: nested ellipsoidal head layers (skin, skull, CSF, cortex, white
-// matter) with folded grey/white boundary, deep grey nuclei and lateral ventricles, warped by a
+// Brain-like T1 MRI phantom: nested ellipsoidal head layers (skin, skull, CSF, a folded cortical
+// ribbon over white matter), deep grey nuclei and lateral ventricles, warped by a
 // smooth random deformation, multiplied by a bias field and corrupted by Rician noise.
 // Every factor that depends on a single axis is tabulated, so a voxel costs a few multiplies,
 // five square roots and one Box-Muller pair.
@@ -52,7 +52,7 @@ int ck_phantom_brain(const ck_phantom_params *p, int n, float *image, uint8_t *l
     const float mean_radius = (p->head_radius[0] + p->head_radius[1] + p->head_radius[2]) / 3;
     const float sharp = mean_radius * n / 2.0f;   // one voxel of blur across each surface
     const float skull_in = 1 - p->skin, csf_in = skull_in - p->skull, brain = csf_in - p->csf;
-    const float wm = brain * p->wm_scale;
+    const float wm = brain - p->cortex_thickness;
     const float *I = p->intensity;
     float mirrored_vent[3] = {-p->ventricle_center[0], p->ventricle_center[1], p->ventricle_center[2]};
     float mirrored_nucleus[3] = {-p->nucleus_center[0], p->nucleus_center[1], p->nucleus_center[2]};
@@ -76,13 +76,16 @@ int ck_phantom_brain(const ck_phantom_params *p, int n, float *image, uint8_t *l
                 float w = R[6] * q[0] + R[7] * q[1] + R[8] * q[2];
 
                 float rho = ellipsoid_rho(u, v, w, p->head_center, p->head_radius);
-                float folding = p->sulcus_depth * fold[x] * fold[n + y] * fold[2 * (size_t)n + z];
+                // Sulci: where the fold pattern is positive both cortical surfaces move inwards,
+                // CSF fills the gap above and the ribbon keeps its thickness.
+                float pattern = fold[x] * fold[n + y] * fold[2 * (size_t)n + z];
+                float sulcus = p->sulcus_depth * (pattern > 0 ? pattern : 0);
                 float weights[7];
                 weights[0] = weight_inside(rho, 1, sharp);
                 weights[1] = weight_inside(rho, skull_in, sharp);
                 weights[2] = weight_inside(rho, csf_in, sharp);
-                weights[3] = weight_inside(rho + 0.5f * fabsf(folding), brain, sharp);
-                weights[4] = weight_inside(rho + folding, wm, sharp);
+                weights[3] = weight_inside(rho + sulcus, brain, sharp);
+                weights[4] = weight_inside(rho + sulcus, wm, sharp);
                 float rn = fminf(ellipsoid_rho(u, v, w, p->nucleus_center, p->nucleus_radius),
                                  ellipsoid_rho(u, v, w, mirrored_nucleus, p->nucleus_radius));
                 float rv = fminf(ellipsoid_rho(u, v, w, p->ventricle_center, p->ventricle_radius),

@@ -333,7 +333,7 @@ int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, in
 #define STORE_INT(type, lo, hi)                                                  \
     for (size_t i = 0; i < n; i++) {                                             \
         double v = voxels[i];                                                    \
-        v = isnan(v) ? 0 : nearbyint(v);                                         \
+        v = nearbyint(v);                                                        \
         ((type *)out)[i] = (type)(v < (lo) ? (lo) : v > (hi) ? (hi) : v);        \
     }
 
@@ -409,6 +409,12 @@ int cn_write_volume(const char *path, const unsigned char *raw_header, const int
     }
 
     size_t n = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += !isfinite(voxels[i]);
+    if (bad > 0) {   // such a file could not be read back: refuse it here, where the cause is
+        fail(err, errlen, "%zu of %zu voxels to write are NaN or infinite", bad, n);
+        return -1;
+    }
     void *data = malloc(n * (size_t)size);
     if (data == NULL) {
         fail(err, errlen, "out of memory for %zu voxels", n);

@@ -103,7 +103,7 @@ public enum Nifti {
     }
 
     /// Writes `volume` atomically (temporary file + rename) as `datatype`; integer types round and
-    /// clamp. With `header` (e.g. the input's, for a prediction) every header field but datatype
+    /// clamp; a volume with NaN or infinite voxels is refused. With `header` (e.g. the input's, for a prediction) every header field but datatype
     /// and scaling is reused, so shape and affine match exactly; its dims must equal the volume's.
     /// Without it a fresh header with axis-aligned qform/sform from `volume.spacing` is written.
     public static func write(_ volume: Volume, to url: URL, datatype: NiftiDatatype = .float32,
@@ -121,8 +121,7 @@ public enum Nifti {
             throw MedadError("\(folder.path): cannot create folder (\(error.localizedDescription))")
         }
         // The temporary keeps the real extension so that libnifti picks the same compression.
-        let temporary = folder.appendingPathComponent(
-            ".tmp\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))-\(url.lastPathComponent)")
+        let temporary = folder.appendingPathComponent(".tmp\(ProcessInfo.processInfo.processIdentifier)-\(url.lastPathComponent)")
         let dims = volume.dims.map { Int32($0) }
         do {
             try call(url) { err, length in

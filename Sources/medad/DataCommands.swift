@@ -9,6 +9,8 @@ struct DataCommand: ParsableCommand {
     static let subcommandList: [ParsableCommand.Type] = [
         DataInfo.self,
         DataPhantom.self,
+        DataAnomalies.self,
+        DataSplits.self,
     ]
 
     static let configuration = CommandConfiguration(
@@ -37,7 +39,7 @@ struct DataInfo: ParsableCommand {
                 infos.append(try VolumeInfo(reading: URL(fileURLWithPath: file)))
                 if !json { print(infos.last!.line) }
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
                 failures += 1
             }
         }

@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func integersRoundAndClampOnWrite() throws {
-        let volume = Volume(dims: [4, 1, 1], voxels: [-3, 1.6, 300, .nan])
+        let volume = Volume(dims: [4, 1, 1], voxels: [-3, 1.6, 300, 0.4])
         let url = folder.file("mask.nii.gz")
         try Nifti.write(volume, to: url, datatype: .uint8)
         #expect(try Nifti.read(url).volume.voxels == [0, 2, 255, 0])
@@ -91,6 +91,18 @@ import Testing
             #expect(abs(value - expected) < 1e-6)
         }
         #expect(header.orientation == ReferenceFiles.obliqueOrientation)
+    }
+
+    @Test func bigEndianFilesAreSwapped() throws {
+        let (volume, header) = try Nifti.read(try ReferenceFiles.bigEndianFloat32(in: folder))
+        #expect(volume.voxels == ReferenceFiles.bigEndianVoxels && header.datatype == .float32)
+        #expect(header.dims == ReferenceFiles.obliqueDims && header.orientation == ReferenceFiles.obliqueOrientation)
+        for (value, expected) in zip(header.sform, ReferenceFiles.obliqueAffine) { #expect(abs(value - expected) < 1e-5) }
+        // Rewritten like its header: native byte order, same geometry.
+        let url = folder.file("native.nii")
+        try Nifti.write(volume, to: url, like: header)
+        let (back, written) = try Nifti.read(url)
+        #expect(back.voxels == volume.voxels && written.sform == header.sform && written.qform == header.qform)
     }
 
     @Test func scaleSlopeAndInterceptAreApplied() throws {
@@ -151,14 +163,26 @@ import Testing
         expectError(try patched(ramp(), name: "bigger.nii", setDims([3, 50, 40, 30])), containing: "truncated")
         expectError(try patched(ramp(), name: "bigger.nii.gz", setDims([3, 50, 40, 30])), containing: "truncated")
         expectError(try patched(ramp(), name: "4d.nii.gz", setDims([4, 5, 4, 3, 2])), containing: "where a 3D volume is expected")
+        let shorts: ([Int16]) -> (inout Data) -> Void = { values in
+            { data in data.replaceSubrange(70..<74, with: values.withUnsafeBytes { Data($0) }) }
+        }
+        expectError(try patched(ramp(), name: "bitpix.nii", shorts([16, 8])), containing: "bitpix 8 does not match datatype float32")
+        expectError(try patched(ramp(), name: "complex.nii", shorts([32, 64])), containing: "unsupported datatype 32")
     }
 
     @Test func nonFiniteVoxelsAreRejected() throws {
         var volume = ramp()
         volume.voxels[7] = .nan
         volume.voxels[9] = .infinity
-        let url = folder.file("nan.nii.gz")
-        try Nifti.write(volume, to: url)
+        #expect(throws: MedadError("\(folder.file("nan.nii.gz").path): 2 of 60 voxels to write are NaN or infinite")) {
+            try Nifti.write(volume, to: folder.file("nan.nii.gz"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("nan.nii.gz").path))
+        // A file holding them (float32 voxels 7 and 9 patched after the 352-byte header).
+        let url = try patched(ramp(), name: "nan.nii.gz") { data in
+            data.replaceSubrange((352 + 28)..<(352 + 32), with: [Float.nan].withUnsafeBytes { Data($0) })
+            data.replaceSubrange((352 + 36)..<(352 + 40), with: [-Float.infinity].withUnsafeBytes { Data($0) })
+        }
         expectError(url, containing: "2 of 60 voxels are NaN or infinite")
     }
 }

@@ -17,9 +17,22 @@ enum ReferenceFiles {
     ]
     static let obliqueOrientation = "LPS"
 
+    /// The same geometry written big-endian as float32 by nibabel: voxels (raw int16 + 0.25).
+    static let bigEndianBase64 = """
+        H4sIAAAAAAACA2NgYIxhIAYwAyELAxMDIxSiAgEGBQYG+wYgTktLs+85c9YBxkfCzhsg9KABjAxM+yTZ/JcCmftrFaQcgW4+uICBwfEDkB8jwwVSYm+rxAESB4H9QH+BaJAauw6d3yC2g8StqSD16CBP2xBMH5wHxG1ADAzlgzoMDAd+APEMoFkPgGYDzXHoAOIXQDtVgDgEiJuAeBYQbwLiU0D8CIh/MTA4cQKxKBArArEuEFsCsSsDAwCmUdcxwAEAAA==
+        """
+    static let bigEndianVoxels: [Float] = (0..<24).map { Float($0) * 3 - 19.75 }
+
     static func obliqueInt16(in folder: TemporaryFolder) throws -> URL {
-        let url = folder.file("oblique.nii.gz")
-        try Data(base64Encoded: obliqueBase64.trimmingCharacters(in: .whitespacesAndNewlines))!.write(to: url)
+        try decode(obliqueBase64, to: folder.file("oblique.nii.gz"))
+    }
+
+    static func bigEndianFloat32(in folder: TemporaryFolder) throws -> URL {
+        try decode(bigEndianBase64, to: folder.file("big-endian.nii.gz"))
+    }
+
+    private static func decode(_ base64: String, to url: URL) throws -> URL {
+        try Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines))!.write(to: url)
         return url
     }
 }

@@ -35,7 +35,8 @@ int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, in
 
 void cn_free(void *p);
 
-// Writes voxels as `datatype` (integers are rounded and clamped; NaN becomes 0). With a source
+// Writes voxels as `datatype` (integers are rounded and clamped; NaN or Inf voxels are refused,
+// as no reader would accept the file). With a source
 // header (raw, native order) every field but dims/datatype/scaling is kept, so the affine matches;
 // with NULL a fresh header with axis-aligned qform and sform from `spacing` is made.
 // .nii.gz files are written with zlib level 1 (fast).

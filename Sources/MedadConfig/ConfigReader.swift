@@ -1,0 +1,115 @@
+import MedadSupport
+
+/// Reads one JSON object of a config, key by key, with the JSON path in every error.
+/// Each config section reads the keys it knows and then calls `finish()`, which rejects any key
+/// nobody read, naming the allowed keys and the closest one.
+public final class ConfigReader {
+    public let path: String
+    public let source: String
+    public let object: JSONObject
+    private var read: Set<String> = []
+    private var known: [String] = []
+
+    public init(_ value: JSONValue, path: String = "", source: String) throws {
+        guard case .object(let object) = value else {
+            throw MedadError("\(source): \(path.isEmpty ? "the document" : path): expected an object, got \(value.typeName)")
+        }
+        self.path = path
+        self.source = source
+        self.object = object
+    }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    public func fail(_ key: String, _ what: String) -> MedadError {
+        MedadError("\(source): \(keyPath(key)): \(what)")
+    }
+
+    public func has(_ key: String) -> Bool {
+        known.append(key)
+        return object[key] != nil
+    }
+
+    private func lookup(_ key: String) -> JSONValue? {
+        known.append(key)
+        read.insert(key)
+        if case .null? = object[key] { return nil }
+        return object[key]
+    }
+
+    private func missing<T>(_ key: String, _ fallback: T?, _ expected: String) throws -> T {
+        guard let fallback else { throw fail(key, "missing; expected \(expected)") }
+        return fallback
+    }
+
+    public func string(_ key: String, default fallback: String? = nil, allowed: [String]? = nil) throws -> String {
+        let expected = allowed.map { "one of \($0.joined(separator: ", "))" } ?? "a string"
+        guard let value = lookup(key) else { return try missing(key, fallback, expected) }
+        guard case .string(let s) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
+        if let allowed, !allowed.contains(s) {
+            throw fail(key, "\"\(s)\" is not \(expected)\(Suggestion.phrase(for: s, among: allowed))")
+        }
+        return s
+    }
+
+    public func double(_ key: String, default fallback: Double? = nil, range: ClosedRange<Double>? = nil) throws -> Double {
+        let expected = range.map { "a number in [\(JSONValue.format($0.lowerBound)), \(JSONValue.format($0.upperBound))]" } ?? "a number"
+        guard let value = lookup(key) else { return try missing(key, fallback, expected) }
+        guard case .number(let n) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
+        if let range, !range.contains(n) { throw fail(key, "\(JSONValue.format(n)) is out of range; expected \(expected)") }
+        return n
+    }
+
+    public func int(_ key: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) throws -> Int {
+        let expected = range.map { "a whole number in [\($0.lowerBound), \($0.upperBound)]" } ?? "a whole number"
+        guard let value = lookup(key) else { return try missing(key, fallback, expected) }
+        guard case .number(let n) = value, n == n.rounded(), abs(n) < 9e15 else {
+            throw fail(key, "expected \(expected), got \(value.typeName == "a number" ? JSONValue.format(try double(key)) : value.typeName)")
+        }
+        if let range, !range.contains(Int(n)) { throw fail(key, "\(Int(n)) is out of range; expected \(expected)") }
+        return Int(n)
+    }
+
+    public func bool(_ key: String, default fallback: Bool? = nil) throws -> Bool {
+        guard let value = lookup(key) else { return try missing(key, fallback, "true or false") }
+        guard case .bool(let b) = value else { throw fail(key, "expected true or false, got \(value.typeName)") }
+        return b
+    }
+
+    public func stringList(_ key: String, default fallback: [String]? = nil, allowed: [String]? = nil) throws -> [String] {
+        guard let value = lookup(key) else { return try missing(key, fallback, "a list of strings") }
+        guard case .array(let items) = value else { throw fail(key, "expected a list of strings, got \(value.typeName)") }
+        return try items.enumerated().map { index, item in
+            guard case .string(let s) = item else { throw fail("\(key)[\(index)]", "expected a string, got \(item.typeName)") }
+            if let allowed, !allowed.contains(s) {
+                throw fail("\(key)[\(index)]", "\"\(s)\" is not one of \(allowed.joined(separator: ", "))\(Suggestion.phrase(for: s, among: allowed))")
+            }
+            return s
+        }
+    }
+
+    public func doubleList(_ key: String, default fallback: [Double]? = nil) throws -> [Double] {
+        guard let value = lookup(key) else { return try missing(key, fallback, "a list of numbers") }
+        guard case .array(let items) = value else { throw fail(key, "expected a list of numbers, got \(value.typeName)") }
+        return try items.enumerated().map { index, item in
+            guard case .number(let n) = item else { throw fail("\(key)[\(index)]", "expected a number, got \(item.typeName)") }
+            return n
+        }
+    }
+
+    /// A nested section; an absent key reads as an empty object so its defaults apply.
+    public func section(_ key: String) throws -> ConfigReader {
+        try ConfigReader(lookup(key) ?? .object(JSONObject()), path: keyPath(key), source: source)
+    }
+
+    /// The raw value of a key the caller interprets itself.
+    public func raw(_ key: String) -> JSONValue? { lookup(key) }
+
+    /// Rejects keys that no read asked for.
+    public func finish() throws {
+        for key in object.keys where !read.contains(key) {
+            let allowed = Array(Set(known)).sorted()
+            throw fail(key, "unknown key\(Suggestion.phrase(for: key, among: allowed)); allowed keys: \(allowed.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import MedadSupport
+
+/// One cell of a sweep: a complete run config with every axis fixed.
+public struct SweepCell: Equatable {
+    /// Stable across machines and runs: readable axis values plus a hash of the resolved config, so a
+    /// changed config never reuses an old cell's folder.
+    public let id: String
+    public let config: JSONValue
+    /// The axis values of this cell, in axis order.
+    public let assignments: [(path: String, value: JSONValue)]
+
+    public static func == (a: SweepCell, b: SweepCell) -> Bool { a.id == b.id && a.config == b.config }
+}
+
+/// The `sweep` block of an experiment: axes named by config path, each a list of values. Cells are
+/// the cartesian product, first axis slowest.
+public struct SweepPlan {
+    public let base: JSONValue
+    public let axes: [(path: String, values: [JSONValue])]
+
+    /// Splits an experiment document into its base config and its axes. A document without a
+    /// `sweep` block is a plan of one cell.
+    public init(experiment: JSONValue, source: String) throws {
+        guard case .object(var object) = experiment else {
+            throw MedadError("\(source): expected a JSON object at the top level, got \(experiment.typeName)")
+        }
+        var axes: [(String, [JSONValue])] = []
+        if let sweep = object["sweep"] {
+            guard case .object(let block) = sweep else { throw MedadError("\(source): sweep: expected an object of axes, got \(sweep.typeName)") }
+            for (path, values) in block.pairs {
+                guard case .array(let list) = values, !list.isEmpty else {
+                    throw MedadError("\(source): sweep.\(path): expected a non-empty list of values, got \(values.typeName)")
+                }
+                axes.append((path, list))
+            }
+            object["sweep"] = nil
+        }
+        self.base = .object(object)
+        self.axes = axes
+    }
+
+    public var cells: [SweepCell] {
+        var combinations: [[(String, JSONValue)]] = [[]]
+        for (path, values) in axes {
+            combinations = combinations.flatMap { prefix in values.map { prefix + [(path, $0)] } }
+        }
+        return combinations.map(cell)
+    }
+
+    /// The cell with every axis at its first value, then `overrides` applied (they win over axes).
+    public func firstCell(overrides: [String]) throws -> SweepCell {
+        let first = axes.map { ($0.path, $0.values[0]) }
+        let config = try ConfigComposition.apply(overrides, to: resolved(first))
+        return SweepCell(id: Self.id(first.map { ($0.0, ConfigComposition.value(at: $0.0, in: config) ?? $0.1) }, config: config),
+                         config: config, assignments: first)
+    }
+
+    private func resolved(_ assignments: [(String, JSONValue)]) -> JSONValue {
+        assignments.reduce(base) { document, assignment in
+            // Paths come from the sweep block's own keys, so they are never empty.
+            (try? ConfigComposition.set(assignment.1, at: assignment.0.split(separator: ".").map(String.init),
+                                        in: document, fullPath: assignment.0)) ?? document
+        }
+    }
+
+    private func cell(_ assignments: [(String, JSONValue)]) -> SweepCell {
+        let config = resolved(assignments)
+        return SweepCell(id: Self.id(assignments, config: config), config: config, assignments: assignments)
+    }
+
+    static func id(_ assignments: [(String, JSONValue)], config: JSONValue) -> String {
+        let readable = assignments.map { _, value -> String in
+            let text: String
+            if case .string(let s) = value { text = s } else { text = value.canonical }
+            return String(text.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        }
+        let hash = String(StableHash.hex(config.canonical).prefix(8))
+        return (readable + [hash]).joined(separator: "_")
+    }
+}
