@@ -3,6 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
+//                            MedadTensor   ->  MedadNN
 //                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
@@ -35,6 +36,11 @@ let anomalies: [Target] = [
 
 ]
 
+let nn: [Target] = [
+    .target(name: "MedadNN", dependencies: ["MedadSupport", "MedadTensor", "MedadConfig", "CKernels"]),
+    .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
+]
+
 let evaluation: [Target] = [
     .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
@@ -42,7 +48,7 @@ let evaluation: [Target] = [
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -56,11 +62,12 @@ let package = Package(
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
+        .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + evaluation + cli,
+    targets: kernels + core + anomalies + nn + evaluation + cli,
     swiftLanguageModes: [.v5]
 )

@@ -13,17 +13,15 @@ final class Node {
 }
 
 /// Whether ops record their backward. Off inside `withNoGrad`, so inference keeps no graph and its
-/// memory stays flat.
+/// memory stays flat. Task-local, so one task's `withNoGrad` (or `backward()`) cannot switch recording
+/// off for a graph another task or thread is building at the same time.
 public enum GradMode {
-    nonisolated(unsafe) static var isEnabled = true
+    @TaskLocal static var isEnabled = true
 }
 
 /// Runs `body` without recording: the tensors it makes hold no graph.
 public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = GradMode.isEnabled
-    GradMode.isEnabled = false
-    defer { GradMode.isEnabled = previous }
-    return try body()
+    try GradMode.$isEnabled.withValue(false, operation: body)
 }
 
 extension Tensor {

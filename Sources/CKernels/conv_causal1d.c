@@ -1,0 +1,91 @@
+// Depthwise causal 1D convolution over token-major sequences [B, L, C], the short convolution of
+// Mamba blocks (Gu & Dao, "Mamba: Linear-Time Sequence Modeling with Selective State Spaces", 2023).
+#include <stdlib.h>
+#include <string.h>
+#include "ck_conv.h"
+
+// The batch reductions of the weight gradient are split into this many row chunks whatever the
+// thread count, and the chunks are added in order, so results do not depend on scheduling.
+enum { REDUCE_CHUNKS = 64 };
+
+// wt[j, c] <- w[c, 0, j]: the tap-major copy lets the inner loop run over contiguous channels.
+static float *taps_by_row(const float *w, long C, long K) {
+    float *wt = malloc((size_t)(C * K) * sizeof(float));
+    for (long c = 0; c < C; c++)
+        for (long j = 0; j < K; j++) wt[j * C + c] = w[c * K + j];
+    return wt;
+}
+
+void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
+                                long B, long L, long C, long K) {
+    float *wt = taps_by_row(w, C, K);
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long b = 0; b < B; b++) {
+        for (long t = 0; t < L; t++) {
+            float *out = y + (b * L + t) * C;
+            for (long c = 0; c < C; c++) out[c] = bias ? bias[c] : 0.0f;
+            for (long j = 0; j < K; j++) {
+                long src = t - (K - 1) + j;
+                if (src < 0) continue;
+                const float *in = x + (b * L + src) * C, *tap = wt + j * C;
+                for (long c = 0; c < C; c++) out[c] += tap[c] * in[c];
+            }
+        }
+    }
+    free(wt);
+}
+
+void ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
+                                 float *dx, float *dw, float *dbias, long B, long L, long C, long K) {
+    if (dx) {
+        float *wt = taps_by_row(w, C, K);
+        // x[b, s] feeds y[b, s + (K-1) - j] through tap j.
+#pragma omp parallel for collapse(2) schedule(static)
+        for (long b = 0; b < B; b++) {
+            for (long s = 0; s < L; s++) {
+                float *out = dx + (b * L + s) * C;
+                memset(out, 0, C * sizeof(float));
+                for (long j = 0; j < K; j++) {
+                    long t = s + (K - 1) - j;
+                    if (t >= L) continue;
+                    const float *g = dy + (b * L + t) * C, *tap = wt + j * C;
+                    for (long c = 0; c < C; c++) out[c] += tap[c] * g[c];
+                }
+            }
+        }
+        free(wt);
+    }
+    if (!dw && !dbias) return;
+    long rows = B * L, per = (rows + REDUCE_CHUNKS - 1) / REDUCE_CHUNKS, stride = (K + 1) * C;
+    // partial[chunk] = [K taps x C | bias C]
+    float *partial = calloc((size_t)(REDUCE_CHUNKS * stride), sizeof(float));
+#pragma omp parallel for schedule(static)
+    for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) {
+        float *acc = partial + chunk * stride;
+        long end = (chunk + 1) * per < rows ? (chunk + 1) * per : rows;
+        for (long r = chunk * per; r < end; r++) {
+            long t = r % L;
+            const float *g = dy + r * C;
+            for (long j = 0; j < K; j++) {
+                long src = t - (K - 1) + j;
+                if (src < 0) continue;
+                const float *in = x + (r - t + src) * C;
+                float *a = acc + j * C;
+                for (long c = 0; c < C; c++) a[c] += g[c] * in[c];
+            }
+            float *ab = acc + K * C;
+            for (long c = 0; c < C; c++) ab[c] += g[c];
+        }
+    }
+    for (long c = 0; c < C; c++) {
+        for (long j = 0; j < K; j++) {
+            float total = 0;
+            for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) total += partial[chunk * stride + j * C + c];
+            if (dw) dw[c * K + j] = total;
+        }
+        float total = 0;
+        for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) total += partial[chunk * stride + K * C + c];
+        if (dbias) dbias[c] = total;
+    }
+    free(partial);
+}

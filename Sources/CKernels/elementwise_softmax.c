@@ -1,0 +1,62 @@
+#include "ck_elementwise.h"
+#include "elementwise_math.h"
+
+// One softmax row of length r at stride s; inlined with s == 1 for the contiguous (last-axis) case.
+static inline void softmax_row(const float *x, float *y, long r, long s, int log) {
+    float m = -INFINITY;
+    _Pragma("omp simd reduction(max : m)")
+    for (long k = 0; k < r; k++) m = fmaxf(m, x[k * s]);
+    float sum = 0;
+    if (log) {
+        _Pragma("omp simd reduction(+ : sum)")
+        for (long k = 0; k < r; k++) sum += ck_exp(x[k * s] - m);
+        const float shift = m + ck_log(sum);
+        for (long k = 0; k < r; k++) y[k * s] = x[k * s] - shift;
+    } else {
+        _Pragma("omp simd reduction(+ : sum)")
+        for (long k = 0; k < r; k++) { const float e = ck_exp(x[k * s] - m); y[k * s] = e; sum += e; }
+        const float inv = 1.0f / sum;
+        for (long k = 0; k < r; k++) y[k * s] *= inv;
+    }
+}
+
+static inline void softmax_row_backward(const float *y, const float *g, float *gx, long r, long s, int log) {
+    float dot = 0;
+    if (log) {
+        _Pragma("omp simd reduction(+ : dot)")
+        for (long k = 0; k < r; k++) dot += g[k * s];
+        for (long k = 0; k < r; k++) gx[k * s] = g[k * s] - ck_exp(y[k * s]) * dot;
+    } else {
+        _Pragma("omp simd reduction(+ : dot)")
+        for (long k = 0; k < r; k++) dot += g[k * s] * y[k * s];
+        for (long k = 0; k < r; k++) gx[k * s] = y[k * s] * (g[k * s] - dot);
+    }
+}
+
+void ck_softmax(const float *x, float *y, long outer, long r, long inner, int log) {
+    const long rows = outer * inner;
+    if (inner == 1) {
+        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        for (long o = 0; o < rows; o++) softmax_row(x + o * r, y + o * r, r, 1, log);
+    } else {
+        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        for (long t = 0; t < rows; t++) {
+            const long off = (t / inner) * r * inner + t % inner;
+            softmax_row(x + off, y + off, r, inner, log);
+        }
+    }
+}
+
+void ck_softmax_backward(const float *y, const float *g, float *gx, long outer, long r, long inner, int log) {
+    const long rows = outer * inner;
+    if (inner == 1) {
+        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        for (long o = 0; o < rows; o++) softmax_row_backward(y + o * r, g + o * r, gx + o * r, r, 1, log);
+    } else {
+        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        for (long t = 0; t < rows; t++) {
+            const long off = (t / inner) * r * inner + t % inner;
+            softmax_row_backward(y + off, g + off, gx + off, r, inner, log);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import MedadSupport
+import MedadTensor
+
+/// Fully connected layer y = x·Wᵀ + b with PyTorch's layout (weight [out, in], bias [out]) and default
+/// initialisation (kaiming-uniform with a = √5, i.e. U(−1/√in, 1/√in) for weight and bias alike).
+public final class Linear: Module {
+    public let weight: Tensor
+    public let bias: Tensor?
+
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, rng: inout SeededRandom) {
+        precondition(inFeatures > 0 && outFeatures > 0, "Linear needs positive sizes, got \(inFeatures) → \(outFeatures)")
+        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outFeatures, inFeatures], fanIn: inFeatures, bias: bias, rng: &rng)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        linear(x, weight: weight, bias: bias)
+    }
+}
+
+/// 2D convolution over NCHW images with PyTorch's layout (weight [out, in/groups, k, k], bias [out])
+/// and default initialisation: U(−1/√fanIn, 1/√fanIn) with fanIn = in/groups · k².
+public final class Conv2d: Module {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let stride: Int
+    public let padding: Int
+    public let groups: Int
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, groups: Int = 1,
+                bias: Bool = true, rng: inout SeededRandom) {
+        precondition(inChannels > 0 && outChannels > 0 && kernel > 0 && stride > 0 && padding >= 0 && groups > 0
+                     && inChannels % groups == 0 && outChannels % groups == 0,
+                     "Conv2d(\(inChannels) → \(outChannels), kernel \(kernel), stride \(stride), padding \(padding), groups \(groups)): invalid sizes")
+        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outChannels, inChannels / groups, kernel, kernel],
+                                                       fanIn: inChannels / groups * kernel * kernel, bias: bias, rng: &rng)
+        self.stride = stride
+        self.padding = padding
+        self.groups = groups
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
+    }
+}
+
+/// PyTorch's default for Linear and Conv: kaiming_uniform_(a=√5) gives U(−1/√fanIn, 1/√fanIn) for the
+/// weight, and the bias is drawn from the same range. Weight first, then bias, from one stream.
+private func pytorchDefaultParameters(weightShape: [Int], fanIn: Int, bias: Bool, rng: inout SeededRandom) -> (Tensor, Tensor?) {
+    let bound = 1 / Float(fanIn).squareRoot()
+    let weight = Tensor.uniform(weightShape, low: -bound, high: bound, rng: &rng)
+    weight.requiresGrad = true
+    guard bias else { return (weight, nil) }
+    let biasTensor = Tensor.uniform([weightShape[0]], low: -bound, high: bound, rng: &rng)
+    biasTensor.requiresGrad = true
+    return (weight, biasTensor)
+}
