@@ -3,7 +3,7 @@
 // Module arrows point one way, from the C kernels up to the thin `medad` CLI:
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
-//                            MedadTensor   ->  MedadNN
+//                            MedadTensor   ->  MedadNN  ->  MedadZoo
 //                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
@@ -41,6 +41,12 @@ let nn: [Target] = [
     .testTarget(name: "MedadNNTests", dependencies: ["MedadNN", "MedadTensor", "MedadSupport"]),
 ]
 
+let zoo: [Target] = [
+    .target(name: "MedadZoo", dependencies: ["MedadSupport", "MedadTensor", "MedadNN"]),
+    .testTarget(name: "MedadZooTests", dependencies: ["MedadZoo", "MedadNN", "MedadTensor", "MedadSupport"],
+                exclude: ["Fixtures"]),
+]
+
 let evaluation: [Target] = [
     .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
@@ -48,7 +54,7 @@ let evaluation: [Target] = [
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadMetrics",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -63,11 +69,12 @@ let package = Package(
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),
+        .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + evaluation + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + cli,
     swiftLanguageModes: [.v5]
 )

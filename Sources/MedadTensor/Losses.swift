@@ -1,3 +1,7 @@
+// Focal loss: T.-Y. Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+// Soft Dice loss: F. Milletari et al., "V-Net: Fully Convolutional Neural Networks for Volumetric Medical
+// Image Segmentation", 3DV 2016.
+
 /// How a loss folds its per-element values: averaged, summed, or returned as they are.
 public enum LossReduction: Sendable {
     case mean, sum, none

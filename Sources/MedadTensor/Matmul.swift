@@ -8,6 +8,7 @@ func gemm(batch: Int, m: Int, n: Int, k: Int,
           b: UnsafePointer<Float>, transposeB: Bool, strideB: Int,
           c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
     let lda = Int32(transposeA ? m : k), ldb = Int32(transposeB ? k : n)
+    FLOPCounter.add(2 * batch * m * n * k)
     for i in 0..<batch {
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

@@ -19,9 +19,10 @@ extension Tensor {
         let reducedCount = Shape.count(resolved.map { shape[$0] })
         let scale: Float = mean ? 1 / Float(reducedCount) : 1
         let kept = reducedSum(axes: Set(resolved), scale: scale)
+        let keptShape = kept.shape
         let out = Tensor(shape: reducedShape(resolved, keepDims: keepDims), sharing: kept.storage)
         return Tensor.record(op, out, inputs: [self]) { g in
-            let spread = Tensor(shape: kept.shape, sharing: g.storage).broadcastCopy(to: self.shape)
+            let spread = Tensor(shape: keptShape, sharing: g.storage).broadcastCopy(to: self.shape)
             return [mean ? spread * scale : spread]
         }
     }

@@ -32,7 +32,7 @@ extension Tensor {
         if pendingScale != 1 {
             current = Tensor.broadcastKernel(CK_MUL, current, .scalar(pendingScale), shape: current.shape)
         }
-        return current === self ? Tensor(shape: keptShape, sharing: storage) : Tensor(shape: keptShape, sharing: current.storage)
+        return Tensor(shape: keptShape, sharing: current.storage)
     }
 
     /// A broadcast result's gradient folded back onto an input of shape `target`: summed over the axes

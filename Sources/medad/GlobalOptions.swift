@@ -12,7 +12,9 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    var resolvedThreads: Int { threads ?? ComputeRuntime.cores }
+
     func apply() {
-        ComputeRuntime.setThreads(threads ?? ComputeRuntime.cores)
+        ComputeRuntime.setThreads(resolvedThreads)
     }
 }

@@ -11,6 +11,7 @@ struct Medad: ParsableCommand {
             Score.self,
             Summarize.self,
             Bench.self,
+            Zoo.self,
         ]
     )
 }

@@ -1,0 +1,165 @@
+// mamba-s: selective state-space blocks after "Mamba: Linear-Time Sequence Modeling with Selective
+// State Spaces" (Gu & Dao, 2023), arranged for images as in Vision Mamba ("Vim", Zhu et al., ICML 2024):
+// a bidirectional mixer with shared in/out projections. `scan: cross4` instead scans the token grid
+// in four orders as VMamba's SS2D ("VMamba: Visual State Space Model", Liu et al., NeurIPS 2024).
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// How a Mamba mixer orders the token grid.
+public enum MambaScan: String, CaseIterable {
+    /// Raster order forwards and backwards (Vim); outputs averaged.
+    case bi
+    /// Row-major, column-major and both reversed (VMamba SS2D); outputs summed back in place.
+    case cross4
+}
+
+/// Mamba's short causal convolution over tokens, one filter per channel (PyTorch Conv1d layout
+/// [C, 1, k] and default initialisation).
+public final class CausalConv1d: Module {
+    public let weight: Tensor
+    public let bias: Tensor
+
+    public init(channels: Int, kernel: Int, rng: inout SeededRandom) {
+        let bound = 1 / Float(kernel).squareRoot()
+        weight = Tensor.uniform([channels, 1, kernel], low: -bound, high: bound, rng: &rng)
+        bias = Tensor.uniform([channels], low: -bound, high: bound, rng: &rng)
+        weight.requiresGrad = true
+        bias.requiresGrad = true
+    }
+
+    /// tokens [B, L, C] → [B, L, C]; position t sees positions t−k+1 … t.
+    public func callAsFunction(_ tokens: Tensor) -> Tensor {
+        causalDepthwiseConv1d(tokens, weight: weight, bias: bias)
+    }
+}
+
+/// One scan direction: causal depthwise conv1d + SiLU, x_proj to (Δ, B, C), dt_proj, and the selective
+/// scan with A = −exp(A_log) and skip D. Initialisation as upstream Mamba.
+public final class MambaDirection: Module {
+    public let conv1d: CausalConv1d
+    public let x_proj: Linear
+    public let dt_proj: Linear
+    public let A_log: Tensor
+    public let D: Tensor
+    let dtRank: Int
+    let stateSize: Int
+
+    public init(channels: Int, stateSize: Int, dtRank: Int, convKernel: Int, rng: inout SeededRandom) {
+        conv1d = CausalConv1d(channels: channels, kernel: convKernel, rng: &rng)
+        x_proj = Linear(channels, dtRank + 2 * stateSize, bias: false, rng: &rng)
+        dt_proj = Linear(dtRank, channels, bias: true, rng: &rng)
+        A_log = Tensor(shape: [channels, stateSize],
+                       values: (0..<channels).flatMap { _ in (1...stateSize).map { Float(log(Double($0))) } })
+        D = Tensor(shape: [channels], repeating: 1)
+        self.dtRank = dtRank
+        self.stateSize = stateSize
+        super.init()
+        MambaDirection.initialiseTimeStep(dt_proj, rank: dtRank, rng: &rng)
+        for parameter in [A_log, D] { parameter.requiresGrad = true }
+        excludeFromWeightDecay(A_log, D)
+    }
+
+    /// Upstream Mamba: dt_proj weight uniform ±rank^−½; its bias is softplus⁻¹(dt) with dt log-uniform
+    /// in [0.001, 0.1] (floored at 1e-4), so initial step sizes span two decades.
+    static func initialiseTimeStep(_ projection: Linear, rank: Int, rng: inout SeededRandom) {
+        let bound = 1 / Float(rank).squareRoot()
+        projection.weight.withMutableBuffer { w in
+            for i in w.indices { w[i] = -bound + 2 * bound * rng.nextFloat() }
+        }
+        projection.bias?.withMutableBuffer { b in
+            for i in b.indices {
+                let dt = max(exp(rng.uniform(log(0.001), log(0.1))), 1e-4)
+                b[i] = Float(dt + log(-expm1(-dt)))
+            }
+        }
+    }
+
+    /// tokens [B, L, Di] in this direction's order → [B, L, Di].
+    public func callAsFunction(_ tokens: Tensor) -> Tensor {
+        let x = silu(conv1d(tokens))
+        let parts = x_proj(x).split(sizes: [dtRank, stateSize, stateSize], axis: -1)
+        let delta = linear(parts[0], weight: dt_proj.weight, bias: nil)
+        return selectiveScan(u: x, delta: delta, a: -A_log.exp(), b: parts[1], c: parts[2], d: D,
+                             deltaBias: dt_proj.bias!)
+    }
+}
+
+/// The mixer: in_proj splits into x and z; the directions scan x; out = out_proj(combined · SiLU(z)).
+public final class MambaMixer: Module {
+    public let in_proj: Linear
+    public let fwd: MambaDirection?
+    public let bwd: MambaDirection?
+    public let directions: [MambaDirection]
+    public let out_proj: Linear
+    let scan: MambaScan
+
+    public init(dim: Int, stateSize: Int = 16, convKernel: Int = 4, expand: Int = 2, scan: MambaScan, rng: inout SeededRandom) {
+        let inner = expand * dim
+        let dtRank = (dim + 15) / 16
+        in_proj = Linear(dim, 2 * inner, bias: false, rng: &rng)
+        func direction() -> MambaDirection {
+            MambaDirection(channels: inner, stateSize: stateSize, dtRank: dtRank, convKernel: convKernel, rng: &rng)
+        }
+        switch scan {
+        case .bi:
+            fwd = direction(); bwd = direction(); directions = []
+        case .cross4:
+            fwd = nil; bwd = nil; directions = (0..<4).map { _ in direction() }
+        }
+        out_proj = Linear(inner, dim, bias: false, rng: &rng)
+        self.scan = scan
+    }
+
+    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+        let halves = in_proj(tokens).split(sizes: [in_proj.weight.shape[0] / 2, in_proj.weight.shape[0] / 2], axis: -1)
+        let (x, z) = (halves[0], halves[1])
+        let mixed: Tensor
+        switch scan {
+        case .bi:
+            mixed = (fwd!(x) + bwd!(x.flipped(axes: [1])).flipped(axes: [1])) * 0.5
+        case .cross4:
+            mixed = crossScan(x, grid: grid)
+        }
+        return out_proj(mixed * silu(z))
+    }
+
+    /// Row-major, column-major, and both reversed; each output returned to row-major order and summed.
+    private func crossScan(_ x: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+        let (b, c) = (x.shape[0], x.shape[2])
+        func toColumns(_ t: Tensor, _ rows: Int, _ columns: Int) -> Tensor {
+            t.reshaped([b, rows, columns, c]).transposed(1, 2).reshaped([b, rows * columns, c])
+        }
+        let columnMajor = toColumns(x, grid.h, grid.w)
+        let rowForward = directions[0](x)
+        let rowBackward = directions[1](x.flipped(axes: [1])).flipped(axes: [1])
+        let columnForward = toColumns(directions[2](columnMajor), grid.w, grid.h)
+        let columnBackward = toColumns(directions[3](columnMajor.flipped(axes: [1])).flipped(axes: [1]), grid.w, grid.h)
+        return rowForward + rowBackward + columnForward + columnBackward
+    }
+}
+
+/// A pre-norm residual Mamba block.
+public final class MambaBlock: Module, TokenBlock {
+    public let norm: LayerNorm
+    public let mixer: MambaMixer
+
+    public init(dim: Int, scan: MambaScan, rng: inout SeededRandom) {
+        norm = LayerNorm(dim)
+        mixer = MambaMixer(dim: dim, scan: scan, rng: &rng)
+    }
+
+    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+        tokens + mixer(norm(tokens), grid: grid)
+    }
+}
+
+extension TokenEncoder {
+    /// mamba-s (1,141,824 parameters with `.bi`): 4 blocks, d_model 192, expand 2, d_state 16,
+    /// d_conv 4, dt_rank 12.
+    public static func mambaS(scan: MambaScan = .bi, rng: inout SeededRandom) -> TokenEncoder {
+        let blocks = (0..<4).map { _ in MambaBlock(dim: encoderChannels, scan: scan, rng: &rng) }
+        return TokenEncoder(blocks: blocks, rng: &rng)
+    }
+}

@@ -1,0 +1,73 @@
+// vit-s: a Vision Transformer after "An Image is Worth 16x16 Words: Transformers for Image Recognition
+// at Scale" (Dosovitskiy et al., ICLR 2021), pre-norm, with 8×8 patches and fixed sine-cosine
+// positions (see TokenEncoder), scaled to match cnn-s and mamba-s in size.
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// Multi-head self-attention with a fused qkv projection and an output projection, both with bias.
+public final class Attention: Module {
+    public let qkv: Linear
+    public let proj: Linear
+    let heads: Int
+
+    public init(dim: Int, heads: Int, rng: inout SeededRandom) {
+        precondition(dim % heads == 0, "attention: dim \(dim) is not divisible by \(heads) heads")
+        qkv = Linear(dim, 3 * dim, bias: true, rng: &rng)
+        proj = Linear(dim, dim, bias: true, rng: &rng)
+        self.heads = heads
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let (b, l, d) = (x.shape[0], x.shape[1], x.shape[2])
+        let headDim = d / heads
+        // [B, L, 3, H, Dh] -> [3, B, H, L, Dh]: one copy, then q, k, v are contiguous slices.
+        let qkvHeads = qkv(x).reshaped([b, l, 3, heads, headDim]).permuted([2, 0, 3, 1, 4])
+        let parts = qkvHeads.split(sizes: [1, 1, 1], axis: 0).map { $0.reshaped([b * heads, l, headDim]) }
+        let scores = matmul(parts[0], parts[1], transposeB: true) * (1 / Float(headDim).squareRoot())
+        let mixed = matmul(softmax(scores, axis: -1), parts[2])  // [B·H, L, Dh]
+        return proj(mixed.reshaped([b, heads, l, headDim]).permuted([0, 2, 1, 3]).reshaped([b, l, d]))
+    }
+}
+
+/// The transformer MLP: 192→768→192 with exact (erf) GELU.
+public final class MLP: Module {
+    public let fc1: Linear
+    public let fc2: Linear
+
+    public init(dim: Int, hidden: Int, rng: inout SeededRandom) {
+        fc1 = Linear(dim, hidden, bias: true, rng: &rng)
+        fc2 = Linear(hidden, dim, bias: true, rng: &rng)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { fc2(gelu(fc1(x))) }
+}
+
+/// A pre-norm transformer block.
+public final class ViTBlock: Module, TokenBlock {
+    public let norm1: LayerNorm
+    public let attn: Attention
+    public let norm2: LayerNorm
+    public let mlp: MLP
+
+    public init(dim: Int, heads: Int, rng: inout SeededRandom) {
+        norm1 = LayerNorm(dim)
+        attn = Attention(dim: dim, heads: heads, rng: &rng)
+        norm2 = LayerNorm(dim)
+        mlp = MLP(dim: dim, hidden: 4 * dim, rng: &rng)
+    }
+
+    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+        let attended = tokens + attn(norm1(tokens))
+        return attended + mlp(norm2(attended))
+    }
+}
+
+extension TokenEncoder {
+    /// vit-s (1,792,320 parameters): 4 blocks, 3 heads of 64 channels.
+    public static func vitS(rng: inout SeededRandom) -> TokenEncoder {
+        let blocks = (0..<4).map { _ in ViTBlock(dim: encoderChannels, heads: 3, rng: &rng) }
+        return TokenEncoder(blocks: blocks, rng: &rng)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// `medad bench zoo`: the median time of a training step (forward, MSE to the input, backward, AdamW
+/// update) and of a no-grad forward, per backbone, at the same batch and size for all.
+public enum ZooBenchmark {
+    public struct Timing {
+        public let backbone: String
+        public let trainStepSeconds: Double
+        public let inferSeconds: Double
+    }
+
+    public static func run(backbones: [Backbone] = Backbone.allCases, size: Int, batch: Int, steps: Int) throws -> [Timing] {
+        guard size > 0, size % encoderStride == 0 else { throw MedadError("--size \(size): expected a positive multiple of \(encoderStride)") }
+        guard batch > 0 else { throw MedadError("--batch \(batch): expected a positive whole number") }
+        guard steps > 0 else { throw MedadError("--steps \(steps): expected a positive whole number") }
+        return backbones.map { backbone in
+            var rng = SeededRandom(seed: 0)
+            let model = EncoderDecoder(backbone: backbone, rng: &rng)
+            let optimizer = AdamW(model.trainableParameters(), learningRate: 1e-3)
+            let x = Tensor.randn([batch, 1, size, size], rng: &rng)
+            let train = medianSeconds(warmup: 2, runs: steps) {
+                optimizer.zeroGrad()
+                mseLoss(model(x), x).backward()
+                optimizer.step()
+            }
+            let infer = medianSeconds(warmup: 1, runs: steps) { _ = withNoGrad { model(x) } }
+            return Timing(backbone: backbone.rawValue, trainStepSeconds: train, inferSeconds: infer)
+        }
+    }
+
+    static func medianSeconds(warmup: Int, runs: Int, _ body: () -> Void) -> Double {
+        for _ in 0..<warmup { body() }
+        let times = (0..<runs).map { _ -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }.sorted()
+        return times[times.count / 2]
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// `medad zoo run`: one forward (and optionally backward) pass of encoder + decoder on tensors read
+/// from safetensors files, written back as safetensors — the port check against PyTorch.
+public enum ZooRun {
+    public struct Summary {
+        public let outputShape: [Int]
+        /// Mean squared error between y and x, when gradients were asked for.
+        public let loss: Float?
+    }
+
+    /// Loads `weights` by name (missing, unexpected and mis-shaped tensors are one error), runs the
+    /// model on tensor `x` [B, 1, H, W] of `input`, and writes `y`; with `gradients`, also `loss`
+    /// (shape [1]) and `grad.<parameter name>` for every parameter.
+    public static func run(backbone: Backbone, mambaScan: MambaScan = .bi, weights: URL, input: URL, output: URL,
+                           gradients: Bool) throws -> Summary {
+        var rng = SeededRandom(seed: 0)
+        let model = EncoderDecoder(backbone: backbone, mambaScan: mambaScan, rng: &rng)
+        try model.load(from: weights)
+        let x = try readImages(input)
+        if !gradients {
+            let y = withNoGrad { model(x) }
+            try SafeTensors.write(SafeTensors.Content(tensors: ["y": y]), to: output)
+            return Summary(outputShape: y.shape, loss: nil)
+        }
+        let y = model(x)
+        let loss = mseLoss(y, x)
+        loss.backward()
+        var tensors = ["y": y.detached(), "loss": Tensor(shape: [1], values: [loss.item()])]
+        for (name, parameter) in model.namedParameters() {
+            tensors["grad." + name] = parameter.grad ?? Tensor(shape: parameter.shape, repeating: 0)
+        }
+        try SafeTensors.write(SafeTensors.Content(tensors: tensors), to: output)
+        return Summary(outputShape: y.shape, loss: loss.item())
+    }
+
+    /// Tensor `x` of a safetensors file, checked to be images the encoders accept.
+    static func readImages(_ url: URL) throws -> Tensor {
+        let content = try SafeTensors.read(url)
+        guard let x = content.tensors["x"] else {
+            throw MedadError("\(url.path): no tensor named \"x\" (found: \(content.tensors.keys.sorted().joined(separator: ", ")))")
+        }
+        guard x.rank == 4, x.shape[1] == 1, x.shape[2] > 0, x.shape[3] > 0,
+              x.shape[2] % encoderStride == 0, x.shape[3] % encoderStride == 0 else {
+            throw MedadError("\(url.path): x has shape \(x.shape); expected [B, 1, H, W] with H and W multiples of \(encoderStride)")
+        }
+        return x
+    }
+}

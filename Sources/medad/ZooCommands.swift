@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import MedadSupport
+import MedadZoo
+
+struct Zoo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The model zoo: list the backbones, or run one on tensors from safetensors files.",
+        subcommands: [ZooList.self, ZooRunCommand.self],
+        defaultSubcommand: ZooList.self)
+}
+
+struct ZooList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Parameters and forward GFLOPs of every backbone and the decoder.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print a JSON list instead of a table.") var json = false
+    @Option(help: "Image side for the GFLOPs (a multiple of 8).") var size = 128
+
+    func run() throws {
+        global.apply()
+        let rows = try ModelCost.zoo(size: size)
+        if json {
+            try printJSON(rows.map { ["name": $0.name, "params": $0.parameters, "gflops": $0.gflops, "size": size] as [String: Any] })
+        } else {
+            print("name        params   GFLOPs (1×1×\(size)×\(size))")
+            for row in rows {
+                print(row.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(row.parameters).leftPadded(to: 10) + String(format: "%11.3f", row.gflops))
+            }
+        }
+    }
+}
+
+struct ZooRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run encoder + decoder on tensor x of a safetensors file and write y (and gradients).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "cnn-s, vit-s or mamba-s.") var backbone: String
+    @Option(help: "Mamba scan order: bi or cross4.") var scan = "bi"
+    @Option(help: "Weights (safetensors, twin parameter names).") var weights: String
+    @Option(help: "Input safetensors holding x [B,1,H,W].") var input: String
+    @Option(help: "Output safetensors (y; with --grad also loss and grad.<name>).") var out: String
+    @Flag(help: "Also write the MSE loss between y and x and every parameter's gradient.") var grad = false
+
+    func run() throws {
+        global.apply()
+        guard let mambaScan = MambaScan(rawValue: scan) else {
+            throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let summary = try ZooRun.run(backbone: Backbone(named: backbone), mambaScan: mambaScan,
+                                     weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
+                                     output: URL(fileURLWithPath: out), gradients: grad)
+        print("wrote \(out): y \(summary.outputShape)" + (summary.loss.map { String(format: ", loss %.6g", $0) } ?? ""))
+    }
+}
+
+struct BenchZoo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "zoo", abstract: "Time a training step and a no-grad forward per backbone.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Image side.") var size = 128
+    @Option(help: "Batch size.") var batch = 16
+    @Option(help: "Timed steps (the median is reported).") var steps = 5
+    @Option(help: "Comma-separated backbones.") var backbones = Backbone.names.joined(separator: ",")
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        global.apply()
+        let chosen = try backbones.split(separator: ",").map { try Backbone(named: String($0)) }
+        let rows = try ZooBenchmark.run(backbones: chosen, size: size, batch: batch, steps: steps)
+        if json {
+            try printJSON(rows.map { ["backbone": $0.backbone, "train_step_s": $0.trainStepSeconds, "infer_s": $0.inferSeconds,
+                                      "size": size, "batch": batch, "threads": global.resolvedThreads] as [String: Any] })
+        } else {
+            print("batch \(batch) of \(size)×\(size), \(global.resolvedThreads) threads")
+            for row in rows {
+                print(row.backbone.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
+            }
+        }
+    }
+}
