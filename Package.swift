@@ -46,9 +46,14 @@ let zoo: [Target] = [
                 exclude: ["Fixtures"]),
 ]
 
+let training: [Target] = [
+    .target(name: "MedadTraining", dependencies: ["MedadSupport", "MedadTensor", "MedadNN", "MedadConfig"]),
+    .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadTraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -64,10 +69,11 @@ let package = Package(
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
+        .library(name: "MedadTraining", targets: ["MedadTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + cli,
+    targets: kernels + core + anomalies + nn + zoo + training + cli,
     swiftLanguageModes: [.v5]
 )
