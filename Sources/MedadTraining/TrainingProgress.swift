@@ -60,7 +60,8 @@ public final class TrainingProgress {
             guard done == steps || Date().timeIntervalSince(lastDraw) >= 0.1 else { return }
             lastDraw = Date()
             let padding = String(repeating: " ", count: max(0, lineWidth - text.count))
-            lineWidth = text.count
+            // What the terminal shows is as wide as the widest line drawn since the last note.
+            lineWidth = max(lineWidth, text.count)
             write("\r" + text + padding)
         }
     }
