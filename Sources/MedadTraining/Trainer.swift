@@ -55,7 +55,11 @@ public final class Trainer {
         lastMetrics = [:]
         created = Self.timestamp()
         let resuming = resume && FileManager.default.fileExists(atPath: TrainingCheckpoint.lastWeights(directory).path)
-        if resuming { try restore() }
+        if resuming {
+            try restore()
+        } else {
+            try removeStaleCheckpoints()
+        }
         log = TrainingLog(url: logURL)
         try log.open(resumingAfter: resuming ? updatesDone : nil)
         defer { log.close() }
@@ -101,7 +105,7 @@ public final class Trainer {
             if updatesDone % options.validateEvery == 0 || updatesDone == options.steps {
                 try validate(progress: progress)
             }
-            if updatesDone % options.checkpointEvery == 0 || updatesDone == end { try writeLast(status: "running") }
+            if updatesDone % options.checkpointEvery == 0 && updatesDone < end { try writeLast(status: "running") }
         }
         optimizer.zeroGrad()
         let status: TrainingStatus = updatesDone == options.steps ? .completed : .stopped(step: updatesDone)
@@ -198,6 +202,19 @@ public final class Trainer {
             ("medad_version", .string(TrainingCheckpoint.medadVersion)),
             ("created", .string(created)), ("written", .string(Self.timestamp())),
         ])
+    }
+
+    /// A fresh run in a used directory must not leave another run's best weights looking like its own.
+    private func removeStaleCheckpoints() throws {
+        for url in [TrainingCheckpoint.lastWeights(directory), TrainingCheckpoint.lastSidecar(directory),
+                    TrainingCheckpoint.bestWeights(directory), TrainingCheckpoint.bestSidecar(directory)]
+        where FileManager.default.fileExists(atPath: url.path) {
+            do {
+                try FileManager.default.removeItem(at: url)
+            } catch {
+                throw MedadError("\(url.path): cannot remove the previous run's checkpoint (\(error.localizedDescription))")
+            }
+        }
     }
 
     /// Restores model, EMA, optimizer state, step and best score from checkpoints/last.*; the run's

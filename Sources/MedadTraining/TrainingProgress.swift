@@ -29,7 +29,8 @@ public final class TrainingProgress {
         TrainingProgress(mode: isatty(STDOUT_FILENO) == 1 ? .terminal : .plain(every: max(1, plainEvery)))
     }
 
-    public static let silent = TrainingProgress(mode: .silent)
+    /// A fresh silent renderer (each run gets its own, so parallel runs share no state).
+    public static var silent: TrainingProgress { TrainingProgress(mode: .silent) }
 
     public static func standardOutput(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -49,6 +49,16 @@ import Testing
         #expect(Set(lines).count == lines.count)
     }
 
+    @Test func freshRunInAUsedDirectoryStartsClean() throws {
+        let run = try temporaryRun("fresh")
+        _ = try Trainer(objective: ToyObjective(), options: options, directory: run, sidecar: config).run(resume: false)
+        let outcome = try Trainer(objective: ToyObjective(), options: options, directory: run, sidecar: config)
+            .run(resume: false, stopAfter: 2)
+        #expect(outcome.steps == 2 && outcome.bestStep == nil)
+        #expect(!FileManager.default.fileExists(atPath: TrainingCheckpoint.bestWeights(run).path))
+        #expect(try jsonLines(run.appendingPathComponent("train.jsonl")).count == 3)
+    }
+
     @Test func resumingWithOtherOptionsIsRefused() throws {
         let run = try temporaryRun("options")
         _ = try Trainer(objective: ToyObjective(), options: options, directory: run, sidecar: config).run(resume: false, stopAfter: 3)
