@@ -52,9 +52,20 @@ let evaluation: [Target] = [
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
+let methods: [Target] = [
+    .target(name: "MedadMethods", dependencies: [
+        "MedadTraining", "MedadZoo", "MedadNN", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
+        "MedadConfig", "MedadSupport",
+    ]),
+    .testTarget(name: "MedadMethodsTests", dependencies: [
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport",
+    ]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
         "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
+        "MedadMethods", "MedadConfig",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -71,10 +82,11 @@ let package = Package(
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
+        .library(name: "MedadMethods", targets: ["MedadMethods"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + methods + cli,
     swiftLanguageModes: [.v5]
 )
