@@ -62,10 +62,15 @@ let methods: [Target] = [
     ]),
 ]
 
+let training: [Target] = [
+    .target(name: "MedadTraining", dependencies: ["MedadSupport", "MedadTensor", "MedadNN", "MedadConfig"]),
+    .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
         "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
-        "MedadMethods", "MedadConfig",
+        "MedadTraining", "MedadMethods", "MedadConfig",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -83,10 +88,11 @@ let package = Package(
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
         .library(name: "MedadMethods", targets: ["MedadMethods"]),
+        .library(name: "MedadTraining", targets: ["MedadTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + methods + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + cli,
     swiftLanguageModes: [.v5]
 )
