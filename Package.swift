@@ -52,6 +52,16 @@ let evaluation: [Target] = [
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
+let methods: [Target] = [
+    .target(name: "MedadMethods", dependencies: [
+        "MedadTraining", "MedadZoo", "MedadNN", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
+        "MedadConfig", "MedadSupport",
+    ]),
+    .testTarget(name: "MedadMethodsTests", dependencies: [
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport",
+    ]),
+]
+
 let training: [Target] = [
     .target(name: "MedadTraining", dependencies: ["MedadSupport", "MedadTensor", "MedadNN", "MedadConfig"]),
     .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
@@ -59,7 +69,8 @@ let training: [Target] = [
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics", "MedadTraining",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
+        "MedadTraining", "MedadMethods", "MedadConfig",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -76,11 +87,12 @@ let package = Package(
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
+        .library(name: "MedadMethods", targets: ["MedadMethods"]),
         .library(name: "MedadTraining", targets: ["MedadTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + training + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + cli,
     swiftLanguageModes: [.v5]
 )
