@@ -1,24 +1,12 @@
 #include <stdlib.h>
 #include "ck_elementwise.h"
 #include "elementwise_math.h"
+#include "lane_sums.h"
 
 // Outputs summed by one task in the many-outputs path; the double accumulators live on the stack.
 #define LANE 2048
 // Elements per partial sum in the few-outputs path: fixed, so the sum order never depends on threads.
 #define BLOCK_ELEMENTS (1L << 16)
-
-// Sum of a contiguous run in double over 8 interleaved lanes: vectorises, and the lane layout fixes
-// the order, so the result is reproducible.
-static double sum_run(const float *x, long n) {
-    double lane[8] = {0};
-    long k = 0;
-    for (; k + 8 <= n; k += 8)
-        for (int j = 0; j < 8; j++) lane[j] += x[k + j];
-    double s = 0;
-    for (; k < n; k++) s += x[k];
-    for (int j = 0; j < 8; j++) s += lane[j];
-    return s;
-}
 
 // acc[i] += Σ_k base[k·stride + i] for i < width, k < rows. Four rows per step cut the accumulator
 // loads and stores by four; the grouping is fixed, so the result still does not depend on threads.
@@ -44,7 +32,7 @@ void ck_sum_middle(const float *x, float *out, long outer, long r, long inner, f
         #pragma omp parallel for schedule(static) if (total >= CK_PARALLEL_MIN)
         for (long task = 0; task < outer * lanes; task++) {
             const long o = task / lanes, i0 = (task % lanes) * LANE;
-            if (inner == 1) { out[o] = (float)(sum_run(x + o * r, r) * scale); continue; }
+            if (inner == 1) { out[o] = (float)(lane_sum(x + o * r, r) * scale); continue; }
             const long width = inner - i0 < LANE ? inner - i0 : LANE;
             double acc[LANE];
             for (long i = 0; i < width; i++) acc[i] = 0;
@@ -64,7 +52,7 @@ void ck_sum_middle(const float *x, float *out, long outer, long r, long inner, f
         const long k0 = blk * rows_per_block;
         const long k1 = k0 + rows_per_block < r ? k0 + rows_per_block : r;
         double *acc = partial + task * inner;
-        if (inner == 1) { acc[0] = sum_run(x + o * r + k0, k1 - k0); continue; }
+        if (inner == 1) { acc[0] = lane_sum(x + o * r + k0, k1 - k0); continue; }
         for (long i = 0; i < inner; i++) acc[i] = 0;
         accumulate_rows(x + (o * r + k0) * inner, k1 - k0, inner, inner, acc);
     }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "ck_norm.h"
+#include "lane_sums.h"
 
 void ck_groupnorm_forward(const float *x, const float *w, const float *b, float *y,
                           float *mean, float *rstd, long N, long C, long HW, long G, float eps) {
@@ -11,10 +12,7 @@ void ck_groupnorm_forward(const float *x, const float *w, const float *b, float 
     for (long n = 0; n < N; n++) {
         for (long g = 0; g < G; g++) {
             const float *in = x + (n * C + g * CG) * HW;
-            double sum = 0, sq = 0;
-            for (long i = 0; i < M; i++) sum += in[i];
-            double mu = sum / M;
-            for (long i = 0; i < M; i++) { double d = in[i] - mu; sq += d * d; }
+            double mu = lane_sum(in, M) / M, sq = norm_squared_deviation(in, M, mu);
             float m = (float)mu, r = (float)(1.0 / sqrt(sq / M + eps));
             mean[n * G + g] = m;
             rstd[n * G + g] = r;
@@ -45,8 +43,8 @@ void ck_groupnorm_backward(const float *x, const float *w, const float *mean, co
             for (long cc = 0; cc < CG; cc++) {
                 long c = g * CG + cc;
                 const float *ip = x + (n * C + c) * HW, *gp = dy + (n * C + c) * HW;
-                double px = 0, pd = 0;
-                for (long i = 0; i < HW; i++) { px += gp[i] * ((ip[i] - m) * r); pd += gp[i]; }
+                double px, pd;
+                norm_backward_sums(gp, NULL, ip, m, r, HW, &px, &pd);
                 dyxhat[n * C + c] = px;
                 dysum[n * C + c] = pd;
                 double wc = w ? w[c] : 1.0;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "ck_norm.h"
+#include "lane_sums.h"
 
 // Rows are split into this many chunks for the parameter gradients whatever the thread count, and
 // the chunk sums are added in order, so results do not depend on scheduling.
@@ -13,10 +14,7 @@ void ck_layernorm_forward(const float *x, const float *w, const float *b, float 
 #pragma omp parallel for schedule(static)
     for (long r = 0; r < R; r++) {
         const float *in = x + r * D;
-        double sum = 0, sq = 0;
-        for (long i = 0; i < D; i++) sum += in[i];
-        double mu = sum / D;
-        for (long i = 0; i < D; i++) { double d = in[i] - mu; sq += d * d; }
+        double mu = lane_sum(in, D) / D, sq = norm_squared_deviation(in, D, mu);
         float m = (float)mu, s = (float)(1.0 / sqrt(sq / D + eps));
         mean[r] = m;
         rstd[r] = s;
@@ -32,12 +30,8 @@ void ck_layernorm_backward(const float *x, const float *w, const float *mean, co
         for (long r = 0; r < R; r++) {
             const float *in = x + r * D, *g = dy + r * D;
             float m = mean[r], s = rstd[r];
-            double a = 0, t = 0;  // sums of dxhat*xhat and dxhat, with dxhat = dy*w
-            for (long i = 0; i < D; i++) {
-                float dxhat = g[i] * (w ? w[i] : 1.0f);
-                a += dxhat * ((in[i] - m) * s);
-                t += dxhat;
-            }
+            double a, t;  // sums of dxhat*xhat and dxhat, with dxhat = dy*w
+            norm_backward_sums(g, w, in, m, s, D, &a, &t);
             float meanDxhat = (float)(t / D), meanDxhatXhat = (float)(a / D);
             float *out = dx + r * D;
             for (long i = 0; i < D; i++) {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// One recorded op: its inputs and how to turn the gradient of its output into theirs.
 final class Node {
     let op: String
@@ -62,8 +64,9 @@ extension Tensor {
     /// because an op's backward may hand the same tensor to several inputs.
     func adding(_ other: Tensor) -> Tensor {
         let sum = Tensor(uninitialized: shape)
-        let a = storage.pointer, b = other.storage.pointer, c = sum.storage.pointer
-        for i in 0..<count { c[i] = a[i] + b[i] }
+        // The shared elementwise kernel runs on all threads; a plain loop here used one.
+        StridedLoop(dims: [count], strides: [[1], [1], [1]])
+            .run(CK_ADD, a: storage.pointer, b: other.storage.pointer, out: sum.storage.pointer)
         return sum
     }
 

@@ -93,12 +93,19 @@ private func pointwiseForward(_ g: ConvGeometry, x: UnsafeMutablePointer<Float>,
                               bias: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
     for i in 0..<g.n {
         let y = out + i * g.cout * g.pixels
+        fillBias(bias, into: y, g)
         gemm(batch: g.groups, m: g.coutPerGroup, n: g.pixels, k: g.cinPerGroup,
              a: weight, transposeA: false, strideA: g.coutPerGroup * g.cinPerGroup,
-             b: x + i * g.cin * g.pixels, transposeB: false, strideB: g.cinPerGroup * g.pixels, c: y)
-        // One image of [C, P] is the same memory in both layouts: this only adds the bias in place.
-        if let bias { ck_conv_cnp_to_ncp(y, bias, y, 1, g.cout, g.pixels) }
+             b: x + i * g.cin * g.pixels, transposeB: false, strideB: g.cinPerGroup * g.pixels, c: y,
+             accumulate: bias != nil)
     }
+}
+
+/// Writes bias[c] over channel c of one [Cout, P] image, for a GEMM to accumulate onto: cheaper than
+/// the zeroing pass OpenBLAS makes for a fresh product plus a bias pass after it.
+private func fillBias(_ bias: UnsafeMutablePointer<Float>?, into y: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    guard let bias else { return }
+    for c in 0..<g.cout { (y + c * g.pixels).update(repeating: bias[c], count: g.pixels) }
 }
 
 private func pointwiseBackward(_ g: ConvGeometry, x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>,
@@ -124,16 +131,17 @@ private func loweredForward(_ g: ConvGeometry, x: UnsafeMutablePointer<Float>, w
         Scratch.with(count: g.cout * g.chunk * g.pixels) { y in
             for start in stride(from: 0, to: g.n, by: g.chunk) {
                 let images = min(g.chunk, g.n - start), columns = images * g.pixels
-                // A single image's [C, P] result is already in NCHW order: the GEMM writes it in place.
-                let outChunk = out + start * g.cout * g.pixels, product = images == 1 ? outChunk : y
+                // A single image's [C, P] result is already in NCHW order: the GEMM adds it onto the
+                // bias in place.
+                let outChunk = out + start * g.cout * g.pixels, inPlace = images == 1
                 ck_im2col(x + start * g.cin * g.h * g.w, col, images, g.cin, g.h, g.w,
                           g.kh, g.kw, g.stride, g.padding, g.ho, g.wo)
+                if inPlace { fillBias(bias, into: outChunk, g) }
                 gemm(batch: g.groups, m: g.coutPerGroup, n: columns, k: g.filterLength,
                      a: weight, transposeA: false, strideA: g.coutPerGroup * g.filterLength,
-                     b: col, transposeB: false, strideB: g.filterLength * columns, c: product)
-                if product != outChunk || bias != nil {
-                    ck_conv_cnp_to_ncp(product, bias, outChunk, images, g.cout, g.pixels)
-                }
+                     b: col, transposeB: false, strideB: g.filterLength * columns, c: inPlace ? outChunk : y,
+                     accumulate: inPlace && bias != nil)
+                if !inPlace { ck_conv_cnp_to_ncp(y, bias, outChunk, images, g.cout, g.pixels) }
             }
         }
     }

@@ -1,18 +1,21 @@
 import MedadSupport
 
 /// Float32 memory shared by a tensor and its reshaped views and detached copies.
-/// 64-byte aligned so C kernels and BLAS get full-width vector loads.
+/// 64-byte aligned so C kernels and BLAS get full-width vector loads. Large buffers come from and
+/// return to `BufferPool`, so steady-state training reuses memory instead of faulting it in.
 public final class TensorStorage {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
     init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = BufferPool.allocate(bytes: Self.byteCount(count))
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    private static func byteCount(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+
+    deinit { BufferPool.free(UnsafeMutableRawPointer(pointer), bytes: Self.byteCount(count)) }
 }
 
 /// A contiguous, row-major Float32 tensor (images are NCHW) that records its history for reverse-mode
