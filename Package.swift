@@ -52,14 +52,25 @@ let evaluation: [Target] = [
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
+let methods: [Target] = [
+    .target(name: "MedadMethods", dependencies: [
+        "MedadTraining", "MedadZoo", "MedadNN", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
+        "MedadConfig", "MedadSupport",
+    ]),
+    .testTarget(name: "MedadMethodsTests", dependencies: [
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport",
+    ]),
+]
+
 let experiments: [Target] = [
-    .target(name: "MedadExperiments", dependencies: ["MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
+    .target(name: "MedadExperiments", dependencies: ["MedadMethods", "MedadTraining", "MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
     .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
 ]
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics", "MedadExperiments",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
+        "MedadMethods", "MedadConfig", "MedadExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -76,11 +87,12 @@ let package = Package(
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
+        .library(name: "MedadMethods", targets: ["MedadMethods"]),
         .library(name: "MedadExperiments", targets: ["MedadExperiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + experiments + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + methods + experiments + cli,
     swiftLanguageModes: [.v5]
 )
