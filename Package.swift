@@ -62,6 +62,11 @@ let methods: [Target] = [
     ]),
 ]
 
+let training: [Target] = [
+    .target(name: "MedadTraining", dependencies: ["MedadSupport", "MedadTensor", "MedadNN", "MedadConfig"]),
+    .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
+]
+
 let experiments: [Target] = [
     .target(name: "MedadExperiments", dependencies: ["MedadMethods", "MedadTraining", "MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
     .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
@@ -70,7 +75,7 @@ let experiments: [Target] = [
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
         "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
-        "MedadMethods", "MedadConfig", "MedadExperiments",
+        "MedadTraining", "MedadMethods", "MedadConfig", "MedadExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -88,11 +93,12 @@ let package = Package(
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
         .library(name: "MedadMethods", targets: ["MedadMethods"]),
+        .library(name: "MedadTraining", targets: ["MedadTraining"]),
         .library(name: "MedadExperiments", targets: ["MedadExperiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + methods + experiments + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + cli,
     swiftLanguageModes: [.v5]
 )

@@ -33,21 +33,16 @@ public enum Runs {
         let sidecar = JSONValue.object(JSONObject([
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name.rawValue)),
         ]))
-        let objective: TrainingObjective
-        let fitted: Bool
-        if let trainable = MethodFactory.objective(model, context: context) {
-            (objective, fitted) = (trainable, false)
+        let outcome: TrainingOutcome
+        if let objective = MethodFactory.objective(model, context: context) {
+            outcome = try Trainer(objective: objective, options: run.train.options(seed: run.seed), directory: directory,
+                                  sidecar: sidecar, manifestHash: data.manifestHash).run(resume: resume, progress: progress)
         } else {
-            (model as? IntensityModel)?.fit(data.train)
-            (objective, fitted) = (FittedObjective(scoring: model, context: context), true)
+            outcome = try fit(model, context: context, pool: data.train, directory: directory)
         }
-        let outcome = try Trainer(objective: objective, options: run.train.options(seed: run.seed), directory: directory,
-                                  sidecar: sidecar).run(resume: resume, progress: progress)
-        // Fitted statistics are final as they are: they are the best (and last) checkpoint whatever the loop did.
-        if fitted { try model.save(to: RunFiles.best(directory), metadata: ["method": run.method.name.rawValue]) }
         try AtomicFile.write(RunFiles.summary(outcome).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         if FileManager.default.fileExists(atPath: RunFiles.best(directory).path) {
-            try RunFiles.loadWeights(model, from: RunFiles.best(directory))
+            try TrainingCheckpoint.loadWeights(into: model, from: RunFiles.best(directory))
             let inference = RawInference(model: model, config: run)
             var maps: [[Float]] = [], scores: [Double] = []
             for volume in data.validation where volume.label == 0 {
@@ -77,13 +72,30 @@ public enum Runs {
         let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
         let model = MethodFactory.model(run)
         let weights = path.pathExtension == "safetensors" ? path : RunFiles.best(directory)
-        try RunFiles.loadWeights(model, from: weights)
+        guard FileManager.default.fileExists(atPath: weights.path) else {
+            throw MedadError("\(weights.path): no checkpoint (the run has not trained, or stopped before its first validation)")
+        }
+        try TrainingCheckpoint.loadWeights(into: model, from: weights)
         let calibrationURL = directory.appendingPathComponent(RunFiles.calibration)
         guard FileManager.default.fileExists(atPath: calibrationURL.path) else {
             throw MedadError("\(directory.path): the run has no \(RunFiles.calibration) (training did not finish)")
         }
         let calibration = try Calibration(json: JSONParser.parse(file: calibrationURL), source: calibrationURL.path)
         return VolumePredictor(model: model, config: run, calibration: calibration)
+    }
+
+    /// A method without trainable weights (`intensity`): fits its statistics in one pass, validates them
+    /// once, and writes them as the best and last checkpoint, in place of the loop (which needs steps ≥ 1).
+    private static func fit(_ model: ScoringModel, context: MethodContext, pool: [TrainingSlice],
+                            directory: URL) throws -> TrainingOutcome {
+        let start = Date()
+        (model as? IntensityModel)?.fit(pool)
+        let validation = try context.validation.evaluate(model)
+        let metadata = ["method": context.config.method.name.rawValue, "val_score": String(validation.score)]
+        try model.save(to: RunFiles.best(directory), metadata: metadata)
+        try model.save(to: TrainingCheckpoint.lastWeights(directory), metadata: metadata)
+        return TrainingOutcome(status: .completed, steps: 0, bestStep: 0, bestScore: validation.score,
+                               seconds: Date().timeIntervalSince(start))
     }
 
     /// Checks beyond types and keys: what a method needs from the data.
@@ -98,8 +110,8 @@ public enum Runs {
 
 extension TrainConfig {
     func options(seed: UInt64) -> TrainingOptions {
-        TrainingOptions(steps: steps, batch: batch, learningRate: Float(lr), weightDecay: Float(weightDecay), warmupSteps: warmup,
-                        clipNorm: clip.map(Float.init), emaDecay: ema.map(Float.init), validateEvery: valEvery,
-                        checkpointEvery: checkpointEvery, seed: seed)
+        TrainingOptions(steps: steps, batch: batch, learningRate: Float(lr), weightDecay: Float(weightDecay),
+                        warmupSteps: min(warmup, steps), clipNorm: clip.map(Float.init), emaDecay: ema.map(Float.init),
+                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 10, seed: seed)
     }
 }

@@ -20,8 +20,8 @@ struct Train: ParsableCommand {
         global.apply()
         let document = try ConfigComposition.apply(assignments, to: ConfigComposition.load(URL(fileURLWithPath: config)))
         let outcome = try Runs.train(config: document, source: config, directory: URL(fileURLWithPath: out), resume: resume,
-                                     progress: TrainingProgress())
-        print("\(out): \(outcome.status) after \(outcome.stepsDone) steps in \(String(format: "%.1f", outcome.seconds)) s")
+                                     progress: .automatic())
+        print("\(out): \(outcome.status.name) after \(outcome.steps) steps in \(String(format: "%.1f", outcome.seconds)) s")
     }
 }
 
