@@ -25,8 +25,8 @@ public struct ProcessCellExecutor: CellExecutor {
         process.arguments = ["sweep", "run", experiment.path, "--only", cell.id, "--runs", root.path,
                              "--threads", String(threads), "--quiet"]
         let log = directory.appendingPathComponent("sweep-child.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: log.path) else { throw MedadError("\(log.path): cannot write") }
+        guard FileManager.default.createFile(atPath: log.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: log.path) else { throw MedadError("\(log.path): cannot write") }
         defer { try? handle.close() }
         process.standardOutput = handle
         process.standardError = handle
