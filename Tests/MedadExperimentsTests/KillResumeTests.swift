@@ -12,15 +12,15 @@ import Testing
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
     }
 
-    /// Six cells of the fast, fitted intensity baseline on 16³ phantoms.
+    /// Eight cells of the fast, fitted intensity baseline on small phantoms.
     static let experiment = """
     {
       "name": "tiny",
       "backbone": "cnn-s",
-      "data": {"size": 16, "phantom": {"subjects": 6, "volume_size": 16}},
+      "data": {"size": 16, "phantom": {"subjects": 24, "volume_size": 24}},
       "method": {"name": "intensity"},
       "eval": {"bootstrap": 10, "examples": 1},
-      "sweep": {"seed": [0, 1, 2, 3, 4, 5]}
+      "sweep": {"seed": [0, 1, 2, 3, 4, 5, 6, 7]}
     }
     """
 
