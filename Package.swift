@@ -67,10 +67,15 @@ let training: [Target] = [
     .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
 ]
 
+let experiments: [Target] = [
+    .target(name: "MedadExperiments", dependencies: ["MedadMethods", "MedadTraining", "MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
+    .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
         "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
-        "MedadTraining", "MedadMethods", "MedadConfig",
+        "MedadTraining", "MedadMethods", "MedadConfig", "MedadExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -89,10 +94,11 @@ let package = Package(
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
         .library(name: "MedadMethods", targets: ["MedadMethods"]),
         .library(name: "MedadTraining", targets: ["MedadTraining"]),
+        .library(name: "MedadExperiments", targets: ["MedadExperiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + cli,
     swiftLanguageModes: [.v5]
 )

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The README's main-job command: installs missing system libraries, builds medad in release mode and
-# runs the demo on the built-in data set.
+# The README's main-job command: installs missing system libraries, builds medad in release mode, runs
+# the sweep of experiments/demo.json (resumable: finished cells are skipped) and writes its notebook,
+# notebooks-md/demo.md. A failed cell is listed in the notebook and makes the script exit non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 swift build -c release --product medad
-.build/release/medad demo "$@"
+status=0
+.build/release/medad sweep run experiments/demo.json "$@" || status=$?
+.build/release/medad report experiments/demo.json
+exit "$status"

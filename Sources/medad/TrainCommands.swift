@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedadConfig
+import MedadExperiments
 import MedadMethods
 import MedadTraining
 
@@ -18,7 +19,11 @@ struct Train: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let document = try ConfigComposition.apply(assignments, to: ConfigComposition.load(URL(fileURLWithPath: config)))
+        let url = URL(fileURLWithPath: config), loaded = try ConfigComposition.load(url)
+        // An experiment file trains one cell: every sweep axis at its first value unless --set says otherwise.
+        let isExperiment = ConfigComposition.value(at: "sweep", in: loaded) != nil || ConfigComposition.value(at: "report", in: loaded) != nil
+        let document = isExperiment ? try Experiment.runConfig(from: url, overrides: assignments).config
+                                    : try ConfigComposition.apply(assignments, to: loaded)
         let outcome = try Runs.train(config: document, source: config, directory: URL(fileURLWithPath: out), resume: resume,
                                      progress: .automatic())
         print("\(out): \(outcome.status.name) after \(outcome.steps) steps in \(String(format: "%.1f", outcome.seconds)) s")

@@ -1,0 +1,95 @@
+import Foundation
+import MedadConfig
+import MedadSupport
+
+/// An experiment file: a run config plus a `sweep` block of axes, an optional `extends` base and an
+/// optional `report` block. Declared once, it yields the sweep's cells and the report's settings.
+public struct Experiment {
+    public let url: URL
+    /// Names the runs folder `runs/<name>/` and the notebook `notebooks-md/<name>.md`.
+    public let name: String
+    public let plan: SweepPlan
+    public let report: ReportSettings
+
+    /// Loads the file (resolving `extends`), splits off `report` and `sweep`, and reads `name`.
+    public init(url: URL) throws {
+        let document = try ConfigComposition.load(url)
+        guard case .object(var object) = document else {
+            throw MedadError("\(url.path): expected a JSON object at the top level, got \(document.typeName)")
+        }
+        report = try ReportSettings(object["report"] ?? .object(JSONObject()), source: url.path)
+        object["report"] = nil
+        guard case .string(let name)? = object["name"], !name.isEmpty,
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw MedadError("\(url.path): name: expected a non-empty string of letters, digits, '-', '_' or '.' (it names the runs folder)")
+        }
+        self.url = url
+        self.name = name
+        plan = try SweepPlan(experiment: .object(object), source: url.path)
+    }
+
+    public var cells: [SweepCell] { plan.cells }
+
+    /// Validates every cell with `validate` (the run-config validator), so a typo in one axis value
+    /// fails before any cell trains. The error names the cell.
+    public func validateCells(_ validate: (JSONValue, String) throws -> Void) throws {
+        for cell in cells {
+            do {
+                try validate(cell.config, url.path)
+            } catch let error as MedadError {
+                throw MedadError("cell \(cell.id): \(error.message)")
+            }
+        }
+    }
+
+    /// The cells named by `ids` (all when nil), in plan order; an unknown id is an error.
+    public func cells(only ids: [String]?) throws -> [SweepCell] {
+        let all = cells
+        guard let ids else { return all }
+        let known = all.map(\.id)
+        for id in ids where !known.contains(id) {
+            throw MedadError("--only \(id): no such cell in \(url.path)\(Suggestion.phrase(for: id, among: known)); see medad sweep plan")
+        }
+        return all.filter { ids.contains($0.id) }
+    }
+
+    /// The run folder of a cell: `<root>/<name>/<cell id>/`.
+    public func directory(of cell: SweepCell, root: URL) -> URL {
+        root.appendingPathComponent(name, isDirectory: true).appendingPathComponent(cell.id, isDirectory: true)
+    }
+
+    /// One cell of an experiment file as a plain run config, for `medad train --config`: every axis at
+    /// its first value unless `overrides` (`path=value`) say otherwise.
+    public static func runConfig(from url: URL, overrides: [String]) throws -> (config: JSONValue, cellId: String) {
+        let cell = try Experiment(url: url).plan.firstCell(overrides: overrides)
+        return (cell.config, cell.id)
+    }
+}
+
+/// The `report` block: what the notebook tabulates and which method the others are tested against.
+public struct ReportSettings: Equatable {
+    /// Metric paths in result.json, e.g. `sample.ap`, `pixel.ap`.
+    public var metrics: [String]
+    /// The method every other method is compared with (paired tests on shared test cases).
+    public var reference: String?
+    /// Paired permutation resamples.
+    public var resamples: Int
+
+    public static let metricChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc", "pixel.dice",
+                                       "pixel.best_dice", "pixel.aupro", "pixel.froc_average"]
+
+    public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000) {
+        self.metrics = metrics
+        self.reference = reference
+        self.resamples = resamples
+    }
+
+    init(_ value: JSONValue, source: String) throws {
+        let reader = try ConfigReader(value, path: "report", source: source)
+        metrics = try reader.stringList("metrics", default: ["sample.ap", "pixel.ap"], allowed: Self.metricChoices)
+        if metrics.isEmpty { throw reader.fail("metrics", "expected at least one metric") }
+        reference = reader.has("reference") ? try reader.string("reference") : nil
+        resamples = try reader.int("resamples", default: 1000, range: 10...100_000)
+        try reader.finish()
+    }
+}

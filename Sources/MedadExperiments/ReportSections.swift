@@ -1,0 +1,82 @@
+import Foundation
+import MedadMetrics
+
+/// The notebook's Markdown tables: results by label ratio, seen / unseen types, per type, and cost.
+extension Report {
+    /// Header and separator of a table whose rows are backbone × method.
+    static func header(_ columns: [String]) -> [String] {
+        ["| backbone | method | " + columns.joined(separator: " | ") + " |", "|---|---|" + String(repeating: "---|", count: columns.count)]
+    }
+
+    func markdownTable(_ table: ReportTable) -> String {
+        var lines = Self.header(table.ratios.map { "r = \(ReportFormat.ratio($0))" } + ["rank"])
+        for (r, row) in table.rows.enumerated() {
+            let cells = table.entries[r].map { entry -> String in
+                guard let entry else { return "–" }
+                let mean = entry.best ? "**\(ReportFormat.metric(entry.mean))**" : ReportFormat.metric(entry.mean)
+                let std = entry.std.map { " ± \(ReportFormat.metric($0))" } ?? ""
+                let ci = entry.interval.map { " [\(ReportFormat.metric($0.low)), \(ReportFormat.metric($0.high))]" } ?? ""
+                return mean + std + ci + ((entry.pValue ?? 1) < 0.05 ? " \\*" : "")
+            }
+            let rank = table.averageRanks[r].map { String(format: "%.2f", $0) } ?? "–"
+            lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " | \(rank) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func seenUnseenTable(_ records: [RunRecord], rows: [ReportTable.Row], ratios: [Double]) -> String {
+        var lines = Self.header(ratios.map { "r = \(ReportFormat.ratio($0))" })
+        for row in rows {
+            let cells = ratios.map { ratio -> String in
+                let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == ratio }
+                let seen = ReportFormat.mean(runs.compactMap { $0.metric("seen.sample.ap") }).map(ReportFormat.metric) ?? "–"
+                let unseen = ReportFormat.mean(runs.compactMap { $0.metric("unseen.sample.ap") }).map(ReportFormat.metric) ?? "–"
+                return "\(seen) / \(unseen)"
+            }
+            lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func perTypeTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)]) -> String {
+        var lines = Self.header(types.map { "\($0.name) (\($0.seen ? "seen" : "unseen"))" })
+        for row in rows {
+            let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == ratio }
+            let cells = types.map { type -> String in
+                let values = runs.compactMap { $0.metric("per_type.\(type.name).sample.ap") }
+                guard let mean = ReportFormat.mean(values) else { return "–" }
+                let std = Statistics.meanAndStd(values).std.number.map { " ± \(ReportFormat.metric($0))" } ?? ""
+                return ReportFormat.metric(mean) + std
+            }
+            lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func costTable(_ records: [RunRecord], rows: [ReportTable.Row]) -> String {
+        var lines = Self.header(["parameters", "train s (mean per run)", "eval s (mean per run)", "runs"])
+        for row in rows {
+            let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method }
+            let parameters = runs.compactMap(\.parameters).first.map(String.init) ?? "–"
+            let train = ReportFormat.mean(runs.compactMap(\.trainSeconds)).map(ReportFormat.seconds) ?? "–"
+            let eval = ReportFormat.mean(runs.compactMap(\.evalSeconds)).map(ReportFormat.seconds) ?? "–"
+            lines.append("| \(row.backbone) | \(row.method) | \(parameters) | \(train) | \(eval) | \(runs.count) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Markdown assembled line by line with blank lines between blocks.
+struct Notebook {
+    private(set) var text = ""
+
+    mutating func raw(_ line: String) { text += line + "\n" }
+    mutating func line(_ paragraph: String) { text += paragraph + "\n\n" }
+    mutating func heading(_ title: String, level: Int = 2) { line(String(repeating: "#", count: level) + " " + title) }
+    mutating func code(_ language: String, _ body: String) { line("```\(language)\n\(body)\n```") }
+
+    /// Table-cell safe: no pipes or newlines.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import MedadMetrics
+
+/// One metric over the sweep: rows backbone × method, columns label ratio, each entry mean ± std over
+/// seeds, the mean of the seeds' bootstrap 95% intervals, and a paired test against the reference.
+public struct ReportTable {
+    public struct Row: Equatable {
+        public let backbone: String
+        public let method: String
+    }
+
+    public struct Entry {
+        public let mean: Double
+        /// Sample std over seeds; nil with a single seed.
+        public let std: Double?
+        public let seeds: Int
+        /// Mean over seeds of each run's bootstrap 95% interval.
+        public let interval: (low: Double, high: Double)?
+        /// Two-sided p of the paired permutation test against the reference method (same backbone,
+        /// ratio and seeds, shared test cases); nil for the reference itself or non-sample metrics.
+        public let pValue: Double?
+        /// Highest mean of its column.
+        public let best: Bool
+    }
+
+    public let metric: String
+    public let rows: [Row]
+    public let ratios: [Double]
+    /// entries[row][ratio]
+    public let entries: [[Entry?]]
+    /// Average rank of each row across the ratio columns (1 = best); nil where a row misses a column.
+    public let averageRanks: [Double?]
+
+    public init(metric: String, records: [RunRecord], rows: [Row], ratios: [Double], reference: String?, resamples: Int) {
+        self.metric = metric
+        self.rows = rows
+        self.ratios = ratios
+        let groups = Dictionary(grouping: records) { GroupKey(backbone: $0.backbone, method: $0.method, ratio: $0.labelRatio) }
+        var means: [[Double?]] = []
+        var entries: [[(Double, Double?, Int, (Double, Double)?, Double?)?]] = []
+        for row in rows {
+            var rowEntries: [(Double, Double?, Int, (Double, Double)?, Double?)?] = []
+            for ratio in ratios {
+                let runs = (groups[GroupKey(backbone: row.backbone, method: row.method, ratio: ratio)] ?? []).sorted { $0.seed < $1.seed }
+                let values = runs.compactMap { $0.metric(metric) }
+                guard !values.isEmpty else { rowEntries.append(nil); continue }
+                let summary = Statistics.meanAndStd(values)
+                let intervals = runs.compactMap { $0.interval(metric) }
+                let interval = intervals.isEmpty ? nil
+                    : (intervals.map(\.low).reduce(0, +) / Double(intervals.count), intervals.map(\.high).reduce(0, +) / Double(intervals.count))
+                var p: Double?
+                if let reference, reference != row.method {
+                    let references = groups[GroupKey(backbone: row.backbone, method: reference, ratio: ratio)] ?? []
+                    p = PairedSignificance.pValue(metric: metric, runs: runs, references: references, resamples: resamples)
+                }
+                rowEntries.append((summary.mean.number!, summary.std.number, values.count, interval, p))
+            }
+            means.append(rowEntries.map { $0?.0 })
+            entries.append(rowEntries)
+        }
+        let columnBest = ratios.indices.map { c in means.compactMap { $0[c] }.max() }
+        self.entries = entries.map { row in
+            row.enumerated().map { c, entry in
+                entry.map { Entry(mean: $0.0, std: $0.1, seeds: $0.2, interval: $0.3, pValue: $0.4, best: $0.0 == columnBest[c]) }
+            }
+        }
+        if !means.isEmpty, means.allSatisfy({ $0.allSatisfy { $0 != nil } }), !ratios.isEmpty {
+            let table = ratios.indices.map { c in means.map { $0[c]! } }
+            averageRanks = Statistics.averageRanks(table).map { $0 }
+        } else {
+            averageRanks = rows.map { _ in nil }
+        }
+    }
+
+    struct GroupKey: Hashable {
+        let backbone: String
+        let method: String
+        let ratio: Double
+    }
+
+    /// Rows and columns in the order the sweep declares them (first appearance among the records).
+    public static func layout(_ records: [RunRecord]) -> (rows: [Row], ratios: [Double]) {
+        var rows: [Row] = [], ratios: [Double] = []
+        for record in records {
+            let row = Row(backbone: record.backbone, method: record.method)
+            if !rows.contains(row) { rows.append(row) }
+            if !ratios.contains(record.labelRatio) { ratios.append(record.labelRatio) }
+        }
+        let backbones = rows.map(\.backbone).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let methods = rows.map(\.method).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        rows.sort { (backbones.firstIndex(of: $0.backbone)!, methods.firstIndex(of: $0.method)!)
+                  < (backbones.firstIndex(of: $1.backbone)!, methods.firstIndex(of: $1.method)!) }
+        return (rows, ratios.sorted())
+    }
+}
+
+/// Paired permutation test of a sample-level metric between a method's runs and the reference's runs
+/// on the same seeds: cases are matched by name, swaps happen within a seed, and the statistic is the
+/// mean over seeds of the metric difference.
+enum PairedSignificance {
+    static func pValue(metric: String, runs: [RunRecord], references: [RunRecord], resamples: Int) -> Double? {
+        let statistic: (RankedCounts) -> Double?
+        switch metric {
+        case "sample.ap": statistic = { $0.averagePrecision.number }
+        case "sample.auroc": statistic = { $0.auroc.number }
+        default: return nil
+        }
+        var pairs: [(a: [Double], b: [Double], labels: [Bool])] = []
+        for run in runs {
+            guard let reference = references.first(where: { $0.seed == run.seed }) else { continue }
+            let referenceScores = Dictionary(reference.cases.map { ($0.name, $0.score) }, uniquingKeysWith: { first, _ in first })
+            let shared = run.cases.filter { referenceScores[$0.name] != nil }
+            guard shared.contains(where: \.label), shared.contains(where: { !$0.label }) else { continue }
+            pairs.append((shared.map(\.score), shared.map { referenceScores[$0.name]! }, shared.map(\.label)))
+        }
+        guard !pairs.isEmpty else { return nil }
+        let offsets = pairs.reduce(into: [0]) { $0.append($0.last! + $1.labels.count) }
+        func value(_ scores: [Double], _ labels: [Bool]) -> Double {
+            // Scores come from result.json numbers, which are finite, so ranking cannot fail.
+            (try? RankedCounts(scores: scores, labels: labels)).flatMap(statistic) ?? 0
+        }
+        let test = PairedPermutationTest(cases: offsets.last!, resamples: resamples, seed: 0) { swapped in
+            var total = 0.0
+            for (k, pair) in pairs.enumerated() {
+                let flags = swapped[offsets[k]..<offsets[k + 1]]
+                let a = zip(flags, zip(pair.a, pair.b)).map { $0 ? $1.1 : $1.0 }
+                let b = zip(flags, zip(pair.a, pair.b)).map { $0 ? $1.0 : $1.1 }
+                total += value(a, pair.labels) - value(b, pair.labels)
+            }
+            return total / Double(pairs.count)
+        }
+        return test.pValue.number
+    }
+}

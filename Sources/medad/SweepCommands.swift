@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import MedadConfig
+import MedadExperiments
+import MedadSupport
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Experiments as sweeps: list the cells of an experiment file, or run them (resumable).",
+        subcommands: [SweepPlanCommand.self, SweepRunCommand.self])
+}
+
+struct SweepPlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "List the cells of an experiment with their stable ids.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Experiment file (JSON: run config + sweep block).") var file: String
+    @Flag(help: "Print a JSON list of {id, config}.") var json = false
+    @Option(help: "Folder holding runs/<name>/<cell id>/.") var runs = "runs"
+
+    func run() throws {
+        global.apply()
+        let experiment = try Experiment(url: URL(fileURLWithPath: file))
+        try experiment.validateCells(RunsCellExecutor.validate)
+        let cells = experiment.cells
+        if json {
+            print(JSONValue.array(cells.map { .object(JSONObject([("id", .string($0.id)), ("config", $0.config)])) }).pretty(sortedKeys: true),
+                  terminator: "")
+            return
+        }
+        let root = URL(fileURLWithPath: runs)
+        print("\(experiment.name): \(cells.count) cells (axes: \(experiment.plan.axes.map(\.path).joined(separator: " × ")))")
+        for cell in cells {
+            let status: String
+            switch CellStatus(directory: experiment.directory(of: cell, root: root)) {
+            case .finished: status = "finished"
+            case .failed(let reason): status = "failed: \(reason)"
+            case .pending: status = "pending"
+            }
+            print("\(cell.id)  \(status)")
+        }
+    }
+}
+
+struct SweepRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the cells of an experiment into runs/<name>/<cell id>/; finished cells are skipped, failed ones retried.",
+        discussion: """
+        Each cell trains and evaluates in this process (--jobs 1, the default) or in a child process of \
+        this binary per cell (--jobs N > 1, each with threads/N threads). A killed sweep resumes where it \
+        stopped: a cell is finished iff its result.json exists. With --slurm FILE nothing runs; a SLURM \
+        job-array script (one task per cell) is written instead.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Experiment file.") var file: String
+    @Option(help: "Only these cell ids (comma-separated; see medad sweep plan).") var only: String?
+    @Option(help: "Cells run at once.") var jobs = 1
+    @Option(help: "Folder holding runs/<name>/<cell id>/ (a shared folder on clusters).") var runs = "runs"
+    @Option(help: "Write a SLURM job-array script to this file instead of running.") var slurm: String?
+    @Option(help: "With --slurm: CPUs per array task.") var cpus = 4
+    @Option(help: "With --slurm: time limit per array task, in hours.") var hours = 4
+    @Flag(help: "No progress lines (child processes of --jobs).") var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if cpus < 1 || hours < 1 { throw ValidationError("--cpus and --hours must be at least 1") }
+    }
+
+    func run() throws {
+        global.apply()
+        let experimentURL = URL(fileURLWithPath: file)
+        let experiment = try Experiment(url: experimentURL)
+        try experiment.validateCells(RunsCellExecutor.validate)
+        let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
+        let root = URL(fileURLWithPath: runs)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if let slurm {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(experiment.name), withIntermediateDirectories: true)
+            try AtomicFile.write(SlurmScript.text(experiment: experiment, cells: cells, executable: executable.path,
+                                                  root: root.standardizedFileURL, cpus: cpus, hours: hours),
+                                 to: URL(fileURLWithPath: slurm))
+            print("wrote \(slurm): \(cells.count) array tasks; submit with sbatch \(slurm)")
+            return
+        }
+        let executor: CellExecutor = jobs == 1 ? RunsCellExecutor()
+            : ProcessCellExecutor(executable: executable, experiment: experimentURL.standardizedFileURL,
+                                  root: root.standardizedFileURL, threads: max(1, global.resolvedThreads / jobs))
+        let start = Date()
+        let quiet = quiet
+        let summary = SweepRunner(experiment: experiment, root: root, executor: executor, jobs: jobs).run(cells) { event in
+            guard !quiet else { return }
+            let elapsed = String(format: "%6.0fs", Date().timeIntervalSince(start))
+            switch event {
+            case .skipped(let id, let index, let total): printError("[\(index)/\(total)] \(elapsed) \(id): finished earlier, skipped")
+            case .started(let id, let index, let total): printError("[\(index)/\(total)] \(elapsed) \(id): running")
+            case .finished(let id, let index, let total, let seconds):
+                printError("[\(index)/\(total)] \(elapsed) \(id): done in \(String(format: "%.1f", seconds)) s")
+            case .failed(let id, let index, let total, let reason): printError("[\(index)/\(total)] \(elapsed) \(id): FAILED: \(reason)")
+            }
+        }
+        print("\(experiment.name): \(summary.finished.count) run, \(summary.skipped.count) finished earlier, \(summary.failed.count) failed "
+              + "(\(String(format: "%.1f", Date().timeIntervalSince(start))) s); results in \(root.relativePath)/\(experiment.name)/")
+        if !summary.failed.isEmpty {
+            throw MedadError("\(summary.failed.count) cell(s) failed: \(summary.failed.joined(separator: ", ")); see their failure.json, rerun to retry")
+        }
+    }
+}
+
+private func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

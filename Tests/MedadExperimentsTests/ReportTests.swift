@@ -1,0 +1,90 @@
+import Foundation
+import MedadConfig
+import MedadExperiments
+import MedadSupport
+import Testing
+
+@Suite struct ReportTests {
+    /// Runs the fake sweep and returns its report.
+    func report(_ scratch: Scratch, failing: Int? = nil) throws -> (Experiment, Report) {
+        let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
+        let failing = failing.map { Set([experiment.cells[$0].id]) } ?? []
+        _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor(failing: failing)).run(experiment.cells)
+        return (experiment, Report(experiment: experiment, root: scratch.file("runs"), command: "medad report fake.json"))
+    }
+
+    @Test func notebookTablesShowMeanStdIntervalBoldBestAndSignificance() throws {
+        let scratch = try Scratch()
+        let (_, report) = try report(scratch)
+        let notebook = String(decoding: try report.files()[0].data, as: UTF8.self)
+        #expect(notebook.contains("```sh\nmedad report fake.json\n```"))
+        #expect(notebook.contains("16 of 16 cells finished."))
+        // semi at ratio 0.25: AP 0.91 and 0.93 over seeds 0, 1: mean 0.92, std 0.0141; CI bounds mean (0.81+0.83)/2, (0.96+0.98)/2.
+        // Both backbones' semi rows tie for best (bold) and share ranks 1 and 2.
+        #expect(notebook.contains("| cnn-s | semi | **0.910** ± 0.014 [0.810, 0.960] \\* | **0.920** ± 0.014 [0.820, 0.970] \\* | 1.50 |"))
+        // ae is the reference: no mark, never best.
+        #expect(notebook.contains("| cnn-s | ae | 0.610 ± 0.014 [0.510, 0.660] | 0.610 ± 0.014 [0.510, 0.660] | 3.50 |"))
+        #expect(notebook.contains("### `pixel.ap` by label ratio"))
+        #expect(notebook.contains("| cnn-s | semi | 0.960 / 0.810 | 0.970 / 0.820 |"))
+        #expect(notebook.contains("| backbone | method | noise (unseen) | sphere (seen) |"))
+        #expect(notebook.contains("| vit-s | ae | 2000 | 1.5 | 0.5 | 4 |"))
+        #expect(notebook.contains("![ROC, cnn-s](fake/roc-cnn-s.svg)"))
+        #expect(notebook.contains("![cnn-s semi](fake/example-cnn-s-semi.png)"))
+        // Pixel metrics carry no significance mark (no paired per-case scores).
+        let pixel = notebook.components(separatedBy: "### `pixel.ap`")[1].components(separatedBy: "##")[0]
+        #expect(!pixel.contains("\\*"))
+    }
+
+    @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
+        let scratch = try Scratch()
+        let (_, report) = try report(scratch)
+        let out = scratch.file("notebooks-md")
+        let notebook = try report.write(to: out)
+        #expect(notebook.lastPathComponent == "fake.md")
+        for name in ["tables.csv", "tables.tex", "sample.ap-vs-ratio-vit-s.svg", "pr-cnn-s.svg", "example-vit-s-ae.png"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("fake/\(name)").path), "\(name)")
+        }
+        try report.check(against: out)
+        var text = try String(contentsOf: notebook, encoding: .utf8)
+        text = text.replacingOccurrences(of: "**0.920**", with: "**0.921**")
+        try text.write(to: notebook, atomically: true, encoding: .utf8)
+        do { try report.check(against: out); Issue.record("check passed after an edit") } catch let error as MedadError {
+            #expect(error.message.contains("fake.md:"))
+            #expect(error.message.contains("expected \"| cnn-s | semi |"))
+        }
+    }
+
+    @Test func csvAndLatexCarryTheTable() throws {
+        let scratch = try Scratch()
+        let (_, report) = try report(scratch)
+        let files = Dictionary(try report.files().map { ($0.path, String(decoding: $0.data, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
+        let csv = files["fake/tables.csv"]!.split(separator: "\n").map(String.init)
+        #expect(csv[0] == "metric,backbone,method,label_ratio,seeds,mean,std,ci_low,ci_high,p_vs_reference,best")
+        #expect(csv.count == 1 + 2 * 8)
+        let row = csv.first { $0.hasPrefix("sample.ap,cnn-s,semi,0.25,2,0.9200,0.0141,0.8200,0.9700,") }
+        #expect(row != nil)
+        #expect(row?.hasSuffix(",1") == true)
+        let p = Double(row!.split(separator: ",")[9])!
+        #expect(p < 0.05 && p > 0)
+        #expect(csv.contains("sample.ap,cnn-s,ae,0,2,0.6100,0.0141,0.5100,0.6600,,0"))
+        let tex = files["fake/tables.tex"]!
+        #expect(tex.contains("Backbone & Method & $r = 0$ & $r = 0.25$ \\\\"))
+        #expect(tex.contains("cnn-s & semi & \\textbf{0.910} $\\pm$ 0.014$^*$ & \\textbf{0.920} $\\pm$ 0.014$^*$ \\\\"))
+    }
+
+    @Test func failedCellsAreListedAndFiguresAreWellFormed() throws {
+        let scratch = try Scratch()
+        let (experiment, report) = try report(scratch, failing: 2)
+        let files = try report.files()
+        let notebook = String(decoding: files[0].data, as: UTF8.self)
+        #expect(notebook.contains("15 of 16 cells finished."))
+        #expect(notebook.contains("| `\(experiment.cells[2].id)` | failed: loss became NaN at step 3 |"))
+        let svg = String(decoding: files.first { $0.path == "fake/roc-vit-s.svg" }!.data, as: UTF8.self)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.components(separatedBy: "<polyline").count == 3)  // semi and ae
+        let png = files.first { $0.path == "fake/example-cnn-s-ae.png" }!.data
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // IHDR: 8×8 slices enlarged 16× into three panels with 4-pixel gaps.
+        #expect(Array(png[16..<24]) == [0, 0, 0x01, 0x88, 0, 0, 0, 0x80])
+    }
+}
