@@ -35,8 +35,9 @@ public struct MethodConfig {
     public var teacher = true
     /// semi: drop unlabelled slices the teacher scores as anomalous from the normal bases.
     public var filterPool = true
-    /// semi: DevNet-style image head on top-k pooled maps.
-    public var imageHead = true
+    /// semi: DevNet-style image head on top-k pooled maps (off by default: it held pixel AP at chance
+    /// on phantoms, notebooks-md/methods.md).
+    public var imageHead = false
     /// semi: teacher EMA decay and the confidence thresholds of its pseudo-labels.
     public var teacherDecay: Double = 0.99
     public var confidentHigh: Double = 0.9
@@ -70,7 +71,7 @@ public struct MethodConfig {
             supervised = try r.bool("supervised", default: supervised)
             teacher = try r.bool("teacher", default: teacher)
             filterPool = try r.bool("filter_pool", default: filterPool)
-            imageHead = try r.bool("image_head", default: imageHead)
+            imageHead = try r.bool("image_head", default: false)
             teacherDecay = try r.double("teacher_decay", default: teacherDecay, range: 0...0.99999)
             confidentHigh = try r.double("confident_high", default: confidentHigh, range: 0.5...1)
             confidentLow = try r.double("confident_low", default: confidentLow, range: 0...0.5)

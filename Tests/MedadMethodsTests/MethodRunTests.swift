@@ -22,6 +22,17 @@ import Testing
         #expect(stored == result)
     }
 
+    /// semi with its optional image head and without the teacher: both paths train to a finite loss.
+    @Test(arguments: [#", "image_head": true"#, #", "teacher": false, "filter_pool": false"#])
+    func semiSwitchesTrain(extra: String) throws {
+        let dir = RunFixtures.directory("semi-switches")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcome = try Runs.train(config: RunFixtures.config(method: "semi", extra: extra), source: "fixture", directory: dir,
+                                     resume: false, progress: .silent)
+        #expect(outcome.status == .completed)
+        #expect(try RunFixtures.losses(dir).allSatisfy(\.isFinite))
+    }
+
     @Test func intensityNeedsNoTraining() throws {
         let config = RunFixtures.config(method: "intensity", steps: 0)
         let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(config, name: "intensity")
