@@ -4,6 +4,7 @@
 //   CKernels, COpenBLAS  ->  MedadSupport  ->  MedadTensor
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 //                            MedadTensor   ->  MedadNN  ->  MedadZoo
+//                            MedadSupport  ->  MedadMetrics
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -46,9 +47,14 @@ let zoo: [Target] = [
                 exclude: ["Fixtures"]),
 ]
 
+let evaluation: [Target] = [
+    .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
+    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -64,10 +70,11 @@ let package = Package(
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
+        .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + cli,
     swiftLanguageModes: [.v5]
 )

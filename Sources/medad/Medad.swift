@@ -8,6 +8,8 @@ struct Medad: ParsableCommand {
         subcommands: [
             Demo.self,
             DataCommand.self,
+            Score.self,
+            Summarize.self,
             Bench.self,
             Zoo.self,
         ]

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import MedadMetrics
+import MedadSupport
+import MedadVolumes
+
+/// `medad score` end to end: NIfTI volumes written to disk, the built CLI run as a process, JSON read back.
+@Suite struct ScoreCommandTests {
+    /// The `medad` executable next to the test binary (the test target depends on it, so it is built).
+    static var medad: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = medad
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func pixelTaskFromNiftiFolders() throws {
+        let temp = try TemporaryFolder()
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        let dims = [6, 5, 4], n = dims.reduce(1, *)
+        var random = SeededRandom(seed: 12)
+        var allScores: [[Float]] = [], allLabels: [[UInt8]] = []
+        for c in 0..<2 {
+            let label = (0..<n).map { i -> Float in i % 6 >= 2 && i % 6 <= 3 && (i / 6) % 5 == c + 1 ? 1 : 0 }
+            // Quarter steps are exact in half precision; 1.25 is clipped to 1.
+            let prediction = label.map { $0 == 1 ? Float(2 + random.nextInt(4)) / 4 : Float(random.nextInt(3)) / 4 }
+            try Nifti.write(Volume(dims: dims, voxels: label), to: labels.appendingPathComponent("case\(c).nii.gz"))
+            try Nifti.write(Volume(dims: dims, voxels: prediction), to: predictions.appendingPathComponent("case\(c).nii.gz"))
+            allScores.append(prediction.map { min($0, 1) })
+            allLabels.append(label.map { UInt8($0) })
+        }
+        try Nifti.write(Volume(dims: dims, voxels: [Float](repeating: 0, count: n)), to: labels.appendingPathComponent("case2.nii.gz"))
+        allScores.append([Float](repeating: 0, count: n))
+        allLabels.append([UInt8](repeating: 0, count: n))
+
+        let result = try Self.run(["score", "--task", "pixel", "--pred", predictions.path, "--label", labels.path,
+                                   "--json", "--resamples", "50"])
+        #expect(result.status == 0, "\(result.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let expected = try PooledRanking(scores: allScores, labels: allLabels)
+        #expect(abs((json["ap"] as! Double) - expected.averagePrecision.number!) < 1e-12)
+        #expect(abs((json["auroc"] as! Double) - expected.auroc.number!) < 1e-12)
+        #expect((json["warnings"] as! [String]) == ["case2.nii.gz: prediction missing, counted as all zeros"])
+        #expect(json["dice_at_threshold"] is NSNull)
+
+        let table = try Self.run(["score", "--task", "pixel", "--pred", predictions.path, "--label", labels.path, "--resamples", "20"])
+        #expect(table.status == 0 && table.output.contains("froc_average"))
+        // The validation folders here are the test folders themselves, only to exercise the wiring:
+        // the F1-optimal voxel threshold of these volumes equals the pooled best-Dice threshold.
+        let validated = try Self.run(["score", "--task", "pixel", "--pred", predictions.path, "--label", labels.path, "--json",
+                                      "--resamples", "20", "--val-pred", predictions.path, "--val-label", labels.path])
+        let validatedJSON = try JSONSerialization.jsonObject(with: Data(validated.output.utf8)) as! [String: Any]
+        #expect(validatedJSON["threshold"] as? Double == expected.bestDiceThreshold.number)
+        #expect(abs((validatedJSON["dice_at_threshold"] as! Double) - expected.bestDice.number!) < 1e-12)
+        let wrong = try Self.run(["score", "--task", "voxel", "--pred", predictions.path, "--label", labels.path])
+        #expect(wrong.status != 0 && wrong.error.contains("--task must be sample or pixel"))
+    }
+}
