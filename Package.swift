@@ -5,6 +5,7 @@
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 //                            MedadTensor   ->  MedadNN  ->  MedadZoo
 //                            MedadSupport  ->  MedadMetrics
+//                            MedadVolumes, MedadMetrics  ->  MedadMOOD
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -52,9 +53,14 @@ let evaluation: [Target] = [
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
+let mood: [Target] = [
+    .target(name: "MedadMOOD", dependencies: ["MedadSupport", "MedadVolumes", "MedadMetrics"]),
+    .testTarget(name: "MedadMOODTests", dependencies: ["MedadMOOD", "MedadMetrics", "MedadVolumes", "MedadSupport", "medad"]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics", "MedadMOOD",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -71,10 +77,11 @@ let package = Package(
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
+        .library(name: "MedadMOOD", targets: ["MedadMOOD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + mood + cli,
     swiftLanguageModes: [.v5]
 )
