@@ -5,7 +5,7 @@
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 //                            MedadTensor   ->  MedadNN  ->  MedadZoo
 //                            MedadSupport  ->  MedadMetrics
-//                            MedadVolumes, MedadMetrics  ->  MedadMOOD
+//                            MedadMethods, MedadMetrics  ->  MedadMOOD
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -53,14 +53,30 @@ let evaluation: [Target] = [
     .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
+let methods: [Target] = [
+    .target(name: "MedadMethods", dependencies: [
+        "MedadTraining", "MedadZoo", "MedadNN", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
+        "MedadConfig", "MedadSupport",
+    ]),
+    .testTarget(name: "MedadMethodsTests", dependencies: [
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport",
+    ]),
+]
+
+let training: [Target] = [
+    .target(name: "MedadTraining", dependencies: ["MedadSupport", "MedadTensor", "MedadNN", "MedadConfig"]),
+    .testTarget(name: "MedadTrainingTests", dependencies: ["MedadTraining", "MedadNN", "MedadTensor", "MedadConfig", "MedadSupport"]),
+]
+
 let mood: [Target] = [
-    .target(name: "MedadMOOD", dependencies: ["MedadSupport", "MedadVolumes", "MedadMetrics"]),
+    .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
     .testTarget(name: "MedadMOODTests", dependencies: ["MedadMOOD", "MedadMetrics", "MedadVolumes", "MedadSupport", "medad"]),
 ]
 
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
-        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics", "MedadMOOD",
+        "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
+        "MedadTraining", "MedadMethods", "MedadConfig", "MedadMOOD",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -77,11 +93,13 @@ let package = Package(
         .library(name: "MedadNN", targets: ["MedadNN"]),
         .library(name: "MedadZoo", targets: ["MedadZoo"]),
         .library(name: "MedadMetrics", targets: ["MedadMetrics"]),
+        .library(name: "MedadMethods", targets: ["MedadMethods"]),
+        .library(name: "MedadTraining", targets: ["MedadTraining"]),
         .library(name: "MedadMOOD", targets: ["MedadMOOD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + mood + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + mood + cli,
     swiftLanguageModes: [.v5]
 )

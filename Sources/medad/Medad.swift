@@ -12,6 +12,8 @@ struct Medad: ParsableCommand {
             Summarize.self,
             Bench.self,
             Zoo.self,
+            Train.self,
+            Evaluate.self,
         ]
     )
 }

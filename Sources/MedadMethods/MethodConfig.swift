@@ -1,0 +1,108 @@
+import MedadConfig
+import MedadSupport
+
+/// The methods of issue 6, by the names configs use.
+public enum MethodName: String, CaseIterable, Sendable {
+    case ae, synth, deepsad, devnet, semi, intensity
+
+    /// Whether the method has weights the shared loop trains (`intensity` only fits statistics).
+    public var isTrainable: Bool { self != .intensity }
+
+    /// Whether the method reads revealed labels; the others ignore them and their results say so.
+    public var usesLabels: Bool { self == .deepsad || self == .devnet || self == .semi }
+}
+
+/// `method`: the name and that method's own parameters (README "Run configs" lists them per method).
+/// A parameter of another method is an unknown key.
+public struct MethodConfig {
+    public enum AELoss: String, CaseIterable { case l1, l2, ssim }
+    public var name: MethodName
+    /// ae: reconstruction loss.
+    public var loss: AELoss = .l1
+    /// Image score of a slice: mean of the top `topK` fraction of its voxel scores (ae, devnet, semi).
+    public var topK: Double = 0.02
+    /// synth, semi: weight of the soft Dice term beside BCE.
+    public var diceWeight: Double = 1
+    /// deepsad: η, the weight of labelled terms.
+    public var eta: Double = 1
+    /// devnet, semi: the deviation margin a.
+    public var margin: Double = 5
+    /// deepsad, devnet, semi: use synthetic anomalies of `data.generators` as labelled anomalies.
+    public var synthetic = true
+    /// semi: supervised terms on revealed labels and masks.
+    public var supervised = true
+    /// semi: mean-teacher pseudo-labels on the unlabelled pool.
+    public var teacher = true
+    /// semi: drop unlabelled slices the teacher scores as anomalous from the normal bases.
+    public var filterPool = true
+    /// semi: DevNet-style image head on top-k pooled maps.
+    public var imageHead = true
+    /// semi: teacher EMA decay and the confidence thresholds of its pseudo-labels.
+    public var teacherDecay: Double = 0.99
+    public var confidentHigh: Double = 0.9
+    public var confidentLow: Double = 0.1
+    /// semi: weight of the pseudo-label term (ramped up over the first half of training).
+    public var pseudoWeight: Double = 0.5
+    /// intensity: lower bound of the per-voxel standard deviation, and the slice-position bins.
+    public var sigmaFloor: Double = 0.05
+    public var positionBins = 8
+
+    init(_ r: ConfigReader) throws {
+        name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
+        switch name {
+        case .ae:
+            loss = AELoss(rawValue: try r.string("loss", default: "l1", allowed: AELoss.allCases.map(\.rawValue)))!
+            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+        case .synth:
+            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
+            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+        case .deepsad:
+            eta = try r.double("eta", default: eta, range: 0...1000)
+            synthetic = try r.bool("synthetic", default: synthetic)
+        case .devnet:
+            margin = try r.double("margin", default: margin, range: 0...100)
+            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            synthetic = try r.bool("synthetic", default: synthetic)
+        case .semi:
+            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
+            margin = try r.double("margin", default: margin, range: 0...100)
+            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            synthetic = try r.bool("synthetic", default: synthetic)
+            supervised = try r.bool("supervised", default: supervised)
+            teacher = try r.bool("teacher", default: teacher)
+            filterPool = try r.bool("filter_pool", default: filterPool)
+            imageHead = try r.bool("image_head", default: imageHead)
+            teacherDecay = try r.double("teacher_decay", default: teacherDecay, range: 0...0.99999)
+            confidentHigh = try r.double("confident_high", default: confidentHigh, range: 0.5...1)
+            confidentLow = try r.double("confident_low", default: confidentLow, range: 0...0.5)
+            pseudoWeight = try r.double("pseudo_weight", default: pseudoWeight, range: 0...100)
+            if !synthetic && !supervised && !teacher {
+                throw r.fail("synthetic", "semi needs at least one of synthetic, supervised, teacher")
+            }
+        case .intensity:
+            sigmaFloor = try r.double("sigma_floor", default: sigmaFloor, range: 1e-6...10)
+            positionBins = try r.int("position_bins", default: positionBins, range: 1...512)
+        }
+        try r.finish()
+    }
+
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("name", .string(name.rawValue))]
+        func add(_ key: String, _ value: Double) { pairs.append((key, .number(value))) }
+        func flag(_ key: String, _ value: Bool) { pairs.append((key, .bool(value))) }
+        switch name {
+        case .ae: pairs.append(("loss", .string(loss.rawValue))); add("top_k", topK)
+        case .synth: add("dice_weight", diceWeight); add("top_k", topK)
+        case .deepsad: add("eta", eta); flag("synthetic", synthetic)
+        case .devnet: add("margin", margin); add("top_k", topK); flag("synthetic", synthetic)
+        case .semi:
+            add("dice_weight", diceWeight); add("margin", margin); add("top_k", topK)
+            flag("synthetic", synthetic); flag("supervised", supervised); flag("teacher", teacher)
+            flag("filter_pool", filterPool); flag("image_head", imageHead)
+            add("teacher_decay", teacherDecay); add("confident_high", confidentHigh); add("confident_low", confidentLow)
+            add("pseudo_weight", pseudoWeight)
+        case .intensity: add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
+        }
+        return .object(JSONObject(pairs))
+    }
+}

@@ -1,0 +1,26 @@
+import MedadNN
+import MedadSupport
+import MedadTensor
+import MedadTraining
+
+/// What every method's objective gets: the same config, pool sampler and validation set.
+struct MethodContext {
+    let config: RunConfig
+    let sampler: PoolSampler
+    let validation: ValidationSet
+}
+
+/// A method as the shared loop trains it: a scoring model, its loss per step, and model selection on
+/// the shared validation set.
+protocol MethodObjective: TrainingObjective {
+    var scoring: ScoringModel { get }
+    var context: MethodContext { get }
+}
+
+extension MethodObjective {
+    var model: Module { scoring }
+
+    func validate() throws -> (score: Double, metrics: [String: Double]) {
+        try context.validation.evaluate(scoring)
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import MedadAnomalies
+import MedadConfig
+import MedadSupport
+import MedadZoo
+
+/// One run, read from its JSON document with every default filled in (README "Run configs").
+/// Unknown keys and wrong types are `MedadError`s naming the JSON path.
+public struct RunConfig {
+    public var name: String
+    public var seed: UInt64
+    public var backbone: Backbone
+    public var mambaScan: MambaScan
+    public var data: DataConfig
+    public var method: MethodConfig
+    public var train: TrainConfig
+    public var eval: EvalConfig
+
+    public init(_ document: JSONValue, source: String) throws {
+        let root = try ConfigReader(document, source: source)
+        name = try root.string("name", default: "run")
+        seed = UInt64(try root.int("seed", default: 0, range: 0...Int(Int32.max)))
+        backbone = try Backbone(rawValue: root.string("backbone", default: "cnn-s", allowed: Backbone.names))!
+        mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
+        data = try DataConfig(root.section("data"))
+        method = try MethodConfig(root.section("method"))
+        train = try TrainConfig(root.section("train"), trainable: method.name.isTrainable)
+        eval = try EvalConfig(root.section("eval"), axis: data.axis)
+        if root.has("sweep") || root.has("extends") {
+            _ = root.raw("sweep"); _ = root.raw("extends")
+            throw root.fail("sweep", "a run config holds one run; expand experiment files with `medad experiment` first")
+        }
+        try root.finish()
+        if backbone == .vitS || backbone == .mambaS, data.size % encoderStride != 0 {
+            throw root.fail("data.size", "\(data.size) must be a multiple of \(encoderStride) for \(backbone.rawValue)")
+        }
+    }
+
+    /// The resolved document: every key with the value this run uses.
+    public var resolved: JSONValue {
+        .object(JSONObject([
+            ("name", .string(name)), ("seed", .number(Double(seed))), ("backbone", .string(backbone.rawValue)),
+            ("mamba_scan", .string(mambaScan.rawValue)), ("data", data.json), ("method", method.json),
+            ("train", train.json), ("eval", eval.json),
+        ]))
+    }
+}
+
+/// `data`: where the slices come from and the open-set semi-supervised protocol.
+public struct DataConfig {
+    public enum Source: String, CaseIterable { case phantom, folders }
+    public var source: Source
+    /// Model input side: every slice is resampled to size × size.
+    public var size: Int
+    public var axis: Int
+    public var labelRatio: Double
+    public var contamination: Double
+    public var seen: [AnomalyType]
+    public var unseen: [AnomalyType]
+    public var generators: [AnomalyType]
+    public var masks: Bool
+    public var subjects: Int
+    public var volumeSize: Int
+    /// Share of a slice's voxels that must be tissue for the slice to be used in training.
+    public var minForeground: Double
+    public var folders: FolderSource?
+
+    init(_ r: ConfigReader) throws {
+        source = Source(rawValue: try r.string("source", default: "phantom", allowed: Source.allCases.map(\.rawValue)))!
+        size = try r.int("size", default: 32, range: 8...512)
+        axis = try r.int("axis", default: 2, range: 0...2)
+        labelRatio = try r.double("label_ratio", default: 0, range: 0...1)
+        contamination = try r.double("contamination", default: 0.1, range: 0...1)
+        let names = AnomalyType.allCases.map(\.rawValue)
+        seen = try r.stringList("seen", default: ["sphere", "noise", "blur"], allowed: names).map { AnomalyType(rawValue: $0)! }
+        unseen = try r.stringList("unseen", default: ["sink_source", "pii"], allowed: names).map { AnomalyType(rawValue: $0)! }
+        generators = try r.stringList("generators", default: ["fpi", "cutpaste"], allowed: names).map { AnomalyType(rawValue: $0)! }
+        if let both = seen.first(where: unseen.contains) {
+            throw r.fail("unseen", "'\(both.rawValue)' is also in data.seen; seen and unseen types must be disjoint")
+        }
+        if let leak = generators.first(where: unseen.contains) {
+            throw r.fail("generators", "'\(leak.rawValue)' is an unseen test type; training generators must not produce it")
+        }
+        masks = try r.bool("masks", default: true)
+        minForeground = try r.double("min_foreground", default: 0.05, range: 0...1)
+        let phantom = try r.section("phantom")
+        subjects = try phantom.int("subjects", default: 24, range: 6...2000)
+        volumeSize = try phantom.int("volume_size", default: 32, range: 8...256)
+        try phantom.finish()
+        if r.has("folders") {
+            folders = try FolderSource(r.section("folders"))
+        }
+        try r.finish()
+        if source == .folders && folders == nil {
+            throw r.fail("folders", "missing; data.source \"folders\" needs data.folders with train, val and test")
+        }
+        if source == .phantom && seen.isEmpty && contamination > 0 {
+            throw r.fail("seen", "contamination \(contamination) needs at least one seen anomaly type")
+        }
+    }
+
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("source", .string(source.rawValue)), ("size", .number(Double(size))), ("axis", .number(Double(axis))),
+            ("label_ratio", .number(labelRatio)), ("contamination", .number(contamination)),
+            ("seen", .array(seen.map { .string($0.rawValue) })), ("unseen", .array(unseen.map { .string($0.rawValue) })),
+            ("generators", .array(generators.map { .string($0.rawValue) })), ("masks", .bool(masks)),
+            ("min_foreground", .number(minForeground)),
+            ("phantom", .object(JSONObject([("subjects", .number(Double(subjects))), ("volume_size", .number(Double(volumeSize)))]))),
+        ]
+        if let folders { pairs.append(("folders", folders.json)) }
+        return .object(JSONObject(pairs))
+    }
+}
+
+/// `data.folders`: real data. `train` is a folder of volumes (the unlabelled pool); `labelled`, `val`
+/// and `test` are folders in the MOOD toy layout.
+public struct FolderSource {
+    public var train: String
+    public var labelled: String?
+    public var val: String
+    public var test: String
+
+    init(_ r: ConfigReader) throws {
+        train = try r.string("train")
+        labelled = r.has("labelled") ? try r.string("labelled") : nil
+        val = try r.string("val")
+        test = try r.string("test")
+        try r.finish()
+    }
+
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("train", .string(train))]
+        if let labelled { pairs.append(("labelled", .string(labelled))) }
+        pairs += [("val", .string(val)), ("test", .string(test))]
+        return .object(JSONObject(pairs))
+    }
+}
+
+/// `train`: the shared loop's budget and optimiser.
+public struct TrainConfig {
+    public var steps: Int
+    public var batch: Int
+    public var lr: Double
+    public var weightDecay: Double
+    public var warmup: Int
+    public var clip: Double?
+    public var ema: Double?
+    public var valEvery: Int
+    public var checkpointEvery: Int
+
+    init(_ r: ConfigReader, trainable: Bool) throws {
+        steps = try r.int("steps", default: trainable ? 200 : 0, range: 0...10_000_000)
+        batch = try r.int("batch", default: 8, range: 1...4096)
+        lr = try r.double("lr", default: 1e-3, range: 0...10)
+        weightDecay = try r.double("weight_decay", default: 1e-4, range: 0...10)
+        warmup = try r.int("warmup", default: 10, range: 0...10_000_000)
+        // null turns clipping off; EMA is off unless given.
+        clip = r.has("clip") && r.raw("clip") == nil ? nil : try r.double("clip", default: 1.0, range: 0...1e9)
+        ema = r.raw("ema") == nil ? nil : try r.double("ema", range: 0...0.99999)
+        valEvery = try r.int("val_every", default: 50, range: 1...10_000_000)
+        checkpointEvery = try r.int("checkpoint_every", default: 100, range: 1...10_000_000)
+        try r.finish()
+        if trainable && steps == 0 { throw r.fail("steps", "must be at least 1 for a trainable method") }
+    }
+
+    var json: JSONValue {
+        .object(JSONObject([
+            ("steps", .number(Double(steps))), ("batch", .number(Double(batch))), ("lr", .number(lr)),
+            ("weight_decay", .number(weightDecay)), ("warmup", .number(Double(warmup))),
+            ("clip", clip.map { .number($0) } ?? .null), ("ema", ema.map { .number($0) } ?? .null),
+            ("val_every", .number(Double(valEvery))), ("checkpoint_every", .number(Double(checkpointEvery))),
+        ]))
+    }
+}
+
+/// `eval`: slice-wise inference and the metric suite's bootstrap.
+public struct EvalConfig {
+    public enum VolumeScore: String, CaseIterable { case max, topQuantile = "top_quantile", head }
+    /// 0, 1, 2, or nil for all three axes averaged.
+    public var axis: Int?
+    public var volumeScore: VolumeScore
+    public var quantile: Double
+    public var bootstrap: Int
+    public var batch: Int
+    public var examples: Int
+
+    init(_ r: ConfigReader, axis dataAxis: Int) throws {
+        switch r.raw("axis") {
+        case nil: axis = dataAxis
+        case .string("all")?: axis = nil
+        default: axis = try r.int("axis", range: 0...2)
+        }
+        volumeScore = VolumeScore(rawValue: try r.string("volume_score", default: "top_quantile",
+                                                          allowed: VolumeScore.allCases.map(\.rawValue)))!
+        quantile = try r.double("quantile", default: 0.99, range: 0...1)
+        bootstrap = try r.int("bootstrap", default: 200, range: 1...100_000)
+        batch = try r.int("batch", default: 16, range: 1...4096)
+        examples = try r.int("examples", default: 4, range: 0...64)
+        try r.finish()
+    }
+
+    var json: JSONValue {
+        .object(JSONObject([
+            ("axis", axis.map { .number(Double($0)) } ?? .string("all")), ("volume_score", .string(volumeScore.rawValue)),
+            ("quantile", .number(quantile)), ("bootstrap", .number(Double(bootstrap))), ("batch", .number(Double(batch))),
+            ("examples", .number(Double(examples))),
+        ]))
+    }
+}

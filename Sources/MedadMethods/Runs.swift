@@ -1,0 +1,117 @@
+import Foundation
+import MedadConfig
+import MedadNN
+import MedadSupport
+import MedadTraining
+import MedadVolumes
+
+/// Entry points for one run: validate a config, train it into a run directory, evaluate it, and load
+/// it for inference. Run directory: config.json (resolved), manifest.json, checkpoints/, train.jsonl,
+/// training.json, calibration.json, and after evaluation result.json and examples.safetensors.
+public enum Runs {
+    /// Validates a composed run config (extends and --set already applied); throws MedadError with path.
+    public static func validate(config: JSONValue, source: String) throws {
+        try check(RunConfig(config, source: source), source: source)
+    }
+
+    /// Trains one run into `directory` and calibrates its scores on the validation cases.
+    /// `resume`: continue from the last checkpoint when present.
+    public static func train(config: JSONValue, source: String, directory: URL, resume: Bool,
+                             progress: TrainingProgress) throws -> TrainingOutcome {
+        let run = try RunConfig(config, source: source)
+        try check(run, source: source)
+        let data = try RunData(config: run, source: source, includeTraining: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+        try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
+        try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
+
+        let model = MethodFactory.model(run)
+        let context = MethodContext(config: run,
+                                    sampler: try PoolSampler(pool: data.train, size: run.data.size, generators: run.data.generators),
+                                    validation: ValidationSet(volumes: data.validation, axis: run.data.axis, size: run.data.size,
+                                                              batch: run.eval.batch))
+        let sidecar = JSONValue.object(JSONObject([
+            ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name.rawValue)),
+        ]))
+        let outcome: TrainingOutcome
+        if let objective = MethodFactory.objective(model, context: context) {
+            outcome = try Trainer(objective: objective, options: run.train.options(seed: run.seed), directory: directory,
+                                  sidecar: sidecar, manifestHash: data.manifestHash).run(resume: resume, progress: progress)
+        } else {
+            outcome = try fit(model, context: context, pool: data.train, directory: directory)
+        }
+        try AtomicFile.write(RunFiles.summary(outcome).pretty(), to: directory.appendingPathComponent(RunFiles.training))
+        if FileManager.default.fileExists(atPath: RunFiles.best(directory).path) {
+            try TrainingCheckpoint.loadWeights(into: model, from: RunFiles.best(directory))
+            let inference = RawInference(model: model, config: run)
+            var maps: [[Float]] = [], scores: [Double] = []
+            for volume in data.validation where volume.label == 0 {
+                let raw = try inference.predict(volume.image)
+                maps.append(raw.map.voxels)
+                scores.append(raw.score)
+            }
+            let calibration = try Calibration(normalMaps: maps, normalScores: scores)
+            try AtomicFile.write(calibration.json.pretty(), to: directory.appendingPathComponent(RunFiles.calibration))
+        }
+        return outcome
+    }
+
+    /// Evaluates a trained run on its split's test set; writes directory/result.json atomically and
+    /// returns its JSON value.
+    public static func evaluate(run directory: URL) throws -> JSONValue {
+        try RunEvaluation(directory: directory).run()
+    }
+
+    /// A trained run (run directory or its best checkpoint file) ready for inference on whole volumes.
+    public static func predictor(for path: URL) throws -> VolumePredictor {
+        let directory = path.pathExtension == "safetensors" ? path.deletingLastPathComponent().deletingLastPathComponent() : path
+        let configURL = directory.appendingPathComponent(RunFiles.config)
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw MedadError("\(path.path): not a run directory or checkpoint of one (no \(RunFiles.config))")
+        }
+        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        let model = MethodFactory.model(run)
+        let weights = path.pathExtension == "safetensors" ? path : RunFiles.best(directory)
+        guard FileManager.default.fileExists(atPath: weights.path) else {
+            throw MedadError("\(weights.path): no checkpoint (the run has not trained, or stopped before its first validation)")
+        }
+        try TrainingCheckpoint.loadWeights(into: model, from: weights)
+        let calibrationURL = directory.appendingPathComponent(RunFiles.calibration)
+        guard FileManager.default.fileExists(atPath: calibrationURL.path) else {
+            throw MedadError("\(directory.path): the run has no \(RunFiles.calibration) (training did not finish)")
+        }
+        let calibration = try Calibration(json: JSONParser.parse(file: calibrationURL), source: calibrationURL.path)
+        return VolumePredictor(model: model, config: run, calibration: calibration)
+    }
+
+    /// A method without trainable weights (`intensity`): fits its statistics in one pass, validates them
+    /// once, and writes them as the best and last checkpoint, in place of the loop (which needs steps ≥ 1).
+    private static func fit(_ model: ScoringModel, context: MethodContext, pool: [TrainingSlice],
+                            directory: URL) throws -> TrainingOutcome {
+        let start = Date()
+        (model as? IntensityModel)?.fit(pool)
+        let validation = try context.validation.evaluate(model)
+        let metadata = ["method": context.config.method.name.rawValue, "val_score": String(validation.score)]
+        try model.save(to: RunFiles.best(directory), metadata: metadata)
+        try model.save(to: TrainingCheckpoint.lastWeights(directory), metadata: metadata)
+        return TrainingOutcome(status: .completed, steps: 0, bestStep: 0, bestScore: validation.score,
+                               seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Checks beyond types and keys: what a method needs from the data.
+    static func check(_ run: RunConfig, source: String) throws {
+        let needsGenerators = run.method.name == .synth
+            || ([.deepsad, .devnet, .semi].contains(run.method.name) && run.method.synthetic)
+        if needsGenerators && run.data.generators.isEmpty {
+            throw MedadError("\(source): data.generators: method \(run.method.name.rawValue) trains on synthetic anomalies; list at least one generator")
+        }
+    }
+}
+
+extension TrainConfig {
+    func options(seed: UInt64) -> TrainingOptions {
+        TrainingOptions(steps: steps, batch: batch, learningRate: Float(lr), weightDecay: Float(weightDecay),
+                        warmupSteps: min(warmup, steps), clipNorm: clip.map(Float.init), emaDecay: ema.map(Float.init),
+                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 10, seed: seed)
+    }
+}

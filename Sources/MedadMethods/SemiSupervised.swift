@@ -1,0 +1,72 @@
+// `semi`, medad's annotation-efficient method for the open-set semi-supervised setting. Built from:
+// synthetic-anomaly segmentation (J. Tan et al., FPI, MELBA 2022; H. M. Schlüter et al., NSA, ECCV 2022),
+// mean teachers (A. Tarvainen, H. Valpola, NeurIPS 2017) with confidence-filtered pseudo-labels
+// (K. Sohn et al., FixMatch, NeurIPS 2020), and DevNet's top-k pooled image scores (G. Pang et al., KDD 2019).
+import MedadSupport
+import MedadTensor
+
+/// `semi` (design and ablations in notebooks-md/methods.md):
+/// - `synthetic`: half of the assumed-normal slices carry a synthetic anomaly of `data.generators`;
+///   the decoder segments it (BCE + soft Dice) — the open-set backbone, since synthetic anomalies are
+///   not tied to any labelled type;
+/// - `supervised`: revealed anomalous slices (a quarter of the batch when any exist) with their masks
+///   join the segmentation targets; revealed normal slices are certain negatives;
+/// - `teacher`: an EMA teacher labels the unlabelled, possibly contaminated pool after the first fifth
+///   of training: pixels it scores above `confident_high` become positives (weight `pseudo_weight`),
+///   pixels between `confident_low` and `confident_high` are ignored, the rest stay negatives — so
+///   contamination is not taught as normal;
+/// - `image_head`: BCE on the top-k mean of the logits against the image labels (anomalies synthetic
+///   or revealed), which also learns from image labels; with `filter_pool`, unlabelled slices the
+///   teacher scores above `confident_high` are left out of its negatives.
+final class SemiSupervisedObjective: MethodObjective {
+    let scoring: ScoringModel
+    let context: MethodContext
+    private let net: MapModel
+
+    init(model: MapModel, context: MethodContext) {
+        net = model
+        scoring = model
+        self.context = context
+    }
+
+    func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
+        let method = context.config.method, size = context.config.train.batch
+        net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
+        var batch = SliceBatch(size: context.config.data.size)
+        if method.supervised { context.sampler.labelledAnomalies(size / 4, into: &batch, &rng) }
+        try context.sampler.normals(max(1, size - batch.count), anomalyRate: method.synthetic ? 0.5 : 0, into: &batch, &rng)
+
+        let images = batch.imageTensor
+        var targets = batch.targets
+        var pixelWeights = [Float](repeating: 1, count: targets.count)
+        var imageWeights = [Float](repeating: 1, count: batch.count)
+        let pixels = batch.size * batch.size
+        if method.teacher, let teacher = net.teacher, step >= context.config.train.steps / 5 {
+            let confidence = withNoGrad { sigmoid(teacher(images)) }.values
+            let teacherImage = TopK.mean(confidence, batch: batch.count, fraction: method.topK)
+            let (high, low) = (Float(method.confidentHigh), Float(method.confidentLow))
+            for b in 0..<batch.count where batch.unlabelled[b] {
+                for i in (b * pixels)..<((b + 1) * pixels) {
+                    if confidence[i] > high {
+                        targets[i] = 1
+                        pixelWeights[i] = Float(method.pseudoWeight)
+                    } else if confidence[i] > low {
+                        pixelWeights[i] = 0
+                    }
+                }
+                if method.filterPool && teacherImage[b] > high { imageWeights[b] = 0 }
+            }
+        }
+        let logits = net.net(images)
+        let targetTensor = Tensor(shape: images.shape, values: targets)
+        var total = SegmentationLoss.bceDice(logits, targetTensor, diceWeight: Float(method.diceWeight),
+                                             pixelWeights: Tensor(shape: images.shape, values: pixelWeights))
+        if method.imageHead {
+            let pooled = TopK.mean(logits, fraction: method.topK)
+            let weights = Tensor(shape: [batch.count], values: imageWeights)
+            let perImage = bceWithLogitsLoss(pooled, Tensor(shape: [batch.count], values: batch.labels), reduction: .none)
+            total = total + (perImage * weights).sum() / max(1, imageWeights.reduce(0, +))
+        }
+        return total
+    }
+}

@@ -1,0 +1,85 @@
+import MedadAnomalies
+import MedadSupport
+import MedadTensor
+import MedadVolumes
+
+/// A training batch: images [B, 1, S, S] with their pixel targets and per-pixel / per-image weights.
+struct SliceBatch {
+    var images: [Float] = []
+    /// 0/1 pixel targets (synthetic or revealed masks; 0 for assumed-normal pixels).
+    var targets: [Float] = []
+    /// Image targets: 1 when the slice holds a (synthetic or revealed) anomaly.
+    var labels: [Float] = []
+    /// Which slices are unlabelled pool slices (their zeros are an assumption, not a label).
+    var unlabelled: [Bool] = []
+    var positions: [Float] = []
+    let size: Int
+
+    init(size: Int) { self.size = size }
+
+    var count: Int { labels.count }
+
+    mutating func append(image: [Float], target: [Float]?, label: Float, unlabelled: Bool, position: Float) {
+        images += image
+        targets += target ?? [Float](repeating: 0, count: size * size)
+        labels.append(label)
+        self.unlabelled.append(unlabelled)
+        positions.append(position)
+    }
+
+    var imageTensor: Tensor { Tensor(shape: [count, 1, size, size], values: images) }
+    var targetTensor: Tensor { Tensor(shape: [count, 1, size, size], values: targets) }
+}
+
+/// Draws batches from the training pool, shared by every method so they see the same slices per step.
+struct PoolSampler {
+    let pool: [TrainingSlice]
+    let size: Int
+    let generators: [AnomalyType]
+    let generator: AnomalyGenerator
+    /// Pool indices by what is revealed.
+    let unlabelledOrNormal: [Int]
+    let labelledNormal: [Int]
+    let labelledAnomalous: [Int]
+
+    init(pool: [TrainingSlice], size: Int, generators: [AnomalyType]) throws {
+        self.pool = pool
+        self.size = size
+        self.generators = generators
+        generator = try AnomalyGenerator()
+        unlabelledOrNormal = pool.indices.filter { pool[$0].label != 1 && !pool[$0].inAnomalousVolume }
+        labelledNormal = pool.indices.filter { pool[$0].label == 0 }
+        labelledAnomalous = pool.indices.filter { pool[$0].label == 1 }
+    }
+
+    func pick(_ indices: [Int], _ rng: inout SeededRandom) -> Int { indices[rng.nextInt(indices.count)] }
+
+    /// `count` slices of the unlabelled pool and labelled normals (the assumed-normal set); each turned
+    /// into a synthetic anomaly of `data.generators` with probability `anomalyRate`.
+    func normals(_ count: Int, anomalyRate: Double, into batch: inout SliceBatch, _ rng: inout SeededRandom) throws {
+        for _ in 0..<count {
+            let slice = pool[pick(unlabelledOrNormal, &rng)]
+            if !generators.isEmpty && rng.nextDouble() < anomalyRate {
+                let donor = pool[pick(unlabelledOrNormal, &rng)]
+                let made = try generator.make(oneOf: generators, on: Volume(dims: [size, size, 1], voxels: slice.image),
+                                              donor: Volume(dims: [size, size, 1], voxels: donor.image), random: &rng)
+                let target = made.maskVolume.voxels
+                batch.append(image: made.image.voxels, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
+                             unlabelled: false, position: slice.position)
+            } else {
+                batch.append(image: slice.image, target: nil, label: 0, unlabelled: slice.label == nil,
+                             position: slice.position)
+            }
+        }
+    }
+
+    /// `count` revealed anomalous slices (none when nothing is revealed).
+    func labelledAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
+        guard !labelledAnomalous.isEmpty else { return }
+        for _ in 0..<count {
+            let slice = pool[pick(labelledAnomalous, &rng)]
+            batch.append(image: slice.image, target: slice.mask, label: 1, unlabelled: false,
+                         position: slice.position)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// Self-supervised synthetic-anomaly segmentation, the family behind MOOD's strongest entries:
+// J. Tan et al., "Detecting Outliers with Foreign Patch Interpolation", MELBA 2022 (FPI);
+// J. Tan et al., "Detecting Outliers with Poisson Image Interpolation", MICCAI 2021 (PII);
+// H. M. Schlüter et al., "Natural Synthetic Anomalies for Self-Supervised Anomaly Detection and
+// Localization", ECCV 2022 (NSA).
+import MedadSupport
+import MedadTensor
+
+/// `synth`: the decoder is trained as a pixel-wise anomaly predictor (BCE + soft Dice) on synthetic
+/// anomalies of `data.generators` pasted into pool slices (assumed normal; labels ignored).
+final class SyntheticSegmentationObjective: MethodObjective {
+    let scoring: ScoringModel
+    let context: MethodContext
+    private let net: MapModel
+
+    init(model: MapModel, context: MethodContext) {
+        net = model
+        scoring = model
+        self.context = context
+    }
+
+    func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
+        var batch = SliceBatch(size: context.config.data.size)
+        try context.sampler.normals(context.config.train.batch, anomalyRate: 0.5, into: &batch, &rng)
+        let logits = net.net(batch.imageTensor)
+        return SegmentationLoss.bceDice(logits, batch.targetTensor, diceWeight: Float(context.config.method.diceWeight))
+    }
+}
+
+/// Pixel-wise BCE on logits plus weighted soft Dice on the probabilities.
+enum SegmentationLoss {
+    static func bceDice(_ logits: Tensor, _ targets: Tensor, diceWeight: Float, pixelWeights: Tensor? = nil) -> Tensor {
+        let bce: Tensor
+        if let pixelWeights {
+            bce = (bceWithLogitsLoss(logits, targets, reduction: .none) * pixelWeights).sum() / Swift.max(1, pixelWeights.values.reduce(0, +))
+        } else {
+            bce = bceWithLogitsLoss(logits, targets)
+        }
+        guard diceWeight > 0 else { return bce }
+        return bce + diceWeight * softDiceLoss(sigmoid(logits), targets)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+import MedadVolumes
+
+/// How raw intensities become the model's input range before slicing.
+public enum IntensityPreset: String, CaseIterable, Sendable {
+    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI; what training used).
+    case mriPercentile = "mri"
+    /// Abdominal CT window: Hounsfield units [-150, 250] scaled to [0, 1].
+    case ctAbdomen = "ct"
+
+    public func apply(_ volume: Volume) -> Volume {
+        switch self {
+        case .mriPercentile:
+            return Preprocess.normalizePercentiles(volume)
+        case .ctAbdomen:
+            var out = volume
+            out.voxels = volume.voxels.map { (min(max($0, -150), 250) + 150) / 400 }
+            return out
+        }
+    }
+}
+
+/// A trained run ready for inference on whole volumes: slice-wise along the run's eval axis (or all
+/// three, averaged), batched and without gradients. Raw scores are mapped into [0, 1] by the run's
+/// validation calibration (see `Calibration`).
+public final class VolumePredictor {
+    let inference: RawInference
+    let calibration: Calibration
+
+    init(model: ScoringModel, config: RunConfig, calibration: Calibration) {
+        inference = RawInference(model: model, config: config)
+        self.calibration = calibration
+    }
+
+    /// Voxel anomaly map in [0, 1] with the input's dims and the volume score in [0, 1].
+    /// Memory: one volume's map plus one batch of slices.
+    public func predict(_ volume: Volume, preset: IntensityPreset) throws -> (map: Volume, score: Double) {
+        let raw = try inference.predict(preset.apply(volume))
+        var map = raw.map
+        map.voxels = map.voxels.map { Float(calibration.voxel($0)) }
+        return (map, calibration.volume(raw.score))
+    }
+}
+
+/// Slice-wise inference of raw (uncalibrated) scores.
+struct RawInference {
+    let model: ScoringModel
+    let config: RunConfig
+
+    /// Uncalibrated voxel scores and volume score of an already normalised volume.
+    func predict(_ volume: Volume) throws -> (map: Volume, score: Double) {
+        guard volume.dims.count == 3, volume.dims.allSatisfy({ $0 > 0 }) else {
+            throw MedadError("predict: volume dims \(volume.dims) are not three positive sizes")
+        }
+        let size = config.data.size, pixels = size * size
+        let axes = config.eval.axis.map { [$0] } ?? [0, 1, 2]
+        let usable = axes.filter { volume.dims[$0] > 1 || axes.count == 1 }
+        var sum = [Float](repeating: 0, count: volume.count)
+        var bestImage = -Float.infinity
+        model.eval()
+        defer { model.train() }
+        for axis in usable.isEmpty ? [2] : usable {
+            let depth = volume.dims[axis]
+            for start in stride(from: 0, to: depth, by: config.eval.batch) {
+                let indices = Array(start..<min(depth, start + config.eval.batch))
+                let slices = indices.map { Slicing.slice(volume, axis: axis, index: $0) }
+                var input = [Float]()
+                input.reserveCapacity(indices.count * pixels)
+                for slice in slices { input += SliceGeometry.resampled(slice, size, nearest: false) }
+                let positions = indices.map { depth > 1 ? Float($0) / Float(depth - 1) : 0.5 }
+                let scored = withNoGrad { model.score(Tensor(shape: [indices.count, 1, size, size], values: input), positions: positions) }
+                bestImage = max(bestImage, scored.images.max() ?? bestImage)
+                for (j, index) in indices.enumerated() {
+                    let slice = slices[j]
+                    let map = SliceGeometry.restored(Array(scored.maps[(j * pixels)..<((j + 1) * pixels)]), size: size,
+                                                     width: slice.dims[0], height: slice.dims[1])
+                    Self.add(map, into: &sum, volume: volume, axis: axis, index: index)
+                }
+            }
+        }
+        let share = 1 / Float(max(1, usable.count))
+        var map = Volume(dims: volume.dims, spacing: volume.spacing, voxels: sum.map { $0 * share })
+        if let bad = map.voxels.firstIndex(where: { !$0.isFinite }) {
+            throw MedadError("predict: voxel score \(bad) is \(map.voxels[bad]); the model produced a non-finite score")
+        }
+        map.spacing = volume.spacing
+        return (map, volumeScore(map.voxels, bestImage: bestImage))
+    }
+
+    private func volumeScore(_ voxels: [Float], bestImage: Float) -> Double {
+        switch config.eval.volumeScore {
+        case .max: return Double(voxels.max() ?? 0)
+        case .head: return Double(bestImage)
+        case .topQuantile:
+            let threshold = Preprocess.percentile(voxels, config.eval.quantile * 100)
+            var sum = 0.0, count = 0
+            for v in voxels where v >= threshold { sum += Double(v); count += 1 }
+            return count > 0 ? sum / Double(count) : Double(threshold)
+        }
+    }
+
+    /// Adds a slice map (kept axes' order, as `Slicing.slice`) into the volume sum.
+    private static func add(_ map: [Float], into sum: inout [Float], volume: Volume, axis: Int, index: Int) {
+        let kept = (0..<3).filter { $0 != axis }
+        let width = volume.dims[kept[0]]
+        var position = [0, 0, 0]
+        position[axis] = index
+        sum.withUnsafeMutableBufferPointer { target in
+            for v in 0..<volume.dims[kept[1]] {
+                position[kept[1]] = v
+                for u in 0..<width {
+                    position[kept[0]] = u
+                    target[volume.index(position[0], position[1], position[2])] += map[u + width * v]
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MedadConfig
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// The checkpoint files of a run directory and how to read them back.
+///
+/// `checkpoints/last.safetensors` holds the model parameters by name, `ema.<name>` (EMA on) and the
+/// optimizer state as `optimizer.<slot>.<name>` (`optimizer.exp_avg.…`, `optimizer.exp_avg_sq.…`,
+/// `optimizer.step.…`): everything a resumed run needs. `checkpoints/best.safetensors` holds only the
+/// weights that scored best (the EMA weights when EMA is on) under the model's own names, ready for
+/// inference. Each has a JSON sidecar (`last.json`, `best.json`).
+public enum TrainingCheckpoint {
+    public static let emaPrefix = "ema."
+    public static let optimizerPrefix = "optimizer."
+    /// Recorded in sidecars.
+    public static let medadVersion = "0.1.0"
+
+    public static func folder(_ run: URL) -> URL { run.appendingPathComponent("checkpoints") }
+    public static func lastWeights(_ run: URL) -> URL { folder(run).appendingPathComponent("last.safetensors") }
+    public static func lastSidecar(_ run: URL) -> URL { folder(run).appendingPathComponent("last.json") }
+    public static func bestWeights(_ run: URL) -> URL { folder(run).appendingPathComponent("best.safetensors") }
+    public static func bestSidecar(_ run: URL) -> URL { folder(run).appendingPathComponent("best.json") }
+
+    /// The three parts of a checkpoint file's tensors.
+    public struct Parts {
+        public var model: [String: Tensor] = [:]
+        public var ema: [String: Tensor] = [:]
+        public var optimizer: [String: Tensor] = [:]
+
+        public init(_ tensors: [String: Tensor]) {
+            for (key, tensor) in tensors {
+                if key.hasPrefix(emaPrefix) {
+                    ema[String(key.dropFirst(emaPrefix.count))] = tensor
+                } else if key.hasPrefix(optimizerPrefix) {
+                    optimizer[String(key.dropFirst(optimizerPrefix.count))] = tensor
+                } else {
+                    model[key] = tensor
+                }
+            }
+        }
+    }
+
+    /// Loads a checkpoint's weights into `model` (strict names and shapes; one-line error naming the
+    /// file). `ema`: take the `ema.*` tensors of a last checkpoint instead of the raw parameters.
+    public static func loadWeights(into model: Module, from url: URL, ema: Bool = false) throws {
+        let parts = Parts(try SafeTensors.read(url).tensors)
+        if ema && parts.ema.isEmpty { throw MedadError("\(url.path): has no ema.* tensors (was EMA on?)") }
+        do {
+            try model.load(parameters: ema ? parts.ema : parts.model)
+        } catch let error as MedadError {
+            throw MedadError("\(url.path): \(error.message)")
+        }
+    }
+
+    /// A sidecar's JSON object.
+    public static func sidecar(_ url: URL) throws -> JSONObject {
+        guard let object = try JSONParser.parse(file: url).objectValue else {
+            throw MedadError("\(url.path): expected a JSON object")
+        }
+        return object
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import MedadConfig
+import MedadMethods
+import MedadTraining
+
+/// `medad train`: trains one run from a run config (README "Run configs").
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one anomaly detection run (ae, synth, deepsad, devnet, semi, intensity) into a run directory.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Run config (JSON; may use extends).") var config: String
+    @Option(name: .customLong("set"), help: "Override a key, e.g. --set method.name=semi (repeatable).")
+    var assignments: [String] = []
+    @Option(name: .long, help: "Run directory to write.") var out: String
+    @Flag(name: .long, help: "Continue from the run directory's last checkpoint when present.") var resume = false
+
+    func run() throws {
+        global.apply()
+        let document = try ConfigComposition.apply(assignments, to: ConfigComposition.load(URL(fileURLWithPath: config)))
+        let outcome = try Runs.train(config: document, source: config, directory: URL(fileURLWithPath: out), resume: resume,
+                                     progress: .automatic())
+        print("\(out): \(outcome.status.name) after \(outcome.steps) steps in \(String(format: "%.1f", outcome.seconds)) s")
+    }
+}
+
+/// `medad evaluate`: the metric suite on a trained run's test set; writes result.json.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a trained run on its split's test set; writes RUN/result.json.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("run"), help: "Run directory written by medad train.") var directory: String
+    @Flag(name: .long, help: "Print result.json instead of a summary.") var json = false
+
+    func run() throws {
+        global.apply()
+        let result = try Runs.evaluate(run: URL(fileURLWithPath: directory))
+        if json {
+            print(result.pretty(sortedKeys: true), terminator: "")
+            return
+        }
+        func metric(_ level: String, _ name: String, in value: JSONValue? = result) -> String {
+            guard let number = value.flatMap({ ConfigComposition.value(at: "\(level).\(name)", in: $0) }), case .number(let n) = number else {
+                return "  n/a"
+            }
+            return String(format: "%.3f", n)
+        }
+        print("run \(directory): sample AP \(metric("sample", "ap")) AUROC \(metric("sample", "auroc")); "
+              + "pixel AP \(metric("pixel", "ap")) best Dice \(metric("pixel", "best_dice"))")
+        for part in ["seen", "unseen"] {
+            guard let block = ConfigComposition.value(at: part, in: result), block != .null else { continue }
+            print("  \(part): sample AUROC \(metric("sample", "auroc", in: block)), pixel AP \(metric("pixel", "ap", in: block))")
+        }
+    }
+}
