@@ -2,6 +2,7 @@
 // whose /workspace holds run_{sample,pixel}_{brain,abdom}.sh, each called as `sh SCRIPT INPUT_DIR OUTPUT_DIR`
 // on a read-only root, with the model weights baked in.
 import Foundation
+import MedadMethods
 import MedadMetrics
 import MedadSupport
 
@@ -9,8 +10,9 @@ import MedadSupport
 public enum MOODDataset: String, Sendable, CaseIterable {
     case brain, abdom
 
-    /// `medad predict --preset` value: percentile scaling for MRI, the abdomen soft-tissue window for CT.
-    public var preset: String { self == .brain ? "mri" : "ct-abdomen" }
+    /// The `medad predict --preset` of its scripts: percentile scaling for MRI, the abdomen soft-tissue
+    /// window for CT.
+    public var preset: IntensityPreset { self == .brain ? .mriPercentile : .ctAbdomen }
 }
 
 /// Writes a directory that `docker build` turns into a MOOD submission image:
@@ -121,7 +123,7 @@ public enum SubmissionDirectory {
         here=$(dirname "$0")
         export TMPDIR="$2"
         exec "${MEDAD_BIN:-medad}" predict --task \(task.rawValue) --input "$1" --output "$2" \\
-            --model "$here/models/\(dataset.rawValue)" --preset \(dataset.preset)
+            --model "$here/models/\(dataset.rawValue)" --preset \(dataset.preset.rawValue)
 
         """
     }
@@ -175,7 +177,7 @@ public enum SubmissionDirectory {
         | script | task | data | preset |
         |---|---|---|---|
         \(MOODTask.allCases.flatMap { task in MOODDataset.allCases.map { dataset in
-            "| `\(scriptName(task: task, dataset: dataset))` | \(task.rawValue) | \(dataset.rawValue) | `\(dataset.preset)` |"
+            "| `\(scriptName(task: task, dataset: dataset))` | \(task.rawValue) | \(dataset.rawValue) | `\(dataset.preset.rawValue)` |"
         } }.joined(separator: "\n"))
 
         Each script is `sh SCRIPT INPUT_DIR OUTPUT_DIR`: every `INPUT_DIR/*.nii.gz` gets `OUTPUT_DIR/<name>.nii.gz`

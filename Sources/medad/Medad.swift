@@ -14,6 +14,8 @@ struct Medad: ParsableCommand {
             Zoo.self,
             Train.self,
             Evaluate.self,
+            Predict.self,
+            Mood.self,
         ]
     )
 }

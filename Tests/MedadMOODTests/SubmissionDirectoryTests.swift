@@ -19,19 +19,6 @@ import Testing
         return folder
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func writesAllPartsAndChecksEachModel() throws {
         let temp = try TemporaryFolder()
         let brain = try Self.fakeRun(try temp.folder("brain-run")), abdom = try Self.fakeRun(try temp.folder("abdom-run"))
@@ -95,13 +82,13 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
         let script = temp.url.appendingPathComponent("run_pixel_abdom.sh")
         try SubmissionDirectory.script(task: .pixel, dataset: .abdom).write(to: script, atomically: true, encoding: .utf8)
-        let (status, output) = try Self.run("/bin/sh", [script.path, "/in dir", "/out"], environment: ["MEDAD_BIN": fake.path])
+        let (status, output, _) = try runProcess(shell, [script.path, "/in dir", "/out"], environment: ["MEDAD_BIN": fake.path])
         #expect(status == 0)
         #expect(output.split(separator: "\n") == [
             "TMPDIR=/out", "predict", "--task", "pixel", "--input", "/in dir", "--output", "/out",
-            "--model", "\(temp.url.path)/models/abdom", "--preset", "ct-abdomen",
+            "--model", "\(temp.url.path)/models/abdom", "--preset", "ct",
         ])
-        let (usage, _) = try Self.run("/bin/sh", [script.path, "/in"], environment: ["MEDAD_BIN": fake.path])
+        let usage = try runProcess(shell, [script.path, "/in"], environment: ["MEDAD_BIN": fake.path]).status
         #expect(usage == 2)
         let brain = SubmissionDirectory.script(task: .sample, dataset: .brain)
         #expect(brain.contains("--task sample") && brain.contains("models/brain\" --preset mri\n"))
