@@ -18,14 +18,14 @@ public enum PredictionBenchmark {
         public let peakResidentBytes: Int?
     }
 
-    /// A run trained for one step on six 32³ phantoms: its weights are as good as random, but its
+    /// A run trained for one step on twenty 32³ phantoms: its weights are as good as random, but its
     /// inference path, input size and cost are those of any run with the same backbone and size.
     public static func throwawayRun(backbone: String, inputSize: Int, axis: Int, directory: URL) throws -> URL {
         let config = JSONValue.object(JSONObject([
             ("name", .string("bench-predict")), ("backbone", .string(backbone)),
             ("data", .object(JSONObject([
                 ("source", .string("phantom")), ("size", .number(Double(inputSize))), ("axis", .number(Double(axis))),
-                ("phantom", .object(JSONObject([("subjects", .number(6)), ("volume_size", .number(32))]))),
+                ("phantom", .object(JSONObject([("subjects", .number(20)), ("volume_size", .number(32))]))),
             ]))),
             ("method", .object(JSONObject([("name", .string("ae"))]))),
             ("train", .object(JSONObject([("steps", .number(1)), ("batch", .number(2)), ("warmup", .number(0)),

@@ -137,7 +137,10 @@ public enum SubmissionDirectory {
 
         # Stage 1: the Swift toolchain builds the release binary from the copied source. The Swift runtime
         # and Foundation are linked statically, so the runtime image needs no toolchain.
+        # Packages are not pinned to versions (hadolint DL3008): Debian security updates replace them within
+        # bookworm, whose sonames stay fixed, and a pinned version would stop resolving.
         FROM \(toolchainImage) AS build
+        # hadolint ignore=DL3008
         RUN apt-get update \\
          && apt-get install -y --no-install-recommends \(buildPackages.joined(separator: " ")) \\
          && rm -rf /var/lib/apt/lists/*
@@ -148,6 +151,7 @@ public enum SubmissionDirectory {
 
         # Stage 2: slim runtime with the shared libraries the binary links against.
         FROM \(runtimeImage)
+        # hadolint ignore=DL3008
         RUN apt-get update \\
          && apt-get install -y --no-install-recommends \(runtimePackages.joined(separator: " ")) \\
          && rm -rf /var/lib/apt/lists/* \\
