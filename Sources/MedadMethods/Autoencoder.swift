@@ -7,17 +7,7 @@ import MedadTensor
 
 /// `ae`: encoder + shared decoder trained to reconstruct pool slices (assumed normal, so it ignores
 /// labels); voxel score = |x − x̂|, image score = mean of the top-k voxel scores.
-final class AutoencoderObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-    private let net: MapModel
-
-    init(model: MapModel, context: MethodContext) {
-        net = model
-        scoring = model
-        self.context = context
-    }
-
+final class AutoencoderObjective: ObjectiveBase<MapModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0, into: &batch, &rng)

@@ -50,17 +50,7 @@ final class DeepSADModel: Module, ScoringModel {
 
 /// Deep SAD loss: unlabelled ‖φ(x) − c‖², labelled normal η‖φ(x) − c‖², labelled anomalies
 /// η / ‖φ(x) − c‖² — revealed anomalous slices and, with `synthetic`, synthetic anomalies.
-final class DeepSADObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-    private let net: DeepSADModel
-
-    init(model: DeepSADModel, context: MethodContext) {
-        net = model
-        scoring = model
-        self.context = context
-    }
-
+final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, eta = Float(context.config.method.eta)
         if net.centerReady.values[0] == 0 {

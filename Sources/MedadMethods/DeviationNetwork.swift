@@ -9,17 +9,7 @@ import MedadTensor
 /// 5,000 draws per batch): (1 − y)·|dev| + y·max(0, a − dev), dev = (s − μ_R)/σ_R. The pool counts
 /// as normal (as in the paper); anomalies are the revealed anomalous slices and, with `synthetic`,
 /// synthetic anomalies of `data.generators`.
-final class DeviationNetworkObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-    private let net: MapModel
-
-    init(model: MapModel, context: MethodContext) {
-        net = model
-        scoring = model
-        self.context = context
-    }
-
+final class DeviationNetworkObjective: ObjectiveBase<MapModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, method = context.config.method
         var batch = SliceBatch(size: context.config.data.size)

@@ -79,19 +79,3 @@ final class IntensityModel: Module, ScoringModel {
         return (maps, TopK.mean(maps, batch: batch, fraction: 0.02))
     }
 }
-
-/// `intensity`'s objective: its statistics are fitted before the loop, which only validates and
-/// checkpoints them (train.steps is 0).
-final class FittedObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-
-    init(scoring: ScoringModel, context: MethodContext) {
-        self.scoring = scoring
-        self.context = context
-    }
-
-    func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        throw MedadError("train.steps: method \(context.config.method.name.rawValue) has no trainable weights; set train.steps to 0")
-    }
-}

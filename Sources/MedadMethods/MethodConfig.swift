@@ -25,7 +25,7 @@ public struct MethodConfig {
     public var diceWeight: Double = 1
     /// deepsad: η, the weight of labelled terms.
     public var eta: Double = 1
-    /// devnet, semi: the deviation margin a.
+    /// devnet: the deviation margin a.
     public var margin: Double = 5
     /// deepsad, devnet, semi: use synthetic anomalies of `data.generators` as labelled anomalies.
     public var synthetic = true
@@ -65,7 +65,6 @@ public struct MethodConfig {
             synthetic = try r.bool("synthetic", default: synthetic)
         case .semi:
             diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
-            margin = try r.double("margin", default: margin, range: 0...100)
             topK = try r.double("top_k", default: topK, range: 1e-6...1)
             synthetic = try r.bool("synthetic", default: synthetic)
             supervised = try r.bool("supervised", default: supervised)
@@ -96,7 +95,7 @@ public struct MethodConfig {
         case .deepsad: add("eta", eta); flag("synthetic", synthetic)
         case .devnet: add("margin", margin); add("top_k", topK); flag("synthetic", synthetic)
         case .semi:
-            add("dice_weight", diceWeight); add("margin", margin); add("top_k", topK)
+            add("dice_weight", diceWeight); add("top_k", topK)
             flag("synthetic", synthetic); flag("supervised", supervised); flag("teacher", teacher)
             flag("filter_pool", filterPool); flag("image_head", imageHead)
             add("teacher_decay", teacherDecay); add("confident_high", confidentHigh); add("confident_low", confidentLow)

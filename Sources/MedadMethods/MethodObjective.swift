@@ -24,3 +24,15 @@ extension MethodObjective {
         try context.validation.evaluate(scoring)
     }
 }
+
+/// The state every objective holds: its model and the shared context.
+class ObjectiveBase<Model: ScoringModel> {
+    let net: Model
+    let context: MethodContext
+    var scoring: ScoringModel { net }
+
+    init(model: Model, context: MethodContext) {
+        net = model
+        self.context = context
+    }
+}

@@ -112,6 +112,6 @@ extension TrainConfig {
     func options(seed: UInt64) -> TrainingOptions {
         TrainingOptions(steps: steps, batch: batch, learningRate: Float(lr), weightDecay: Float(weightDecay),
                         warmupSteps: min(warmup, steps), clipNorm: clip.map(Float.init), emaDecay: ema.map(Float.init),
-                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 10, seed: seed)
+                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 1, seed: seed)
     }
 }

@@ -18,17 +18,7 @@ import MedadTensor
 /// - `image_head`: BCE on the top-k mean of the logits against the image labels (anomalies synthetic
 ///   or revealed), which also learns from image labels; with `filter_pool`, unlabelled slices the
 ///   teacher scores above `confident_high` are left out of its negatives.
-final class SemiSupervisedObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-    private let net: MapModel
-
-    init(model: MapModel, context: MethodContext) {
-        net = model
-        scoring = model
-        self.context = context
-    }
-
+final class SemiSupervisedObjective: ObjectiveBase<MapModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let method = context.config.method, size = context.config.train.batch
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))

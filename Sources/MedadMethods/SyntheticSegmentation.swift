@@ -8,17 +8,7 @@ import MedadTensor
 
 /// `synth`: the decoder is trained as a pixel-wise anomaly predictor (BCE + soft Dice) on synthetic
 /// anomalies of `data.generators` pasted into pool slices (assumed normal; labels ignored).
-final class SyntheticSegmentationObjective: MethodObjective {
-    let scoring: ScoringModel
-    let context: MethodContext
-    private let net: MapModel
-
-    init(model: MapModel, context: MethodContext) {
-        net = model
-        scoring = model
-        self.context = context
-    }
-
+final class SyntheticSegmentationObjective: ObjectiveBase<MapModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0.5, into: &batch, &rng)

@@ -1,0 +1,95 @@
+import Foundation
+import MedadConfig
+import MedadMethods
+import MedadSupport
+import MedadTraining
+import MedadVolumes
+import Testing
+
+@Suite(.serialized) struct MethodRunTests {
+    /// Every method trains a few steps with cnn-s, finishes with a finite loss and evaluates into a
+    /// result.json with the schema's keys.
+    @Test(arguments: ["ae", "synth", "deepsad", "devnet", "semi"])
+    func methodTrainsAndEvaluates(method: String) throws {
+        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: method), name: method)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.status == .completed)
+        #expect(outcome.steps == 6)
+        let losses = try RunFixtures.losses(dir)
+        #expect(losses.count == 6 && losses.allSatisfy(\.isFinite))
+        try checkSchema(result, method: method)
+        let stored = try JSONParser.parse(file: dir.appendingPathComponent("result.json"))
+        #expect(stored == result)
+    }
+
+    @Test func intensityNeedsNoTraining() throws {
+        let config = RunFixtures.config(method: "intensity", steps: 0)
+        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(config, name: "intensity")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.steps == 0)
+        try checkSchema(result, method: "intensity")
+        #expect(RunFixtures.number("parameters", in: result) == 0)
+        #expect(ConfigComposition.value(at: "uses_labels", in: result) == .bool(false))
+    }
+
+    /// ae with the two token backbones: the mean reconstruction loss of the last five of 30 steps is
+    /// below that of the first five.
+    @Test(arguments: ["vit-s", "mamba-s"])
+    func autoencoderLearnsWithTokenBackbones(backbone: String) throws {
+        let dir = RunFixtures.directory("ae-" + backbone)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = RunFixtures.config(method: "ae", backbone: backbone, steps: 30, extra: #", "loss": "l2""#)
+        let outcome = try Runs.train(config: config, source: "fixture", directory: dir, resume: false, progress: .silent)
+        #expect(outcome.status == .completed)
+        let losses = try RunFixtures.losses(dir)
+        #expect(losses.count == 30)
+        let (early, late) = (losses.prefix(5).reduce(0, +), losses.suffix(5).reduce(0, +))
+        #expect(late < early)
+    }
+
+    @Test func predictorMapsMatchInputDimsWithinUnitRange() throws {
+        let dir = RunFixtures.directory("predictor")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Runs.train(config: RunFixtures.config(method: "synth", steps: 3), source: "fixture", directory: dir,
+                           resume: false, progress: .silent)
+        let predictor = try Runs.predictor(for: dir.appendingPathComponent("checkpoints/best.safetensors"))
+        var volume = Phantom.brain(size: 24, seed: 9, index: 0).image
+        volume = Preprocess.crop(volume, lower: [0, 2, 5], upper: [20, 19, 17])
+        let (map, score) = try predictor.predict(volume, preset: .mriPercentile)
+        #expect(map.dims == volume.dims)
+        #expect(map.voxels.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(score >= 0 && score <= 1)
+        let slice = Slicing.slice(volume, axis: 2, index: 3)
+        #expect(try predictor.predict(slice, preset: .mriPercentile).map.dims == slice.dims)
+    }
+
+    @Test func sameSeedGivesIdenticalResults() throws {
+        let config = RunFixtures.config(method: "devnet", steps: 4)
+        let (first, _, a) = try RunFixtures.trainAndEvaluate(config, name: "det-a")
+        let (second, _, b) = try RunFixtures.trainAndEvaluate(config, name: "det-b")
+        defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }
+        for key in ["sample", "pixel", "per_type", "cases", "manifest_hash"] {
+            #expect(ConfigComposition.value(at: key, in: a) == ConfigComposition.value(at: key, in: b), "\(key) differs")
+        }
+    }
+
+    @Test func evaluatingAnUntrainedDirectoryFailsClearly() {
+        let dir = RunFixtures.directory("missing")
+        #expect(throws: MedadError.self) { try Runs.evaluate(run: dir) }
+    }
+
+    private func checkSchema(_ result: JSONValue, method: String) throws {
+        #expect(RunFixtures.number("schema", in: result) == 1)
+        #expect(ConfigComposition.value(at: "method", in: result) == .string(method))
+        for level in ["sample", "pixel", "seen.sample", "seen.pixel"] {
+            let auroc = try #require(ConfigComposition.value(at: "\(level).auroc", in: result), "\(level).auroc missing")
+            if case .number(let n) = auroc { #expect((0...1).contains(n)) }
+            #expect(ConfigComposition.value(at: "\(level).ap", in: result) != nil)
+            #expect(ConfigComposition.value(at: "\(level).ci", in: result) != nil)
+        }
+        for key in ["pixel.best_dice", "pixel.aupro_30", "pixel.froc_average", "sample.fpr_at_95_tpr", "train.status",
+                    "eval_seconds", "parameters", "manifest_hash", "config.data.size", "per_type", "cases", "label_ratio"] {
+            #expect(ConfigComposition.value(at: key, in: result) != nil, "\(key) missing")
+        }
+    }
+}
