@@ -70,7 +70,9 @@ let training: [Target] = [
 
 let mood: [Target] = [
     .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
-    .testTarget(name: "MedadMOODTests", dependencies: ["MedadMOOD", "MedadMetrics", "MedadVolumes", "MedadSupport", "medad"]),
+    .testTarget(name: "MedadMOODTests", dependencies: [
+        "MedadMOOD", "MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport", "medad",
+    ]),
 ]
 
 let cli: [Target] = [

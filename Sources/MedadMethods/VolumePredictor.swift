@@ -6,7 +6,7 @@ import MedadVolumes
 
 /// How raw intensities become the model's input range before slicing.
 public enum IntensityPreset: String, CaseIterable, Sendable {
-    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI; what training used).
+    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI).
     case mriPercentile = "mri"
     /// Abdominal CT: the abdomen soft-tissue window W400/L40, Hounsfield units [−160, 240] scaled to [0, 1].
     case ctAbdomen = "ct"
