@@ -69,7 +69,7 @@ let training: [Target] = [
 ]
 
 let mood: [Target] = [
-    .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
+    .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadAnomalies", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
     .testTarget(name: "MedadMOODTests", dependencies: [
         "MedadMOOD", "MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport", "medad",
     ]),

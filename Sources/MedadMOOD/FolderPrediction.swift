@@ -2,6 +2,7 @@
 // runs a script on a folder of <name>.nii.gz volumes and reads back, from an output folder, <name>.nii.gz
 // voxel maps (pixel task) or <name>.nii.gz.txt files holding one number (sample task), clipped to [0, 1].
 import Foundation
+import MedadAnomalies
 import MedadMetrics
 import MedadSupport
 import MedadVolumes
@@ -17,42 +18,26 @@ public enum PredictionOutcome: Sendable, Equatable {
 }
 
 /// The result of predicting a folder: how many inputs, and which failed and why.
-public struct FolderPrediction: Sendable, Equatable {
+public struct FolderPrediction: Sendable {
     public let inputs: Int
     public let failures: [(name: String, reason: String)]
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.inputs == b.inputs && a.failures.map(\.name) == b.failures.map(\.name) && a.failures.map(\.reason) == b.failures.map(\.reason)
-    }
 }
 
 public enum MOODPrediction {
-    /// The `*.nii.gz` files of `folder` (hidden files skipped), sorted by name.
-    public static func inputs(in folder: URL) throws -> [URL] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw MedadError("\(folder.path): cannot list the input folder (\(error.localizedDescription))")
-        }
-        let inputs = names.filter { !$0.hasPrefix(".") && $0.hasSuffix(".nii.gz") }.sorted()
-        guard !inputs.isEmpty else { throw MedadError("\(folder.path): no .nii.gz files in the input folder") }
-        return inputs.map { folder.appendingPathComponent($0) }
-    }
-
-    /// Where the challenge looks for the prediction of `input`: `<name>.nii.gz` or `<name>.nii.gz.txt`.
+    /// Where the challenge looks for the prediction of `input`: `<name>.nii.gz` or `<name>.nii.gz.txt`
+    /// (a `.nii` input likewise gets `<name>.nii` or `<name>.nii.txt`).
     public static func outputURL(of input: URL, task: MOODTask, in output: URL) -> URL {
         let name = input.lastPathComponent
         return output.appendingPathComponent(task == .pixel ? name : name + ".txt")
     }
 
-    /// Predicts every `*.nii.gz` of `input` into `output`, one volume in memory at a time. A file that
+    /// Predicts every `*.nii.gz` (and `*.nii`) of `input` into `output`, in name order, one volume in memory at a time. A file that
     /// cannot be read, predicted or written is reported through `report` and skipped; the others still
     /// get their predictions. Only a folder problem (input not listable, output not creatable, output
     /// folder the same as the input folder for the pixel task) throws.
     public static func predictFolder(input: URL, output: URL, task: MOODTask, scoring: VolumeScoring,
                                      report: (PredictionOutcome) -> Void = { _ in }) throws -> FolderPrediction {
-        let files = try inputs(in: input)
+        let files = try MOODToySet.inputs(in: input)
         if task == .pixel && resolved(input) == resolved(output) {
             throw MedadError("\(output.path): the output folder must differ from the input folder (pixel maps carry the inputs' names)")
         }
