@@ -5,6 +5,7 @@
 //   CNifti (libnifti)    ->  MedadSupport  ->  MedadVolumes  ->  MedadAnomalies
 //                            MedadTensor   ->  MedadNN  ->  MedadZoo
 //                            MedadSupport  ->  MedadMetrics
+//                            MedadMethods, MedadMetrics  ->  MedadMOOD
 import PackageDescription
 
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
@@ -72,10 +73,17 @@ let experiments: [Target] = [
     .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
 ]
 
+let mood: [Target] = [
+    .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadAnomalies", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
+    .testTarget(name: "MedadMOODTests", dependencies: [
+        "MedadMOOD", "MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport", "medad",
+    ]),
+]
+
 let cli: [Target] = [
     .executableTarget(name: "medad", dependencies: [
         "MedadSupport", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadNN", "MedadZoo", "MedadMetrics",
-        "MedadTraining", "MedadMethods", "MedadConfig", "MedadExperiments",
+        "MedadTraining", "MedadMethods", "MedadConfig", "MedadExperiments", "MedadMOOD",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -95,10 +103,11 @@ let package = Package(
         .library(name: "MedadMethods", targets: ["MedadMethods"]),
         .library(name: "MedadTraining", targets: ["MedadTraining"]),
         .library(name: "MedadExperiments", targets: ["MedadExperiments"]),
+        .library(name: "MedadMOOD", targets: ["MedadMOOD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + cli,
+    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + mood + cli,
     swiftLanguageModes: [.v5]
 )

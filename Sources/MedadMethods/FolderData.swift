@@ -48,7 +48,7 @@ struct FolderData {
     func trainingSlices() throws -> [TrainingSlice] {
         var slices: [TrainingSlice] = []
         for index in 0..<pool.count {
-            let volume = Preprocess.normalizePercentiles(try pool.load(index).volume)
+            let volume = config.data.preset.apply(try pool.load(index).volume)
             try RunData.slices(of: volume, mask: nil, label: nil, config: config.data, into: &slices)
         }
         for item in labelled {
@@ -62,7 +62,7 @@ struct FolderData {
     func validation() throws -> [EvaluationVolume] { try validationCases.map(volume) }
 
     func volume(of item: MoodCase) throws -> EvaluationVolume {
-        let image = Preprocess.normalizePercentiles(try Nifti.read(item.image).volume)
+        let image = config.data.preset.apply(try Nifti.read(item.image).volume)
         var mask = Volume(dims: image.dims, spacing: image.spacing, filledWith: 0)
         if let url = item.pixelLabel {
             let read = try Nifti.read(url).volume

@@ -63,6 +63,8 @@ public struct DataConfig {
     public var volumeSize: Int
     /// Share of a slice's voxels that must be tissue for the slice to be used in training.
     public var minForeground: Double
+    /// How volumes are scaled to the model's range, in training and at prediction.
+    public var preset: IntensityPreset
     public var folders: FolderSource?
 
     init(_ r: ConfigReader) throws {
@@ -83,6 +85,7 @@ public struct DataConfig {
         }
         masks = try r.bool("masks", default: true)
         minForeground = try r.double("min_foreground", default: 0.05, range: 0...1)
+        preset = IntensityPreset(rawValue: try r.string("preset", default: "mri", allowed: IntensityPreset.allCases.map(\.rawValue)))!
         let phantom = try r.section("phantom")
         subjects = try phantom.int("subjects", default: 24, range: 6...2000)
         volumeSize = try phantom.int("volume_size", default: 32, range: 8...256)
@@ -93,6 +96,9 @@ public struct DataConfig {
         try r.finish()
         if source == .folders && folders == nil {
             throw r.fail("folders", "missing; data.source \"folders\" needs data.folders with train, val and test")
+        }
+        if source == .phantom && preset != .mriPercentile {
+            throw r.fail("preset", "phantoms are MRI-like; \"\(preset.rawValue)\" needs data.source \"folders\" with CT volumes in HU")
         }
         if source == .phantom && seen.isEmpty && contamination > 0 {
             throw r.fail("seen", "contamination \(contamination) needs at least one seen anomaly type")
@@ -105,7 +111,7 @@ public struct DataConfig {
             ("label_ratio", .number(labelRatio)), ("contamination", .number(contamination)),
             ("seen", .array(seen.map { .string($0.rawValue) })), ("unseen", .array(unseen.map { .string($0.rawValue) })),
             ("generators", .array(generators.map { .string($0.rawValue) })), ("masks", .bool(masks)),
-            ("min_foreground", .number(minForeground)),
+            ("min_foreground", .number(minForeground)), ("preset", .string(preset.rawValue)),
             ("phantom", .object(JSONObject([("subjects", .number(Double(subjects))), ("volume_size", .number(Double(volumeSize)))]))),
         ]
         if let folders { pairs.append(("folders", folders.json)) }

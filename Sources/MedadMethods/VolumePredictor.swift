@@ -6,9 +6,9 @@ import MedadVolumes
 
 /// How raw intensities become the model's input range before slicing.
 public enum IntensityPreset: String, CaseIterable, Sendable {
-    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI; what training used).
+    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI).
     case mriPercentile = "mri"
-    /// Abdominal CT window: Hounsfield units [-150, 250] scaled to [0, 1].
+    /// Abdominal CT: the abdomen soft-tissue window W400/L40, Hounsfield units [−160, 240] scaled to [0, 1].
     case ctAbdomen = "ct"
 
     public func apply(_ volume: Volume) -> Volume {
@@ -16,9 +16,7 @@ public enum IntensityPreset: String, CaseIterable, Sendable {
         case .mriPercentile:
             return Preprocess.normalizePercentiles(volume)
         case .ctAbdomen:
-            var out = volume
-            out.voxels = volume.voxels.map { (min(max($0, -150), 250) + 150) / 400 }
-            return out
+            return Preprocess.window(volume, .abdomenSoftTissue)
         }
     }
 }
@@ -29,10 +27,13 @@ public enum IntensityPreset: String, CaseIterable, Sendable {
 public final class VolumePredictor {
     let inference: RawInference
     let calibration: Calibration
+    /// The preset the run was trained with (`data.preset`).
+    public let preset: IntensityPreset
 
     init(model: ScoringModel, config: RunConfig, calibration: Calibration) {
         inference = RawInference(model: model, config: config)
         self.calibration = calibration
+        preset = config.data.preset
     }
 
     /// Voxel anomaly map in [0, 1] with the input's dims and the volume score in [0, 1].

@@ -5,6 +5,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure medad's speed and memory.",
-        subcommands: [BenchOps.self, BenchElementwise.self, BenchZoo.self, BenchMetrics.self]
+        subcommands: [BenchOps.self, BenchElementwise.self, BenchZoo.self, BenchMetrics.self, BenchPredict.self]
     )
 }

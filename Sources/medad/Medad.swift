@@ -16,6 +16,9 @@ struct Medad: ParsableCommand {
             Evaluate.self,
             Sweep.self,
             ReportCommand.self,
+
+            Predict.self,
+            Mood.self,
         ]
     )
 }

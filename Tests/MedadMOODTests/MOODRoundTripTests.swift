@@ -1,0 +1,105 @@
+import Foundation
+import MedadVolumes
+import Testing
+
+/// The MOOD path through the built CLI, as a user runs it: phantoms → a toy test set → a tiny trained run →
+/// `medad predict` (both tasks) → `medad score`, then a submission directory whose scripts run on a
+/// read-only input folder with the local binary.
+@Suite struct MOODRoundTripTests {
+    /// The `medad` executable next to the test binary (the test target depends on it, so it is built).
+    static let medad = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @discardableResult
+    static func medad(_ arguments: [String]) throws -> String {
+        let result = try runProcess(medad, arguments + ["--threads", "2"])
+        #expect(result.status == 0, "medad \(arguments.joined(separator: " ")): \(result.error)")
+        return result.output
+    }
+
+    static func names(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    static func checkScores(_ json: String, keys: [String]) throws {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        for key in keys {
+            let value = object[key]
+            #expect(value != nil, "missing \(key)")
+            if let number = value as? Double { #expect((0...1).contains(number), "\(key) = \(number)") }
+        }
+    }
+
+    @Test func phantomsToScoredPredictionsAndASubmission() throws {
+        let temp = try TemporaryFolder()
+        let root = temp.url
+        let normal = root.appendingPathComponent("normal"), test = root.appendingPathComponent("test")
+        let toy = test.appendingPathComponent("toy"), run = root.appendingPathComponent("run")
+        try Self.medad(["data", "phantom", "--out", normal.path, "--count", "6", "--size", "32", "--seed", "0"])
+        try Self.medad(["data", "anomalies", "--in", normal.path, "--out", test.path, "--types", "sphere",
+                        "--fraction", "0.5", "--seed", "1"])
+        let config = root.appendingPathComponent("tiny.json")
+        try """
+        {"name": "mood-roundtrip", "backbone": "cnn-s",
+         "data": {"source": "folders", "size": 32, "axis": 2,
+                  "folders": {"train": "\(normal.path)", "val": "\(test.path)", "test": "\(test.path)"}},
+         "method": {"name": "ae"},
+         "train": {"steps": 4, "batch": 2, "warmup": 0, "val_every": 2, "checkpoint_every": 2}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        try Self.medad(["train", "--config", config.path, "--out", run.path])
+        // The abdomen run scales with the CT window in training; its scripts pass the same preset.
+        let ctRun = root.appendingPathComponent("run-ct")
+        try Self.medad(["train", "--config", config.path, "--set", "data.preset=ct", "--out", ctRun.path])
+        #expect(try String(contentsOf: ctRun.appendingPathComponent("config.json"), encoding: .utf8).contains("\"preset\": \"ct\""))
+
+        let cases = try Self.names(toy)
+        #expect(cases.count == 6)
+        for task in ["pixel", "sample"] {
+            let predictions = root.appendingPathComponent("pred-\(task)")
+            let printed = try Self.medad(["predict", "--task", task, "--input", toy.path, "--output", predictions.path,
+                                          "--model", run.path])
+            #expect(printed.split(separator: "\n").count == 6)
+            #expect(try Self.names(predictions) == cases.map { task == "pixel" ? $0 : $0 + ".txt" })
+            let scored = try Self.medad(["score", "--task", task, "--pred", predictions.path,
+                                         "--label", test.appendingPathComponent("toy_label/\(task)").path, "--json", "--resamples", "20"])
+            try Self.checkScores(scored, keys: task == "pixel" ? ["ap", "auroc", "best_dice", "aupro_30"] : ["ap", "auroc", "max_f1"])
+        }
+        for name in cases {
+            let (map, header) = try Nifti.read(root.appendingPathComponent("pred-pixel/\(name)"))
+            let input = try Nifti.readHeader(toy.appendingPathComponent(name))
+            #expect(header.dims == input.dims && header.sform == input.sform && header.qform == input.qform)
+            #expect(map.voxels.allSatisfy { (0...1).contains($0) })
+            let text = try String(contentsOf: root.appendingPathComponent("pred-sample/\(name).txt"), encoding: .utf8)
+            let score = try #require(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect((0...1).contains(score))
+        }
+
+        // A corrupt file is reported and skipped; the others are predicted; the exit status counts failures.
+        let mixed = try temp.folder("mixed")
+        for name in cases { try FileManager.default.copyItem(at: toy.appendingPathComponent(name), to: mixed.appendingPathComponent(name)) }
+        try Data(repeating: 7, count: 500).write(to: mixed.appendingPathComponent("corrupt.nii.gz"))
+        let partial = try runProcess(Self.medad, ["predict", "--task", "sample", "--input", mixed.path, "--output",
+                                                root.appendingPathComponent("pred-mixed").path, "--model", run.path])
+        #expect(partial.status == 1)
+        let errors = partial.error.split(separator: "\n")
+        #expect(errors.count == 2 && errors[0].hasPrefix("skipped corrupt.nii.gz: ") && errors[1] == "1 of 7 files failed",
+                "\(partial.error)")
+        #expect(try Self.names(root.appendingPathComponent("pred-mixed")) == cases.map { $0 + ".txt" })
+
+        // The submission directory: its scripts, run by sh on a read-only input folder with TMPDIR set to
+        // the output, leave exactly the predictions behind.
+        let submission = root.appendingPathComponent("submission")
+        try Self.medad(["mood", "package", "--brain", run.path, "--abdom", ctRun.path, "--out", submission.path,
+                        "--source", Self.repository.path])
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: toy.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: toy.path) }
+        for script in ["run_pixel_brain.sh", "run_sample_abdom.sh"] {
+            let output = try temp.folder("script-\(script)")
+            let result = try runProcess(shell, [submission.appendingPathComponent(script).path, toy.path, output.path],
+                                      environment: ["MEDAD_BIN": Self.medad.path])
+            #expect(result.status == 0 && result.error.isEmpty, "\(script): \(result.error)")
+            #expect(try Self.names(output) == cases.map { script.contains("pixel") ? $0 : $0 + ".txt" })
+        }
+    }
+}
