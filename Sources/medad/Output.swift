@@ -12,3 +12,8 @@ extension String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }
+
+/// One line on standard error (a multi-line message is folded onto one line).
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+}

@@ -56,6 +56,3 @@ struct Predict: ParsableCommand {
 }
 
 /// One line on stderr (newlines inside a message become spaces, so each report stays one line).
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
-}

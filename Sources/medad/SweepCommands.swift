@@ -106,6 +106,3 @@ struct SweepRunCommand: ParsableCommand {
     }
 }
 
-private func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
