@@ -11,6 +11,11 @@ import PackageDescription
 // OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
 let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-march=x86-64-v3", "-fno-math-errno"])]
 
+// Folders and process helpers shared by the test targets (not a product).
+let testSupport: [Target] = [
+    .target(name: "MedadTestSupport", path: "Tests/MedadTestSupport"),
+]
+
 let kernels: [Target] = [
     .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
     .systemLibrary(name: "COpenBLAS"),
@@ -28,7 +33,7 @@ let core: [Target] = [
     .testTarget(name: "MedadConfigTests", dependencies: ["MedadConfig"]),
     .testTarget(name: "MedadSupportTests", dependencies: ["MedadSupport"]),
     .testTarget(name: "MedadTensorTests", dependencies: ["MedadTensor"]),
-    .testTarget(name: "MedadVolumesTests", dependencies: ["MedadVolumes", "MedadSupport"]),
+    .testTarget(name: "MedadVolumesTests", dependencies: ["MedadTestSupport", "MedadVolumes", "MedadSupport"]),
 ]
 
 let anomalies: [Target] = [
@@ -50,7 +55,7 @@ let zoo: [Target] = [
 
 let evaluation: [Target] = [
     .target(name: "MedadMetrics", dependencies: ["MedadSupport", "CKernels"]),
-    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
+    .testTarget(name: "MedadMetricsTests", dependencies: ["MedadTestSupport", "MedadMetrics", "MedadSupport", "MedadVolumes", "medad"]),
 ]
 
 let methods: [Target] = [
@@ -70,12 +75,12 @@ let training: [Target] = [
 
 let experiments: [Target] = [
     .target(name: "MedadExperiments", dependencies: ["MedadMethods", "MedadTraining", "MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
-    .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
+    .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadTestSupport", "MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
 ]
 
 let mood: [Target] = [
     .target(name: "MedadMOOD", dependencies: ["MedadMethods", "MedadAnomalies", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport"]),
-    .testTarget(name: "MedadMOODTests", dependencies: [
+    .testTarget(name: "MedadMOODTests", dependencies: ["MedadTestSupport", 
         "MedadMOOD", "MedadMethods", "MedadMetrics", "MedadVolumes", "MedadConfig", "MedadSupport", "medad",
     ]),
 ]
@@ -108,6 +113,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + mood + cli,
+    targets: testSupport + kernels + core + anomalies + nn + zoo + evaluation + training + methods + experiments + mood + cli,
     swiftLanguageModes: [.v5]
 )

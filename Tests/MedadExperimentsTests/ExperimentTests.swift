@@ -3,10 +3,11 @@ import MedadConfig
 import MedadExperiments
 import MedadSupport
 import Testing
+import MedadTestSupport
 
 @Suite struct ExperimentTests {
     @Test func planHasTheCartesianProductWithStableDistinctIds() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let url = try scratch.write("fake.json", fakeExperiment)
         let experiment = try Experiment(url: url)
         let cells = experiment.cells
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func extendsReusesABaseAndChangesTheIds() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try scratch.write("base.json", fakeExperiment)
         let derived = try scratch.write("derived.json", #"{"extends": "base.json", "name": "derived", "method": {"name": "ae", "steps": 9}}"#)
         let experiment = try Experiment(url: derived)
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func runConfigTakesTheFirstCellWithOverrides() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let url = try scratch.write("fake.json", fakeExperiment)
         let (config, id) = try Experiment.runConfig(from: url, overrides: ["backbone=vit-s"])
         #expect(ConfigComposition.value(at: "backbone", in: config) == .string("vit-s"))
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func badReportBlocksAndNamesAndIdsNameTheirPath() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let typo = try scratch.write("typo.json", #"{"name": "x", "report": {"referense": "ae"}}"#)
         #expect(throws: MedadError.self) { try Experiment(url: typo) }
         do { _ = try Experiment(url: typo) } catch let error as MedadError {
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func everyCellIsValidatedAndTheErrorNamesTheCell() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let bad = experiment.cells.first { ConfigComposition.value(at: "backbone", in: $0.config) == .string("vit-s") }!
         do {
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func slurmScriptHasOneArrayTaskPerCell() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let script = SlurmScript.text(experiment: experiment, cells: experiment.cells, executable: "/opt/medad",
                                       root: URL(fileURLWithPath: "/shared/runs"), cpus: 4, hours: 2)

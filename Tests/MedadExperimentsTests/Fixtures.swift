@@ -5,28 +5,6 @@ import MedadNN
 import MedadSupport
 import MedadTensor
 
-/// A fresh folder per test, removed when the value goes away.
-final class Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("medad-experiments-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL {
-        let url = file(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// A 2 backbones × 2 methods × 2 ratios × 2 seeds experiment (16 cells) whose run config is opaque to
 /// the fake executor.
 let fakeExperiment = """

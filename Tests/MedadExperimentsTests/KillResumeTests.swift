@@ -3,15 +3,11 @@ import MedadConfig
 import MedadExperiments
 import MedadSupport
 import Testing
+import MedadTestSupport
 
 /// The real `medad` binary on a tiny real experiment: killed with SIGKILL mid-sweep, rerun, and checked
 /// cell by cell.
 @Suite struct KillResumeTests {
-    /// The `medad` executable next to the test binary (the test target depends on it, so it is built).
-    static var medad: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
-    }
-
     /// Eight cells of the fast, fitted intensity baseline on small phantoms.
     static let experiment = """
     {
@@ -26,7 +22,7 @@ import Testing
 
     static func sweep(_ file: URL, runs: URL) throws -> Process {
         let process = Process()
-        process.executableURL = medad
+        process.executableURL = medadExecutable
         process.arguments = ["sweep", "run", file.path, "--runs", runs.path, "--threads", "1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -35,7 +31,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func aKilledSweepResumesWithNothingLostOrRepeated() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let file = try scratch.write("tiny.json", Self.experiment)
         let runs = scratch.file("runs")
         let cells = try Experiment(url: file).cells

@@ -3,10 +3,11 @@ import MedadConfig
 import MedadExperiments
 import MedadSupport
 import Testing
+import MedadTestSupport
 
 @Suite struct ReportTests {
     /// Runs the fake sweep and returns its report.
-    func report(_ scratch: Scratch, failing: Int? = nil) throws -> (Experiment, Report) {
+    func report(_ scratch: TemporaryFolder, failing: Int? = nil) throws -> (Experiment, Report) {
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let failing = failing.map { Set([experiment.cells[$0].id]) } ?? []
         _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor(failing: failing)).run(experiment.cells)
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func notebookTablesShowMeanStdIntervalBoldBestAndSignificance() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let (_, report) = try report(scratch)
         let notebook = String(decoding: try report.files()[0].data, as: UTF8.self)
         #expect(notebook.contains("```sh\nmedad report fake.json\n```"))
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let (_, report) = try report(scratch)
         let out = scratch.file("notebooks-md")
         let notebook = try report.write(to: out)
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func csvAndLatexCarryTheTable() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let (_, report) = try report(scratch)
         let files = Dictionary(try report.files().map { ($0.path, String(decoding: $0.data, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         let csv = files["fake/tables.csv"]!.split(separator: "\n").map(String.init)
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func failedCellsAreListedAndFiguresAreWellFormed() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let (experiment, report) = try report(scratch, failing: 2)
         let files = try report.files()
         let notebook = String(decoding: files[0].data, as: UTF8.self)

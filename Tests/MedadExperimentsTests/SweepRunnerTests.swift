@@ -3,10 +3,11 @@ import MedadConfig
 import MedadExperiments
 import MedadSupport
 import Testing
+import MedadTestSupport
 
 @Suite struct SweepRunnerTests {
     @Test func finishedCellsAreSkippedAndFailuresRecordedAndRetried() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let cells = experiment.cells
         let broken = cells[3].id
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func parallelJobsRunEveryCellOnce() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let executor = FakeExecutor()
         let events = EventLog()
@@ -41,7 +42,7 @@ import Testing
 
     @Test func anExecutorThatWritesNoResultIsAFailure() throws {
         struct Silent: CellExecutor { func run(cell: SweepCell, source: String, directory: URL, resume: Bool) throws {} }
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let summary = SweepRunner(experiment: experiment, root: scratch.url, executor: Silent()).run(Array(experiment.cells.prefix(1)))
         #expect(summary.failed.count == 1)

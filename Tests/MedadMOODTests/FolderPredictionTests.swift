@@ -4,6 +4,7 @@ import MedadMOOD
 import MedadSupport
 import MedadVolumes
 import Testing
+import MedadTestSupport
 
 @Suite struct FolderPredictionTests {
     /// A stand-in model: map = 2·v − 0.5 (so clipping shows), score = the volume's mean plus `scoreOffset`.

@@ -1,13 +1,13 @@
 import Foundation
 import MedadVolumes
 import Testing
+import MedadTestSupport
 
 /// The MOOD path through the built CLI, as a user runs it: phantoms → a toy test set → a tiny trained run →
 /// `medad predict` (both tasks) → `medad score`, then a submission directory whose scripts run on a
 /// read-only input folder with the local binary.
 @Suite struct MOODRoundTripTests {
-    /// The `medad` executable next to the test binary (the test target depends on it, so it is built).
-    static let medad = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
+    static let medad = medadExecutable
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

@@ -1,20 +1,4 @@
 import Foundation
 
-/// Runs `executable` to completion; `environment` entries are added to (or replace) this process's.
-func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:])
-    throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe(), error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
+/// The shell MOOD runs its scripts with.
 let shell = URL(fileURLWithPath: "/bin/sh")

@@ -3,6 +3,7 @@ import MedadMetrics
 import MedadMOOD
 import MedadSupport
 import Testing
+import MedadTestSupport
 
 @Suite struct SubmissionDirectoryTests {
     /// The repository root, whose source the submission copies.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MedadMetrics
 import MedadSupport
+import MedadTestSupport
 
 /// Sample-task folders `<prefix>_label` and `<prefix>_pred` holding `<prefix><i>.txt` per case (no
 /// prediction file where it is nil).
@@ -226,4 +227,9 @@ func sampleFolders(_ temp: TemporaryFolder, _ prefix: String, _ cases: [(label: 
         #expect(abs(tests["mean_case_dice_difference"]!.number! - (diceA.reduce(0, +) - diceB.reduce(0, +)) / 6) < 1e-12)
         #expect(MOODComparison.pixel(a, versus: b, threshold: nil, resamples: 9, seed: 1).last!.value == .undefined("no threshold given"))
     }
+}
+
+/// Writes one small text file (a sample label or score) into a case folder.
+func writeText(_ text: String, _ folder: URL, _ name: String) throws {
+    try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
 }

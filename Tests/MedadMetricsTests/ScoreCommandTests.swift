@@ -3,26 +3,12 @@ import Testing
 import MedadMetrics
 import MedadSupport
 import MedadVolumes
+import MedadTestSupport
 
 /// `medad score` end to end: NIfTI volumes written to disk, the built CLI run as a process, JSON read back.
 @Suite struct ScoreCommandTests {
-    /// The `medad` executable next to the test binary (the test target depends on it, so it is built).
-    static var medad: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
-    }
-
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = medad
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try runProcess(medadExecutable, arguments)
     }
 
     @Test func pixelTaskFromNiftiFolders() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import MedadVolumes
 import Testing
+import MedadTestSupport
 
 @Suite struct PhantomTests {
     @Test func deterministicPerSeedAndIndex() {

@@ -1,4 +1,5 @@
 import Foundation
+import MedadTestSupport
 
 /// A small file written by nibabel 5.4.2 (oblique affine, int16 with scl_slope 0.5 and scl_inter 10,
 /// qform code 1, sform code 2); the expected values below were printed by nibabel from the same file.

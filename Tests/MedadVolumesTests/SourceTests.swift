@@ -2,6 +2,7 @@ import Foundation
 import MedadSupport
 import MedadVolumes
 import Testing
+import MedadTestSupport
 
 @Suite struct SourceTests {
     @Test func folderStreamsThroughABoundedCache() throws {
