@@ -3,13 +3,20 @@ import Foundation
 /// Writes that matter (checkpoints, results, reports) go to a temporary file in the target's folder
 /// and are renamed into place, so a killed process leaves either the old file or the new one.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
+    /// Creates the folder that will hold `url` (and its parents); the error names the folder.
+    @discardableResult
+    public static func createFolder(for url: URL) throws -> URL {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw MedadError("\(folder.path): cannot create folder (\(error.localizedDescription))")
         }
+        return folder
+    }
+
+    public static func write(_ data: Data, to url: URL) throws {
+        let folder = try createFolder(for: url)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary.path) else {

@@ -114,12 +114,7 @@ public enum Nifti {
         if let header, header.dims != volume.dims {
             throw MedadError("\(url.path): volume shape \(volume.dims) does not match the header's \(header.dims)")
         }
-        let folder = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw MedadError("\(folder.path): cannot create folder (\(error.localizedDescription))")
-        }
+        let folder = try AtomicFile.createFolder(for: url)
         // The temporary keeps the real extension so that libnifti picks the same compression.
         let temporary = folder.appendingPathComponent(".tmp\(ProcessInfo.processInfo.processIdentifier)-\(url.lastPathComponent)")
         let dims = volume.dims.map { Int32($0) }
