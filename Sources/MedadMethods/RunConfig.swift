@@ -28,7 +28,7 @@ public struct RunConfig {
         eval = try EvalConfig(root.section("eval"), axis: data.axis)
         if root.has("sweep") || root.has("extends") {
             _ = root.raw("sweep"); _ = root.raw("extends")
-            throw root.fail("sweep", "a run config holds one run; expand experiment files with `medad experiment` first")
+            throw root.fail("sweep", "a run config holds one run; run experiment files with `medad sweep run`, or train one cell with `medad train --config`")
         }
         try root.finish()
         if backbone == .vitS || backbone == .mambaS, data.size % encoderStride != 0 {
