@@ -44,7 +44,7 @@ public enum PredictionBenchmark {
 
     /// Predicts `file` into `scratch` as the pixel task, with the peak-memory counter reset first.
     public static func run(file: URL, predictor: VolumePredictor, preset: IntensityPreset, scratch: URL) throws -> Result {
-        resetPeakResident()
+        ProcessMemory.resetPeakResident()
         var predictSeconds = 0.0, dims: [Int] = []
         let start = DispatchTime.now().uptimeNanoseconds
         _ = try MOODPrediction.predictFile(file, to: scratch.appendingPathComponent(file.lastPathComponent), task: .pixel) { volume in
@@ -55,12 +55,7 @@ public enum PredictionBenchmark {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Result(dims: dims, seconds: seconds, predictSeconds: predictSeconds,
-                      peakResidentBytes: PooledRankingBenchmark.peakResidentBytes())
+                      peakResidentBytes: ProcessMemory.peakResidentBytes())
     }
 
-    /// Writing 5 to /proc/self/clear_refs resets VmHWM to the current resident size (Linux ≥ 4.0), so
-    /// the peak excludes the set-up (phantom, throwaway training).
-    private static func resetPeakResident() {
-        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
-    }
 }

@@ -37,7 +37,7 @@ public enum PooledRankingBenchmark {
             seconds.append(Date().timeIntervalSince(t0))
         }
         return Result(voxels: volumes * side * side * side, generateSeconds: generateSeconds, seconds: seconds,
-                      ranking: ranking!, peakResidentBytes: peakResidentBytes())
+                      ranking: ranking!, peakResidentBytes: ProcessMemory.peakResidentBytes())
     }
 
     static func syntheticVolume(side: Int, random: SeededRandom) -> ([Float], [UInt8]) {
@@ -68,13 +68,5 @@ public enum PooledRankingBenchmark {
             }
         }
         return (scores, labels)
-    }
-
-    /// VmHWM of /proc/self/status in bytes.
-    public static func peakResidentBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
-        return kilobytes * 1024
     }
 }

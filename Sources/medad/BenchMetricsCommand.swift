@@ -33,8 +33,7 @@ struct BenchMetrics: ParsableCommand {
                 "positives": ranking.positives, "distinct_scores": ranking.distinctScores,
                 "peak_rss_mb": peakMB ?? NSNull(),
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try printJSON(object)
         } else {
             print("pooled voxel AP over \(volumes) volumes of \(side)³ = \(result.voxels) voxels "
                   + "(\(ranking.positives) anomalous, \(ranking.distinctScores) distinct scores)")

@@ -38,8 +38,7 @@ struct Summarize: ParsableCommand {
                 }
             }
             object["average_rank"] = summary.averageRanks.map(\.jsonValue)
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try printJSON(object)
             return
         }
         print("\(metric): mean ± std over runs; average rank across datasets (1 = best)")
