@@ -52,21 +52,12 @@ public struct OpsBenchmark: Codable, Equatable, Sendable {
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
     }
 
-    /// Shortest wall time of `repeats` runs of `body`, after one untimed warm-up run.
-    private static func bestSeconds(repeats: Int, _ body: () -> Void) -> Double {
-        body()
-        let clock = ContinuousClock()
-        return (0..<repeats).map { _ in
-            let duration = clock.measure(body)
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }.min()!
-    }
 
     private static func sgemm(repeats: Int) -> Double {
         let n = 1024
         var rng = SeededRandom(seed: 1)
         let a = Tensor.randn([n, n], rng: &rng), b = Tensor.randn([n, n], rng: &rng)
-        let seconds = bestSeconds(repeats: repeats) { _ = withNoGrad { matmul(a, b) } }
+        let seconds = Stopwatch.best(runs: repeats) { _ = withNoGrad { matmul(a, b) } }
         return 2 * Double(n * n * n) / seconds / 1e9
     }
 
@@ -78,7 +69,7 @@ public struct OpsBenchmark: Codable, Equatable, Sendable {
         x.requiresGrad = true
         weight.requiresGrad = true
         let seed = Tensor(shape: [batch, channels, size, size], repeating: 1)
-        let seconds = bestSeconds(repeats: repeats) {
+        let seconds = Stopwatch.best(runs: repeats) {
             x.zeroGrad()
             weight.zeroGrad()
             conv2d(x, weight: weight, padding: 1).backward(seed)
@@ -91,7 +82,7 @@ public struct OpsBenchmark: Codable, Equatable, Sendable {
         let count = 16 << 20
         var rng = SeededRandom(seed: 3)
         let a = Tensor.randn([count], rng: &rng), b = Tensor.randn([count], rng: &rng)
-        let seconds = bestSeconds(repeats: repeats) { _ = withNoGrad { useSiLU ? silu(a) : a + b } }
+        let seconds = Stopwatch.best(runs: repeats) { _ = withNoGrad { useSiLU ? silu(a) : a + b } }
         let bytes = Double((useSiLU ? 2 : 3) * count * MemoryLayout<Float>.size)
         return bytes / seconds / 1e9
     }

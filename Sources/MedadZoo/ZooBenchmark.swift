@@ -21,23 +21,13 @@ public enum ZooBenchmark {
             let model = EncoderDecoder(backbone: backbone, rng: &rng)
             let optimizer = AdamW(model.trainableParameters(), learningRate: 1e-3)
             let x = Tensor.randn([batch, 1, size, size], rng: &rng)
-            let train = medianSeconds(warmup: 2, runs: steps) {
+            let train = Stopwatch.median(runs: steps, warmup: 2) {
                 optimizer.zeroGrad()
                 mseLoss(model(x), x).backward()
                 optimizer.step()
             }
-            let infer = medianSeconds(warmup: 1, runs: steps) { _ = withNoGrad { model(x) } }
+            let infer = Stopwatch.median(runs: steps, warmup: 1) { _ = withNoGrad { model(x) } }
             return Timing(backbone: backbone.rawValue, trainStepSeconds: train, inferSeconds: infer)
         }
-    }
-
-    static func medianSeconds(warmup: Int, runs: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<warmup { body() }
-        let times = (0..<runs).map { _ -> Double in
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }.sorted()
-        return times[times.count / 2]
     }
 }

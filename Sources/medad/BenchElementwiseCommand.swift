@@ -49,12 +49,7 @@ struct BenchElementwise: ParsableCommand {
             ("permuted([0, 2, 1])", 2, { x.permuted([0, 2, 1]) }),
         ]
         for (name, traffic, op) in cases {
-            var best = Double.infinity
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = withNoGrad(op)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            }
+            let best = Stopwatch.best(runs: repeats, warmup: 0) { _ = withNoGrad(op) }
             let timing = String(format: "%8.2f ms  %6.1f GB/s", best * 1e3, traffic * megabytes / 1e3 / best)
             print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + timing)
         }
