@@ -17,7 +17,7 @@ let testSupport: [Target] = [
 ]
 
 let kernels: [Target] = [
-    .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5")]),
+    .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5"), .linkedLibrary("openblas")]),
     .systemLibrary(name: "COpenBLAS"),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "MedadSupport"]),
 

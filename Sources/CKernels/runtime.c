@@ -6,12 +6,12 @@ void omp_set_num_threads(int);
 int omp_get_max_threads(void);
 
 // libomp keeps a thread that finishes a parallel region spinning for KMP_BLOCKTIME (200 ms by
-// default) in case another region follows. OpenBLAS runs its GEMMs on its own pthreads, so with as
-// many threads as cores those spinners took cores from every GEMM that came after an OpenMP kernel:
-// on 2 cores the cnn-s training step spent about a quarter of its CPU time in libomp's wait loop.
-// 1 ms still bridges back-to-back kernels; 0 made every region pay a futex wake-up (4x the system
-// time). libomp reads the variable when it initialises, on the first OpenMP call, which comes after
-// this constructor; a value the user set is kept.
+// default) in case another region follows. Within medad one team runs every kernel and matrix
+// product (blas_gemm.c), so the spin only matters to other processes on the same cores, such as the
+// cells of `medad sweep run --jobs N`: 1 ms still bridges back-to-back kernels (bench zoo measured the
+// same with 1 and 200 ms), while 0 made every region pay a futex wake-up (4x the system time).
+// libomp reads the variable when it initialises, on the first OpenMP call, which comes after this
+// constructor; a value the user set is kept.
 __attribute__((constructor)) static void ck_short_openmp_spin(void) { setenv("KMP_BLOCKTIME", "1", 0); }
 
 void ck_set_num_threads(int n) { omp_set_num_threads(n > 0 ? n : 1); }

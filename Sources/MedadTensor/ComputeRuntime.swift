@@ -28,11 +28,10 @@ public enum ComputeRuntime {
         return String(cString: name)
     }
 
-    /// Sets the thread count of both OpenBLAS and the OpenMP kernels.
+    /// Sets the size of the one OpenMP team that runs every kernel and splits every matrix product
+    /// (OpenBLAS itself stays single-threaded inside it).
     public static func setThreads(_ count: Int) {
-        let n = Int32(max(1, count))
-        openblas_set_num_threads(n)
-        ck_set_num_threads(n)
+        ck_set_num_threads(Int32(max(1, count)))
     }
 
     public static var threads: Int { Int(ck_get_max_threads()) }

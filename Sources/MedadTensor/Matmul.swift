@@ -1,21 +1,15 @@
-import COpenBLAS
+import CKernels
 
-/// Row-major C = op(A)·op(B) for `batch` independent products through cblas_sgemm.
+/// Row-major C = op(A)·op(B) for `batch` independent products, on the OpenMP team (ck_sgemm).
 /// A batch stride of 0 reuses one matrix for every product (a weight shared across the batch).
 /// `accumulate` adds into C instead of overwriting it.
 func gemm(batch: Int, m: Int, n: Int, k: Int,
           a: UnsafePointer<Float>, transposeA: Bool, strideA: Int,
           b: UnsafePointer<Float>, transposeB: Bool, strideB: Int,
           c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-    let lda = Int32(transposeA ? m : k), ldb = Int32(transposeB ? k : n)
     FLOPCounter.add(2 * batch * m * n * k)
-    for i in 0..<batch {
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1,
-                    a + i * strideA, lda, b + i * strideB, ldb,
-                    accumulate ? 1 : 0, c + i * m * n, Int32(n))
-    }
+    ck_sgemm(Int32(batch), Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : 0, strideA,
+             b, transposeB ? 1 : 0, strideB, c, accumulate ? 1 : 0)
 }
 
 /// Matrix product over the last two axes: a [..., M, K] times b [..., K, N] (either may be transposed

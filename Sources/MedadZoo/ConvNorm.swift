@@ -14,4 +14,11 @@ public final class ConvNorm: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { norm(conv(x)) }
+
+    /// The unit applied to the nearest ×2 upsampling of x, without materialising it (3×3 stride 1 only).
+    public func callAsFunction(upsampling x: Tensor) -> Tensor {
+        precondition(conv.stride == 1 && conv.padding == 1 && conv.weight.shape[2...] == [3, 3],
+                     "ConvNorm(upsampling:) needs a 3×3 stride-1 convolution, got weight \(conv.weight.shape) stride \(conv.stride)")
+        return norm(upsampledConv3x3(x, weight: conv.weight))
+    }
 }

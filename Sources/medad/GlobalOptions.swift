@@ -3,7 +3,7 @@ import MedadTensor
 
 /// Options every subcommand takes; `apply()` runs before the command's work.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads for OpenBLAS and the OpenMP kernels (default: all cores).")
+    @Option(name: .long, help: "Threads of the OpenMP team that runs every kernel and matrix product (default: all cores).")
     var threads: Int?
 
     func validate() throws {

@@ -34,4 +34,23 @@ import Testing
             }
         }
     }
+
+    /// Products big enough for the thread team: whole products per thread (batch 4), bands of rows
+    /// (tall) or of columns (wide) of each product (batch 1 and 3), with every transpose; band edges
+    /// at multiples of 16 must leave no row or column out or twice.
+    @Test(arguments: [(1, 130, 37, 60, false, false), (3, 45, 150, 70, true, false),
+                      (4, 70, 60, 66, false, true), (3, 150, 33, 58, true, true)])
+    func threadTeamSplitsMatchReference(batch: Int, m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
+        let a = randomTensor([batch] + (transposeA ? [k, m] : [m, k]), seed: 5)
+        let b = randomTensor([batch] + (transposeB ? [n, k] : [k, n]), seed: 6)
+        let y = withNoGrad { matmul(a, b, transposeA: transposeA, transposeB: transposeB) }
+        let (av, bv) = (a.values.map(Double.init), b.values.map(Double.init))
+        let expected = (0..<batch).flatMap { i in
+            let ai = Array(av[(i * m * k)..<((i + 1) * m * k)]), bi = Array(bv[(i * k * n)..<((i + 1) * k * n)])
+            return referenceMatmul(transposeA ? referenceTranspose(ai, rows: k, columns: m) : ai,
+                                   transposeB ? referenceTranspose(bi, rows: n, columns: k) : bi, m: m, k: k, n: n)
+        }
+        let worst = zip(y.values, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
+        #expect(y.shape == [batch, m, n] && worst < 1e-4, "largest error \(worst)")
+    }
 }

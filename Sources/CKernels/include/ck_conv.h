@@ -8,6 +8,8 @@
 //   col  [C*KH*KW, N*P]        im2col matrix of the whole batch: row (c, i, j), column (n, oh, ow)
 //   cnp  [C, N, P]             a GEMM result (channel-major over the batch)
 //   ncp  [N, C, P]             the same values in NCHW order
+//   phases [N, 4*C, H+1, W+1]  2x2 convolutions (padding 1) of x, phase p = 2*py + px major
+//   up   [N, C, 2H, 2W]        the interleaved phases: up[n, c, 2i+py, 2j+px] = phases[n, p*C+c, i+py, j+px]
 //   B batch, L sequence length, K causal kernel length
 //   seq  [B, L, C]             token-major sequence (Mamba layout)
 //   w1d  [C, 1, K]             depthwise kernel (PyTorch Conv1d layout)
@@ -29,6 +31,11 @@ void ck_conv_cnp_to_ncp(const float *cnp, const float *bias, float *ncp, long N,
 void ck_conv_ncp_to_cnp(const float *ncp, float *cnp, long N, long C, long P);
 // dbias[c] <- sum over n and p of dy[n, c, p]
 void ck_conv_bias_backward(const float *dy, float *dbias, long N, long C, long P);
+
+// up <- the interleaved phases (the 3x3 convolution of the nearest-upsampled x).
+void ck_phases_interleave_forward(const float *phases, float *up, long N, long C, long H, long W);
+// dphases <- dup at the positions each phase supplies, zero at the row and column it does not.
+void ck_phases_interleave_backward(const float *dup, float *dphases, long N, long C, long H, long W);
 
 // y[b, t, c] = bias[c] + sum_j w[c, 0, j] * x[b, t - (K-1) + j, c], zero before t = 0. bias may be NULL.
 void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,

@@ -1,0 +1,73 @@
+#include <cblas.h>
+#include "ck_blas.h"
+
+// Why not let OpenBLAS thread its own GEMMs: its pthread pool and libomp's team are separate sets of
+// threads on the same cores. On 2 cores a GEMM that followed an OpenMP kernel often ran one of its
+// two halves on a core still held by a spinning OpenMP thread, and the training step of the zoo
+// flipped between about 1.0 s and 1.5 s from run to run. One team for everything removes the fight.
+
+int omp_get_thread_num(void);
+int omp_get_num_threads(void);
+int omp_get_max_threads(void);
+
+// Products below this many multiply-adds cost less than waking the team.
+static const double serial_macs = 1 << 18;
+// Band edges fall on multiples of the SkylakeX/Haswell micro-kernel widths.
+static const int band_align = 16;
+
+// OpenBLAS initialises before this library's constructors run, so its thread count can be set here,
+// ahead of any product; a multi-threaded OpenBLAS inside the team would oversubscribe the cores.
+__attribute__((constructor)) static void ck_blas_single_threaded(void) { openblas_set_num_threads(1); }
+
+// One band of rows [r0, r1) or columns [r0, r1) of a product, keeping the full matrices' strides.
+static void band(int m, int n, int k, const float *a, int trans_a, const float *b, int trans_b,
+                 float *c, float beta, int split_rows, int r0, int r1) {
+    if (r1 <= r0) return;
+    const int lda = trans_a ? m : k, ldb = trans_b ? k : n;
+    if (split_rows) {
+        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                    r1 - r0, n, k, 1.0f, trans_a ? a + r0 : a + (long)r0 * lda, lda, b, ldb, beta,
+                    c + (long)r0 * n, n);
+    } else {
+        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                    m, r1 - r0, k, 1.0f, a, lda, trans_b ? b + (long)r0 * ldb : b + r0, ldb, beta, c + r0, n);
+    }
+}
+
+static void product(int m, int n, int k, const float *a, int trans_a, const float *b, int trans_b,
+                    float *c, float beta) {
+    band(m, n, k, a, trans_a, b, trans_b, c, beta, 1, 0, m);
+}
+
+static int band_edge(int extent, int part, int parts) {
+    long edge = (long)extent * part / parts;
+    edge = (edge + band_align / 2) / band_align * band_align;
+    return part == parts || edge > extent ? extent : (int)edge;
+}
+
+void ck_sgemm(int batch, int m, int n, int k,
+              const float *a, int trans_a, long stride_a,
+              const float *b, int trans_b, long stride_b,
+              float *c, float beta) {
+    if (batch <= 0 || m <= 0 || n <= 0) return;
+    const long step_c = (long)m * n;
+    const int threads = omp_get_max_threads();
+    if (threads == 1 || (double)batch * m * n * k < serial_macs) {
+        for (int i = 0; i < batch; i++) product(m, n, k, a + i * stride_a, trans_a, b + i * stride_b, trans_b, c + i * step_c, beta);
+        return;
+    }
+    // Whole products per thread when they divide evenly or are plentiful enough that one spare costs little.
+    if (batch % threads == 0 || batch >= 4 * threads) {
+        #pragma omp parallel for schedule(static)
+        for (int i = 0; i < batch; i++) product(m, n, k, a + i * stride_a, trans_a, b + i * stride_b, trans_b, c + i * step_c, beta);
+        return;
+    }
+    const int split_rows = m >= n, extent = split_rows ? m : n;
+    #pragma omp parallel
+    {
+        const int t = omp_get_thread_num(), parts = omp_get_num_threads();
+        const int r0 = band_edge(extent, t, parts), r1 = band_edge(extent, t + 1, parts);
+        for (int i = 0; i < batch; i++)
+            band(m, n, k, a + i * stride_a, trans_a, b + i * stride_b, trans_b, c + i * step_c, beta, split_rows, r0, r1);
+    }
+}
