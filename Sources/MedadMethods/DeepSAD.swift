@@ -1,12 +1,16 @@
-// Deep SAD: L. Ruff et al., "Deep Semi-Supervised Anomaly Detection", ICLR 2020.
+// Deep SAD: L. Ruff et al., "Deep Semi-Supervised Anomaly Detection", ICLR 2020, applied per cell of the
+// encoder's feature grid as in fully convolutional one-class models (P. Liznerski et al., "Explainable
+// Deep One-Class Classification", ICLR 2021; J. Yi, S. Yoon, "Patch SVDD", ACCV 2020).
 import MedadNN
 import MedadSupport
 import MedadTensor
 import MedadZoo
 
-/// `deepsad` model: the backbone's encoder and the hypersphere centre c. Image score ‖φ(x) − c‖² of the
-/// pooled embedding; voxel score: the same distance per feature-grid cell, upsampled to the slice
-/// (an image-level method's localisation, for the pixel metrics).
+/// `deepsad` model: the backbone's encoder and the hypersphere centre c. Every cell of the [B, 192, S/8,
+/// S/8] feature grid is one embedding: its distance ‖φ − c‖² is the voxel score of the 8 × 8 pixels it
+/// covers (upsampled), and the image score is the largest cell distance. On phantoms the distance of
+/// the globally pooled embedding, Ruff et al.'s image-level form, stayed at chance: a local anomaly
+/// moves one cell's features but barely their average.
 final class DeepSADModel: Module, ScoringModel {
     let encoder: any ImageEncoder
     /// c [192] and whether it has been set; saved with the weights, never trained.
@@ -21,35 +25,32 @@ final class DeepSADModel: Module, ScoringModel {
         centerReady.requiresGrad = false
     }
 
-    private var c: Tensor { center.reshaped([1, encoderChannels, 1, 1]) }
-
-    func distances(_ images: Tensor) -> (map: Tensor, image: Tensor) {
-        let features = encoder(images)
-        let map = (features - c).square().sum(axes: [1], keepDims: true)
-        let pooled = globalAvgPool2d(features).reshaped([images.shape[0], encoderChannels])
-        let image = (pooled - center.reshaped([1, encoderChannels])).square().sum(axes: [1])
-        return (map, image)
+    /// Squared distance of every cell's embedding to c: [B, 1, S/8, S/8].
+    func cellDistances(_ images: Tensor) -> Tensor {
+        (encoder(images) - center.reshaped([1, encoderChannels, 1, 1])).square().sum(axes: [1], keepDims: true)
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
-        let (map, image) = distances(images)
-        var upsampled = map
+        let cells = cellDistances(images)
+        var upsampled = cells
         while upsampled.shape[2] < images.shape[2] { upsampled = upsampleNearest2x(upsampled) }
-        return (upsampled.values, image.values)
+        // A top fraction of 0 keeps one cell per image: the largest distance.
+        return (upsampled.values, TopK.mean(cells.values, batch: images.shape[0], fraction: 0))
     }
 
-    /// c = mean embedding of `images` (Ruff et al.: an initial forward pass), with coordinates near 0
+    /// c = mean cell embedding of `images` (Ruff et al.: an initial forward pass), with coordinates near 0
     /// pushed to ±0.1 so that the trivial all-zero features cannot reach the centre.
     func setCenter(_ images: Tensor) {
-        let pooled = withNoGrad { globalAvgPool2d(encoder(images)).reshaped([images.shape[0], encoderChannels]).mean(axes: [0]) }
-        let values = pooled.values.map { abs($0) < 0.1 ? ($0 < 0 ? -0.1 : 0.1) : $0 }
+        let mean = withNoGrad { encoder(images).mean(axes: [0, 2, 3]) }
+        let values = mean.values.map { abs($0) < 0.1 ? ($0 < 0 ? -0.1 : 0.1) : $0 }
         center.withMutableBuffer { for i in 0..<$0.count { $0[i] = values[i] } }
         centerReady.withMutableBuffer { $0[0] = 1 }
     }
 }
 
-/// Deep SAD loss: unlabelled ‖φ(x) − c‖², labelled normal η‖φ(x) − c‖², labelled anomalies
-/// η / ‖φ(x) − c‖² — revealed anomalous slices and, with `synthetic`, synthetic anomalies.
+/// Deep SAD loss per cell: unlabelled cells ‖φ − c‖², labelled normal cells η‖φ − c‖², and η / ‖φ − c‖²
+/// for the cells an anomaly covers (revealed anomalous slices with their masks and, with `synthetic`,
+/// synthetic anomalies); the other cells of an anomalous slice count as labelled normal.
 final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, eta = Float(context.config.method.eta)
@@ -67,12 +68,17 @@ final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
         if context.config.method.synthetic && batch.count < size {
             try context.sampler.normals(size - batch.count, anomalyRate: 1, into: &batch, &rng)
         }
-        let distance = net.distances(batch.imageTensor).image
-        let weights = zip(batch.labels, batch.unlabelled).map { label, unlabelled -> (Float, Float) in
-            label == 1 ? (0, eta) : (unlabelled ? 1 : eta, 0)
+        let distance = net.cellDistances(batch.imageTensor)
+        // A cell is anomalous when any pixel of its 8 × 8 block is in the target mask.
+        let anomalous = maxPool2d(batch.targetTensor, kernel: encoderStride, stride: encoderStride).values
+        let cells = anomalous.count / batch.count
+        var pull = [Float](repeating: 0, count: anomalous.count), push = pull
+        for b in 0..<batch.count {
+            for i in (b * cells)..<((b + 1) * cells) {
+                if anomalous[i] > 0.5 { push[i] = eta } else { pull[i] = batch.unlabelled[b] ? 1 : eta }
+            }
         }
-        let pull = Tensor(shape: [batch.count], values: weights.map(\.0))
-        let push = Tensor(shape: [batch.count], values: weights.map(\.1))
-        return (pull * distance + push / (distance + 1e-6)).mean()
+        let pullWeights = Tensor(shape: distance.shape, values: pull), pushWeights = Tensor(shape: distance.shape, values: push)
+        return (pullWeights * distance + pushWeights / (distance + 1e-6)).mean()
     }
 }
