@@ -82,4 +82,18 @@ struct PoolSampler {
                          position: slice.position)
         }
     }
+
+    /// `count` revealed anomalies transplanted into assumed-normal slices: the masked voxels of a revealed
+    /// anomalous slice replace the same voxels of another slice, and the mask is the target. A handful of
+    /// labelled anomalies thus appear in many anatomical contexts instead of being memorised in their own.
+    func transplantedAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
+        guard !labelledAnomalous.isEmpty, !unlabelledOrNormal.isEmpty else { return }
+        for _ in 0..<count {
+            let anomaly = pool[pick(labelledAnomalous, &rng)], host = pool[pick(unlabelledOrNormal, &rng)]
+            guard let mask = anomaly.mask else { continue }
+            var image = host.image
+            for i in image.indices where mask[i] > 0.5 { image[i] = anomaly.image[i] }
+            batch.append(image: image, target: mask, label: 1, unlabelled: false, position: host.position)
+        }
+    }
 }
