@@ -9,9 +9,9 @@ import MedadTensor
 /// - `synthetic`: half of the assumed-normal slices carry a synthetic anomaly of `data.generators`;
 ///   the decoder segments it (BCE + soft Dice) — the open-set backbone, since synthetic anomalies are
 ///   not tied to any labelled type;
-/// - `supervised`: revealed anomalous slices (a quarter of the batch when any exist) with their masks
-///   join the segmentation targets, half of them transplanted into assumed-normal slices (more
-///   contexts, less memorising); revealed normal slices are certain negatives;
+/// - `supervised`: revealed anomalies (a quarter of the batch when any exist) transplanted into
+///   assumed-normal slices with their masks as targets (many contexts instead of memorising a few
+///   slices); revealed normal slices are certain negatives;
 /// - `teacher`: an EMA teacher labels the unlabelled, possibly contaminated pool after the first fifth
 ///   of training: pixels it scores above `confident_high` become positives (weight `pseudo_weight`),
 ///   pixels between `confident_low` and `confident_high` are ignored, the rest stay negatives — so
@@ -25,8 +25,7 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel>, MethodObjective {
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
         var batch = SliceBatch(size: context.config.data.size)
         if method.supervised {
-            context.sampler.labelledAnomalies(size / 8, into: &batch, &rng)
-            context.sampler.transplantedAnomalies(size / 4 - size / 8, into: &batch, &rng)
+            context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
         }
         try context.sampler.normals(max(1, size - batch.count), anomalyRate: method.synthetic ? 0.5 : 0, into: &batch, &rng)
 
