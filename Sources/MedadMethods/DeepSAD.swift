@@ -49,8 +49,8 @@ final class DeepSADModel: Module, ScoringModel {
 }
 
 /// Deep SAD loss per cell: unlabelled cells ‖φ − c‖², labelled normal cells η‖φ − c‖², and η / ‖φ − c‖²
-/// for the cells an anomaly covers (revealed anomalous slices with their masks and, with `synthetic`,
-/// synthetic anomalies); the other cells of an anomalous slice count as labelled normal.
+/// for the cells an anomaly covers (revealed anomalies with their masks, transplanted into pool slices,
+/// and, with `synthetic`, synthetic anomalies); the other cells of an anomalous slice count as labelled normal.
 final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, eta = Float(context.config.method.eta)
@@ -64,7 +64,7 @@ final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
         }
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
-        context.sampler.labelledAnomalies(size / 4, into: &batch, &rng)
+        context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
         if context.config.method.synthetic && batch.count < size {
             try context.sampler.normals(size - batch.count, anomalyRate: 1, into: &batch, &rng)
         }

@@ -7,14 +7,14 @@ import MedadTensor
 /// `devnet`: the decoder outputs a raw anomaly score map whose top-k mean is the image score s.
 /// Deviation loss against a N(0, 1) reference prior (μ_R = 0, σ_R = 1 exactly, instead of the paper's
 /// 5,000 draws per batch): (1 − y)·|dev| + y·max(0, a − dev), dev = (s − μ_R)/σ_R. The pool counts
-/// as normal (as in the paper); anomalies are the revealed anomalous slices and, with `synthetic`,
-/// synthetic anomalies of `data.generators`.
+/// as normal (as in the paper); anomalies are the revealed anomalies (transplanted into pool slices) and,
+/// with `synthetic`, synthetic anomalies of `data.generators`.
 final class DeviationNetworkObjective: ObjectiveBase<MapModel>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, method = context.config.method
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
-        context.sampler.labelledAnomalies(size / 4, into: &batch, &rng)
+        context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
         if method.synthetic && batch.count < size {
             try context.sampler.normals(size - batch.count, anomalyRate: 1, into: &batch, &rng)
         }

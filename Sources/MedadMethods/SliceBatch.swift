@@ -73,19 +73,10 @@ struct PoolSampler {
         }
     }
 
-    /// `count` revealed anomalous slices (none when nothing is revealed).
-    func labelledAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
-        guard !labelledAnomalous.isEmpty else { return }
-        for _ in 0..<count {
-            let slice = pool[pick(labelledAnomalous, &rng)]
-            batch.append(image: slice.image, target: slice.mask, label: 1, unlabelled: false,
-                         position: slice.position)
-        }
-    }
-
-    /// `count` revealed anomalies transplanted into assumed-normal slices: the masked voxels of a revealed
-    /// anomalous slice replace the same voxels of another slice, and the mask is the target. A handful of
-    /// labelled anomalies thus appear in many anatomical contexts instead of being memorised in their own.
+    /// `count` revealed anomalies transplanted into assumed-normal slices (none when nothing is revealed):
+    /// the masked voxels of a revealed anomalous slice replace the same voxels of another slice, and the
+    /// mask is the target. A handful of labelled anomalies thus appear in many anatomical contexts instead
+    /// of being memorised in their own; every method that reads labels gets them this way.
     func transplantedAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
         guard !labelledAnomalous.isEmpty, !unlabelledOrNormal.isEmpty else { return }
         for _ in 0..<count {
