@@ -6,8 +6,9 @@
 //
 // Shapes: op(A) [m, k], op(B) [k, n], C [m, n]; lda = trans_a ? m : k, ldb = trans_b ? k : n, ldc = n.
 //
-// OpenBLAS itself is held to one thread when the library loads. The team takes whole products when there are enough of them, otherwise it splits every product
-// into bands of rows or columns; tiny products stay on the calling thread.
+// OpenBLAS itself is held to one thread when the library loads. The team takes whole products when
+// there are enough of them, otherwise it splits every product into bands of rows or columns; tiny
+// products stay on the calling thread.
 void ck_sgemm(int batch, int m, int n, int k,
               const float *a, int trans_a, long stride_a,
               const float *b, int trans_b, long stride_b,
