@@ -64,7 +64,7 @@ let methods: [Target] = [
         "MedadConfig", "MedadSupport",
     ]),
     .testTarget(name: "MedadMethodsTests", dependencies: [
-        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport",
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport", "MedadNN", "MedadTensor",
     ]),
 ]
 
