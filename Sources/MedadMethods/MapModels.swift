@@ -4,13 +4,16 @@ import MedadTensor
 import MedadZoo
 
 /// Encoder + shared decoder with one output map, read three ways:
-/// a reconstruction (ae: score = |x − x̂|), anomaly logits (synth, semi: score = sigmoid) or raw
-/// deviation scores (devnet). The image score is the mean of the top-k fraction of the voxel scores.
+/// a reconstruction (ae: score = |x − x̂|, or with `residualNormal` the residual's deviation from
+/// normal residuals), anomaly logits (synth, semi: score = sigmoid) or raw deviation scores (devnet).
+/// The image score is the mean of the top-k fraction of the voxel scores.
 final class MapModel: Module, ScoringModel {
     enum Reading { case reconstruction, logits, deviation }
     let net: EncoderDecoder
     /// semi's mean teacher (no gradient; updated as an EMA of `net`).
     let teacher: EncoderDecoder?
+    /// ae with `residual: standardized`: the normal model of x − x̂, fitted before each validation.
+    let residualNormal: PixelNormalModel?
     private let reading: Reading
     private let topK: Double
 
@@ -23,19 +26,24 @@ final class MapModel: Module, ScoringModel {
         } else {
             teacher = nil
         }
+        residualNormal = reading == .reconstruction && config.method.residual == .standardized
+            ? PixelNormalModel(bins: config.method.positionBins, pixels: config.data.size * config.data.size,
+                               floor: config.method.sigmaFloor)
+            : nil
         self.reading = reading
         topK = config.method.topK
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
         let output = net(images)
-        let maps: Tensor
+        let values: [Float]
         switch reading {
-        case .reconstruction: maps = (output - images).abs()
-        case .logits: maps = sigmoid(output)
-        case .deviation: maps = output
+        case .reconstruction:
+            values = residualNormal.map { $0.deviations((images - output).values, positions: positions) }
+                ?? (output - images).abs().values
+        case .logits: values = sigmoid(output).values
+        case .deviation: values = output.values
         }
-        let values = maps.values
         return (values, TopK.mean(values, batch: images.shape[0], fraction: topK))
     }
 

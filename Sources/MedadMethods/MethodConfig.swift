@@ -16,9 +16,17 @@ public enum MethodName: String, CaseIterable, Sendable {
 /// A parameter of another method is an unknown key.
 public struct MethodConfig {
     public enum AELoss: String, CaseIterable { case l1, l2, ssim }
+    /// ae: how the residual becomes a voxel score: |x − x̂|, or its deviation from the residuals of
+    /// normal pool slices per position bin and pixel (`PixelNormalModel`).
+    public enum AEResidual: String, CaseIterable { case abs, standardized }
     public var name: MethodName
     /// ae: reconstruction loss.
     public var loss: AELoss = .l1
+    public var residual: AEResidual = .abs
+    /// ae: denoising corruption, the standard deviation of coarse Gaussian noise added to the input
+    /// (0: a plain autoencoder) and its cell size in pixels.
+    public var noiseStd: Double = 0
+    public var noiseCell = 8
     /// Image score of a slice: mean of the top `topK` fraction of its voxel scores (ae, devnet, semi).
     public var topK: Double = 0.02
     /// synth, semi: weight of the soft Dice term beside BCE.
@@ -44,7 +52,8 @@ public struct MethodConfig {
     public var confidentLow: Double = 0.1
     /// semi: weight of the pseudo-label term (ramped up over the first half of training).
     public var pseudoWeight: Double = 0.5
-    /// intensity: lower bound of the per-voxel standard deviation, and the slice-position bins.
+    /// intensity, and ae with standardized residuals: lower bound of the per-voxel standard deviation,
+    /// and the slice-position bins.
     public var sigmaFloor: Double = 0.05
     public var positionBins = 8
 
@@ -54,6 +63,10 @@ public struct MethodConfig {
         case .ae:
             loss = AELoss(rawValue: try r.string("loss", default: "l1", allowed: AELoss.allCases.map(\.rawValue)))!
             topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            residual = AEResidual(rawValue: try r.string("residual", default: "abs", allowed: AEResidual.allCases.map(\.rawValue)))!
+            noiseStd = try r.double("noise_std", default: noiseStd, range: 0...10)
+            noiseCell = try r.int("noise_cell", default: noiseCell, range: 1...512)
+            try readNormalModel(r)
         case .synth:
             diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
             topK = try r.double("top_k", default: topK, range: 1e-6...1)
@@ -80,10 +93,14 @@ public struct MethodConfig {
                 throw r.fail("synthetic", "semi needs at least one of synthetic, supervised, teacher")
             }
         case .intensity:
-            sigmaFloor = try r.double("sigma_floor", default: sigmaFloor, range: 1e-6...10)
-            positionBins = try r.int("position_bins", default: positionBins, range: 1...512)
+            try readNormalModel(r)
         }
         try r.finish()
+    }
+
+    private mutating func readNormalModel(_ r: ConfigReader) throws {
+        sigmaFloor = try r.double("sigma_floor", default: sigmaFloor, range: 1e-6...10)
+        positionBins = try r.int("position_bins", default: positionBins, range: 1...512)
     }
 
     var json: JSONValue {
@@ -91,7 +108,10 @@ public struct MethodConfig {
         func add(_ key: String, _ value: Double) { pairs.append((key, .number(value))) }
         func flag(_ key: String, _ value: Bool) { pairs.append((key, .bool(value))) }
         switch name {
-        case .ae: pairs.append(("loss", .string(loss.rawValue))); add("top_k", topK)
+        case .ae:
+            pairs.append(("loss", .string(loss.rawValue))); add("top_k", topK)
+            pairs.append(("residual", .string(residual.rawValue))); add("noise_std", noiseStd); add("noise_cell", Double(noiseCell))
+            add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
         case .synth: add("dice_weight", diceWeight); add("top_k", topK)
         case .deepsad: add("eta", eta); flag("synthetic", synthetic)
         case .devnet: add("margin", margin); add("top_k", topK); flag("synthetic", synthetic)
