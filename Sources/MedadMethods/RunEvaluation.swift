@@ -9,8 +9,14 @@ import MedadVolumes
 /// `Runs.evaluate`: predicts every test case of the run's split (one volume in memory at a time),
 /// scores it with the metric suite at sample and voxel level, overall, for seen and unseen anomaly
 /// types and per type, and writes result.json (schema 1, README "Run configs") and examples.safetensors.
+///
+/// With `versus`, a reference run trained on the same data manifest is scored on the same cases and
+/// result.json gains `versus`: paired tests of this run against it, overall and per type (sample:
+/// DeLong's test of the AUROCs and a permutation test of the AP; pixel: a permutation test of the
+/// pooled voxel AP), with `eval.bootstrap` resamples.
 struct RunEvaluation {
     let directory: URL
+    var versus: URL?
 
     /// One scored test case.
     private struct Scored {
@@ -31,17 +37,10 @@ struct RunEvaluation {
             throw MedadError("\(directory.path): the data no longer match the run's manifest.json (regenerated split differs)")
         }
         let predictor = try Runs.predictor(for: directory)
+        let reference = try versus.map { try Self.reference($0, manifest: stored) }
         let start = Date()
-        var cases: [Scored] = []
         var examples: [String: Tensor] = [:]
-        for index in data.testNames.indices {
-            let item = try data.testCase(index)
-            let raw = try predictor.inference.predict(item.image)
-            let map = raw.map.voxels.map { Float(predictor.calibration.voxel($0)) }
-            let summary = try PixelCaseSummary(name: item.name, prediction: map,
-                                               label: ScoreVolume(dims: item.mask.dims, voxels: item.mask.voxels))
-            cases.append(Scored(name: item.name, label: item.label, type: item.type?.rawValue, seen: item.seen,
-                                score: predictor.calibration.volume(raw.score), pixel: summary))
+        let cases = try Self.score(data, predictor) { item, map in
             if item.label == 1 && examples.count / 3 < run.eval.examples {
                 Self.addExample(item, map: map, axis: run.eval.axis ?? run.data.axis, into: &examples)
             }
@@ -88,9 +87,72 @@ struct RunEvaluation {
             ]))
         })
         result["examples"] = examples.isEmpty ? .null : .string(RunFiles.examples)
+        if let reference, let versus {
+            let theirs = try Self.score(data, reference.predictor) { _, _ in }
+            result["versus"] = try Self.comparison(cases, theirs, reference: versus.path, method: reference.method,
+                                                   resamples: run.eval.bootstrap, seed: run.seed)
+        }
         let value = JSONValue.object(result)
         try AtomicFile.write(value.pretty(), to: directory.appendingPathComponent(RunFiles.result))
         return value
+    }
+
+    /// Predicts and summarises every test case; `visit` sees each case with its calibrated map.
+    private static func score(_ data: RunData, _ predictor: VolumePredictor,
+                              visit: (EvaluationVolume, [Float]) -> Void) throws -> [Scored] {
+        try data.testNames.indices.map { index in
+            let item = try data.testCase(index)
+            let raw = try predictor.inference.predict(item.image)
+            let map = raw.map.voxels.map { Float(predictor.calibration.voxel($0)) }
+            let summary = try PixelCaseSummary(name: item.name, prediction: map,
+                                               label: ScoreVolume(dims: item.mask.dims, voxels: item.mask.voxels))
+            visit(item, map)
+            return Scored(name: item.name, label: item.label, type: item.type?.rawValue, seen: item.seen,
+                          score: predictor.calibration.volume(raw.score), pixel: summary)
+        }
+    }
+
+    /// The reference run's predictor, once its manifest is known to be this run's.
+    private static func reference(_ other: URL, manifest: JSONValue) throws -> (predictor: VolumePredictor, method: String) {
+        let manifestURL = other.appendingPathComponent(RunFiles.manifest)
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else {
+            throw MedadError("--versus \(other.path): not a run directory (no \(RunFiles.manifest))")
+        }
+        guard try JSONParser.parse(file: manifestURL).canonical == manifest.canonical else {
+            throw MedadError("--versus \(other.path): trained on another data manifest; paired tests need the same test cases")
+        }
+        let config = try RunConfig(JSONParser.parse(file: other.appendingPathComponent(RunFiles.config)),
+                                   source: other.appendingPathComponent(RunFiles.config).path)
+        return (try Runs.predictor(for: other), config.method.name.rawValue)
+    }
+
+    /// Paired tests of `ours` against `theirs` (the same cases in the same order), overall and per type.
+    private static func comparison(_ ours: [Scored], _ theirs: [Scored], reference: String, method: String,
+                                   resamples: Int, seed: UInt64) throws -> JSONValue {
+        func tests(_ keep: (Scored) -> Bool) throws -> JSONValue {
+            let indices = ours.indices.filter { keep(ours[$0]) }
+            let a = indices.map { ours[$0] }, b = indices.map { theirs[$0] }
+            let sample = try MOODComparison.sample(scoresA: a.map(\.score), scoresB: b.map(\.score), labels: a.map { $0.label == 1 },
+                                                   names: a.map(\.name), resamples: resamples, seed: seed)
+            let pixel = MOODComparison.pixel(a.map(\.pixel), versus: b.map(\.pixel), threshold: nil, resamples: resamples, seed: seed)
+                .filter { $0.name.hasPrefix("ap_") }
+            func object(_ entries: [(name: String, value: MetricValue)]) -> JSONValue {
+                var object = JSONObject(entries.map { ($0.name, number($0.value)) })
+                object["undefined"] = .object(JSONObject(entries.compactMap { entry in
+                    entry.value.undefinedReason.map { (entry.name, JSONValue.string($0)) }
+                }))
+                return .object(object)
+            }
+            return .object(JSONObject([("sample", object(sample)), ("pixel", object(pixel))]))
+        }
+        var perType: [(String, JSONValue)] = []
+        for type in Set(ours.compactMap(\.type)).sorted() {
+            perType.append((type, try tests { $0.label == 0 || $0.type == type }))
+        }
+        return .object(JSONObject([
+            ("run", .string(reference)), ("method", .string(method)), ("resamples", .number(Double(resamples))),
+            ("overall", try tests { _ in true }), ("per_type", .object(JSONObject(perType))),
+        ]))
     }
 
     private static func number(_ value: MetricValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }

@@ -57,9 +57,10 @@ public enum Runs {
     }
 
     /// Evaluates a trained run on its split's test set; writes directory/result.json atomically and
-    /// returns its JSON value.
-    public static func evaluate(run directory: URL) throws -> JSONValue {
-        try RunEvaluation(directory: directory).run()
+    /// returns its JSON value. With `versus` (a run on the same data manifest), result.json also holds
+    /// paired tests against that reference run.
+    public static func evaluate(run directory: URL, versus reference: URL? = nil) throws -> JSONValue {
+        try RunEvaluation(directory: directory, versus: reference).run()
     }
 
     /// A trained run (run directory or its best checkpoint file) ready for inference on whole volumes.

@@ -37,11 +37,13 @@ struct Evaluate: ParsableCommand {
         abstract: "Evaluate a trained run on its split's test set; writes RUN/result.json.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("run"), help: "Run directory written by medad train.") var directory: String
+    @Option(name: .long, help: "A reference run on the same data: add paired tests against it (result.json \"versus\").")
+    var versus: String?
     @Flag(name: .long, help: "Print result.json instead of a summary.") var json = false
 
     func run() throws {
         global.apply()
-        let result = try Runs.evaluate(run: URL(fileURLWithPath: directory))
+        let result = try Runs.evaluate(run: URL(fileURLWithPath: directory), versus: versus.map { URL(fileURLWithPath: $0) })
         if json {
             print(result.pretty(sortedKeys: true), terminator: "")
             return
@@ -57,6 +59,11 @@ struct Evaluate: ParsableCommand {
         for part in ["seen", "unseen"] {
             guard let block = ConfigComposition.value(at: part, in: result), block != .null else { continue }
             print("  \(part): sample AUROC \(metric("sample", "auroc", in: block)), pixel AP \(metric("pixel", "ap", in: block))")
+        }
+        if let overall = ConfigComposition.value(at: "versus.overall", in: result), case .string(let method)? = ConfigComposition.value(at: "versus.method", in: result) {
+            print("  versus \(method) (\(versus ?? "")): sample AUROC difference \(metric("sample", "auroc_difference", in: overall)) "
+                  + "(DeLong p \(metric("sample", "delong_p", in: overall))), pixel AP difference \(metric("pixel", "ap_difference", in: overall)) "
+                  + "(permutation p \(metric("pixel", "ap_permutation_p", in: overall))); per type in result.json \"versus\"")
         }
     }
 }

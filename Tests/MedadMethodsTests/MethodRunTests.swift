@@ -1,6 +1,8 @@
 import Foundation
 import MedadConfig
 import MedadMethods
+import MedadNN
+import MedadTensor
 import MedadSupport
 import MedadTraining
 import MedadVolumes
@@ -58,6 +60,20 @@ import Testing
         #expect(late < early)
     }
 
+    /// The denoising ae with standardized residuals: trains, and its best checkpoint carries the residual
+    /// normal model fitted at validation (finite means, positive spreads, no longer the initial ones).
+    @Test func standardizedDenoisingAutoencoderStoresItsResidualModel() throws {
+        let config = RunFixtures.config(method: "ae", extra: #", "residual": "standardized", "noise_std": 0.2"#)
+        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(config, name: "ae-standardized")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.status == .completed)
+        try checkSchema(result, method: "ae")
+        let tensors = try SafeTensors.read(dir.appendingPathComponent("checkpoints/best.safetensors")).tensors
+        let mean = try #require(tensors["residualNormal.mean"]).values, std = try #require(tensors["residualNormal.std"]).values
+        #expect(mean.count == 8 * 16 * 16 && mean.allSatisfy(\.isFinite) && mean.contains { $0 != 0 })
+        #expect(std.allSatisfy { $0.isFinite && $0 >= 0 } && std.contains { $0 > 0 && $0 != 1 })
+    }
+
     @Test func predictorMapsMatchInputDimsWithinUnitRange() throws {
         let dir = RunFixtures.directory("predictor")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -82,6 +98,44 @@ import Testing
         for key in ["sample", "pixel", "per_type", "cases", "manifest_hash"] {
             #expect(ConfigComposition.value(at: key, in: a) == ConfigComposition.value(at: key, in: b), "\(key) differs")
         }
+    }
+
+    /// Paired tests against a reference run: against itself every difference is 0 with permutation
+    /// p = 1 and DeLong's test says why it is undefined; against another method the AP differences
+    /// are those of the two results; a run on another data manifest is refused by name.
+    @Test func versusAddsPairedTestsOnTheSameCases() throws {
+        let (dir, _, _) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: "intensity", steps: 0), name: "versus")
+        let (synth, _, theirs) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: "synth", steps: 2), name: "versus-synth")
+        let other = RunFixtures.directory("versus-other")
+        defer { for url in [dir, synth, other] { try? FileManager.default.removeItem(at: url) } }
+
+        let same = try Runs.evaluate(run: dir, versus: dir)
+        #expect(ConfigComposition.value(at: "versus.method", in: same) == .string("intensity"))
+        let types = try #require(ConfigComposition.value(at: "versus.per_type", in: same)?.objectValue).keys
+        #expect(!types.isEmpty)
+        for block in ["versus.overall"] + types.map { "versus.per_type.\($0)" } {
+            for level in ["sample", "pixel"] {
+                #expect(RunFixtures.number("\(block).\(level).ap_difference", in: same) == 0, "\(block).\(level)")
+                #expect(RunFixtures.number("\(block).\(level).ap_permutation_p", in: same) == 1, "\(block).\(level)")
+            }
+            #expect(ConfigComposition.value(at: "\(block).sample.undefined.delong_p", in: same) != nil)
+        }
+
+        let ours = try Runs.evaluate(run: dir, versus: synth)
+        #expect(ConfigComposition.value(at: "versus.method", in: ours) == .string("synth"))
+        // (The fixture's three test cases are too few for DeLong's test, which needs two normals.)
+        for level in ["sample", "pixel"] {
+            let a = try #require(RunFixtures.number("\(level).ap", in: ours))
+            let b = try #require(RunFixtures.number("\(level).ap", in: theirs))
+            let d = try #require(RunFixtures.number("versus.overall.\(level).ap_difference", in: ours))
+            #expect(abs(d - (a - b)) < 1e-9, "\(level)")
+        }
+
+        let config = try ConfigComposition.set(.number(13), at: ["data", "phantom", "subjects"],
+                                               in: RunFixtures.config(method: "intensity", steps: 0), fullPath: "data.phantom.subjects")
+        _ = try Runs.train(config: config, source: "fixture", directory: other, resume: false, progress: .silent)
+        let error = #expect(throws: MedadError.self) { try Runs.evaluate(run: dir, versus: other) }
+        #expect(error?.description.contains("another data manifest") == true)
     }
 
     @Test func evaluatingAnUntrainedDirectoryFailsClearly() {
