@@ -51,5 +51,13 @@ import MedadTestSupport
             #expect((0...1).contains(ap))
         }
         #expect(result["uses_labels"] as? Bool == true)
+
+        // Paired tests through the CLI: against itself nothing differs; a folder that is no run is one error line.
+        let summary = try MOODRoundTripTests.medad(["evaluate", "--run", run.path, "--versus", run.path])
+        #expect(summary.contains("versus semi") && summary.contains("pixel AP difference 0.000"))
+        let refused = try runProcess(MOODRoundTripTests.medad, ["evaluate", "--run", run.path, "--versus", slices.path])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("--versus \(slices.path): not a run directory"))
+        #expect(refused.error.split(separator: "\n").count == 1)
     }
 }
