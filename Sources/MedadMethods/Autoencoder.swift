@@ -1,8 +1,8 @@
 // Reconstruction autoencoders for unsupervised anomaly detection in brain MRI, as reviewed by
 // C. Baur et al., "Autoencoders for Unsupervised Anomaly Segmentation in Brain MR Images: A
 // Comparative Study", Medical Image Analysis 2021. Denoising variant: A. Kascenas et al., "Denoising
-// Autoencoders for Unsupervised Anomaly Detection in Brain MRI", MIDL 2022. SSIM loss: Z. Wang et al., "Image Quality
-// Assessment: From Error Visibility to Structural Similarity", IEEE TIP 2004.
+// Autoencoders for Unsupervised Anomaly Detection in Brain MRI", MIDL 2022. SSIM loss: Z. Wang et al.,
+// "Image Quality Assessment: From Error Visibility to Structural Similarity", IEEE TIP 2004.
 import MedadSupport
 import MedadTensor
 import MedadVolumes
