@@ -10,6 +10,16 @@ public enum MethodName: String, CaseIterable, Sendable {
 
     /// Whether the method reads revealed labels; the others ignore them and their results say so.
     public var usesLabels: Bool { self == .deepsad || self == .devnet || self == .semi }
+
+    /// `train.lr` when a config gives none: the rate that trained each method on the phantoms
+    /// (notebooks-md/methods.md; `devnet`'s score map collapses to a constant at 5e-4 and above).
+    public var defaultLearningRate: Double {
+        switch self {
+        case .ae, .synth, .semi: return 2e-3
+        case .deepsad, .intensity: return 1e-3
+        case .devnet: return 1e-4
+        }
+    }
 }
 
 /// `method`: the name and that method's own parameters (README "Run configs" lists them per method).

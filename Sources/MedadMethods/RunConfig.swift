@@ -24,7 +24,7 @@ public struct RunConfig {
         mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
         data = try DataConfig(root.section("data"))
         method = try MethodConfig(root.section("method"))
-        train = try TrainConfig(root.section("train"), trainable: method.name.isTrainable)
+        train = try TrainConfig(root.section("train"), method: method.name)
         eval = try EvalConfig(root.section("eval"), axis: data.axis)
         if root.has("sweep") || root.has("extends") {
             _ = root.raw("sweep"); _ = root.raw("extends")
@@ -155,10 +155,11 @@ public struct TrainConfig {
     public var valEvery: Int
     public var checkpointEvery: Int
 
-    init(_ r: ConfigReader, trainable: Bool) throws {
+    init(_ r: ConfigReader, method: MethodName) throws {
+        let trainable = method.isTrainable
         steps = try r.int("steps", default: trainable ? 200 : 0, range: 0...10_000_000)
         batch = try r.int("batch", default: 8, range: 1...4096)
-        lr = try r.double("lr", default: 1e-3, range: 0...10)
+        lr = try r.double("lr", default: method.defaultLearningRate, range: 0...10)
         weightDecay = try r.double("weight_decay", default: 1e-4, range: 0...10)
         warmup = try r.int("warmup", default: 10, range: 0...10_000_000)
         // null turns clipping off; EMA is off unless given.

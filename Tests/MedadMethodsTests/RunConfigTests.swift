@@ -43,6 +43,18 @@ import Testing
         #expect(try #require(error(#"{"method": {"name": "ae"}, "backbone": "vit-s", "data": {"size": 20}}"#)).contains("data.size"))
     }
 
+    /// Without `train.lr` each method gets the rate that trained it on the phantoms; a given one wins.
+    @Test func learningRateDefaultsPerMethod() throws {
+        func lr(_ text: String) throws -> JSONValue? {
+            let config = try RunConfig(JSONParser.parse(text, source: "cfg"), source: "cfg")
+            return ConfigComposition.value(at: "train.lr", in: config.resolved)
+        }
+        #expect(try lr(#"{"method": {"name": "ae"}}"#) == .number(0.002))
+        #expect(try lr(#"{"method": {"name": "deepsad"}}"#) == .number(0.001))
+        #expect(try lr(#"{"method": {"name": "devnet"}}"#) == .number(0.0001))
+        #expect(try lr(#"{"method": {"name": "devnet"}, "train": {"lr": 0.0003}}"#) == .number(0.0003))
+    }
+
     @Test func setOverridesApplyBeforeValidation() throws {
         let base = try JSONParser.parse(#"{"method": {"name": "ae"}}"#, source: "cfg")
         let composed = try ConfigComposition.apply(["method.name=semi", "train.steps=30"], to: base)
