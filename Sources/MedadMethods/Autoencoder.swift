@@ -47,7 +47,7 @@ final class AutoencoderObjective: ObjectiveBase<MapModel>, MethodObjective {
             ? images + Self.coarseNoise(batch: batch.count, size: batch.size, cell: method.noiseCell, std: method.noiseStd, &rng)
             : images
         let output = net.net(input)
-        switch context.config.method.loss {
+        switch method.loss {
         case .l1: return l1Loss(output, images)
         case .l2: return mseLoss(output, images)
         case .ssim: return 1 - Self.ssim(output, images)

@@ -88,8 +88,9 @@ struct RunEvaluation {
         })
         result["examples"] = examples.isEmpty ? .null : .string(RunFiles.examples)
         if let reference, let versus {
-            let theirs = try Self.score(data, reference.predictor) { _, _ in }
-            result["versus"] = try Self.comparison(cases, theirs, reference: versus.path, method: reference.method,
+            let theirs = try Self.score(data, reference) { _, _ in }
+            result["versus"] = try Self.comparison(cases, theirs, reference: versus.path,
+                                                   method: reference.inference.config.method.name.rawValue,
                                                    resamples: run.eval.bootstrap, seed: run.seed)
         }
         let value = JSONValue.object(result)
@@ -113,7 +114,7 @@ struct RunEvaluation {
     }
 
     /// The reference run's predictor, once its manifest is known to be this run's.
-    private static func reference(_ other: URL, manifest: JSONValue) throws -> (predictor: VolumePredictor, method: String) {
+    private static func reference(_ other: URL, manifest: JSONValue) throws -> VolumePredictor {
         let manifestURL = other.appendingPathComponent(RunFiles.manifest)
         guard FileManager.default.fileExists(atPath: manifestURL.path) else {
             throw MedadError("--versus \(other.path): not a run directory (no \(RunFiles.manifest))")
@@ -121,9 +122,7 @@ struct RunEvaluation {
         guard try JSONParser.parse(file: manifestURL).canonical == manifest.canonical else {
             throw MedadError("--versus \(other.path): trained on another data manifest; paired tests need the same test cases")
         }
-        let config = try RunConfig(JSONParser.parse(file: other.appendingPathComponent(RunFiles.config)),
-                                   source: other.appendingPathComponent(RunFiles.config).path)
-        return (try Runs.predictor(for: other), config.method.name.rawValue)
+        return try Runs.predictor(for: other)
     }
 
     /// Paired tests of `ours` against `theirs` (the same cases in the same order), overall and per type.
