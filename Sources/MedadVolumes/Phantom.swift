@@ -33,13 +33,30 @@ public enum Phantom {
                 Volume(dims: [size, size, size], spacing: spacing, voxels: labelBytes.map(Float.init)))
     }
 
+    /// The brain mask of a phantom's labels: every tissue inside the skull (CSF, grey and white matter,
+    /// deep grey nuclei, ventricles), the region where MOOD places its anomalies.
+    public static func brainMask(_ labels: Volume) -> [UInt8] {
+        let inside = Float(Tissue.csf.rawValue)
+        return [UInt8](unsafeUninitializedCapacity: labels.count) { out, initialised in
+            labels.voxels.withUnsafeBufferPointer { l in
+                for i in 0..<l.count { out[i] = l[i] >= inside ? 1 : 0 }
+            }
+            initialised = labels.count
+        }
+    }
+
+    /// Subfolders of `write`'s output beside the images: the brain mask and the tissue labels.
+    public static let brainMaskFolder = "brain_mask"
+    public static let tissueFolder = "tissue"
+
     /// File name of subject `index`, e.g. "phantom_007.nii.gz".
     public static func fileName(index: Int) -> String {
         "phantom_" + String(repeating: "0", count: max(0, 3 - String(index).count)) + String(index) + ".nii.gz"
     }
 
-    /// Writes `count` phantoms as float32 .nii.gz into `folder`, `threads` subjects at a time.
-    /// Returns the written files in index order.
+    /// Writes `count` phantoms as float32 .nii.gz into `folder`, `threads` subjects at a time, each
+    /// with its brain mask in `folder/brain_mask/` and tissue labels in `folder/tissue/` (uint8).
+    /// Returns the written image files in index order.
     @discardableResult
     public static func write(to folder: URL, count: Int, size: Int = 128, seed: UInt64 = 0,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [URL] {
@@ -51,7 +68,13 @@ public enum Phantom {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: count, by: workers) where !failures.isSet {
                 do {
-                    try Nifti.write(brain(size: size, seed: seed, index: index).image, to: files[index])
+                    let phantom = brain(size: size, seed: seed, index: index)
+                    let name = files[index].lastPathComponent
+                    try Nifti.write(phantom.image, to: files[index])
+                    let mask = Volume(dims: phantom.labels.dims, spacing: phantom.labels.spacing,
+                                      voxels: brainMask(phantom.labels).map(Float.init))
+                    try Nifti.write(mask, to: folder.appendingPathComponent(brainMaskFolder).appendingPathComponent(name), datatype: .uint8)
+                    try Nifti.write(phantom.labels, to: folder.appendingPathComponent(tissueFolder).appendingPathComponent(name), datatype: .uint8)
                 } catch {
                     failures.record(error)
                 }
