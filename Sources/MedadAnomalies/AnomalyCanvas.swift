@@ -14,8 +14,8 @@ struct Patch {
     var size: [Int] { (0..<3).map { hi[$0] - lo[$0] } }
 }
 
-/// The image being altered plus its tissue mask: anomalies are placed and confined there, because a
-/// change in the empty background is trivially detectable.
+/// The image being altered plus the brain (or tissue) mask that anomalies are placed in and clipped
+/// to, as MOOD's are: a change in the background is trivially detectable and no lesion lies there.
 struct AnomalyCanvas {
     let image: Volume
     let foreground: [UInt8]
@@ -23,19 +23,22 @@ struct AnomalyCanvas {
 
     var dims: [Int] { image.dims }
 
-    init(image: Volume, foreground: [UInt8]?, threshold: Float) throws {
+    /// Without a mask the head is estimated (`Preprocess.headMask`): a fixed intensity threshold would
+    /// take the Rician background noise of MRI for tissue.
+    init(image: Volume, foreground: [UInt8]?) throws {
         self.image = image
         if let foreground {
             guard foreground.count == image.count else {
-                throw MedadError("foreground mask: \(foreground.count) voxels, the image has \(image.count)")
+                throw MedadError("brain mask: \(foreground.count) voxels, the image has \(image.count)")
             }
             self.foreground = VoxelMask.binarised(foreground)
         } else {
-            self.foreground = VoxelMask.above(threshold, in: image.voxels)
+            self.foreground = Preprocess.headMask(image).voxels.map { $0 != 0 ? 1 : 0 }
         }
         foregroundCount = VoxelMask.count(self.foreground)
         guard foregroundCount > 0 else {
-            throw MedadError("image has no foreground voxels (none above \(threshold) and no mask given); cannot place an anomaly")
+            throw MedadError(foreground == nil ? "image has no foreground (its head mask is empty); cannot place an anomaly"
+                                               : "brain mask is empty; cannot place an anomaly")
         }
     }
 

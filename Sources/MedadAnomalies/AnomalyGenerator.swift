@@ -2,8 +2,8 @@ import MedadSupport
 import MedadVolumes
 
 /// Makes synthetic anomalies of every `AnomalyType` on 2D slices (nz == 1) and 3D volumes.
-/// Each anomaly is placed around a random tissue voxel and confined to the tissue: the given
-/// foreground mask, or else voxels above `parameters.foregroundThreshold`.
+/// Each anomaly is placed around a random brain voxel and clipped to the brain: the given mask, or
+/// else the estimated head mask (`Preprocess.headMask`).
 public struct AnomalyGenerator: Sendable {
     public let parameters: AnomalyParameters
 
@@ -14,7 +14,7 @@ public struct AnomalyGenerator: Sendable {
 
     /// One anomaly of `type` on `image`, drawing from `random`.
     /// - Parameters:
-    ///   - foreground: optional tissue mask (non-zero = tissue) with the image's voxel count.
+    ///   - foreground: optional brain mask (non-zero = brain) with the image's voxel count.
     ///   - donor: another normal image of the same dims, the foreign source of `fpi` and `pii`
     ///     (when nil they take a patch from elsewhere in `image`); ignored by the other types.
     public func make(_ type: AnomalyType, on image: Volume, foreground: [UInt8]? = nil, donor: Volume? = nil,
@@ -22,7 +22,7 @@ public struct AnomalyGenerator: Sendable {
         if let donor, donor.dims != image.dims {
             throw MedadError("donor: dims \(donor.dims) differ from the image's \(image.dims)")
         }
-        let canvas = try AnomalyCanvas(image: image, foreground: foreground, threshold: parameters.foregroundThreshold)
+        let canvas = try AnomalyCanvas(image: image, foreground: foreground)
         switch type {
         case .sphere: return sphere(canvas, &random)
         case .noise: return noise(canvas, &random)

@@ -17,8 +17,6 @@ public struct AnomalyParameters: Codable, Equatable, Sendable {
     public var deformationRange: ClosedRange<Double> = 0.5...2
     /// Sub-blocks per axis of `shuffle`.
     public var shuffleGrid: ClosedRange<Int> = 2...3
-    /// Voxels above this value are tissue when no foreground mask is given.
-    public var foregroundThreshold: Float = 0.01
     /// Conjugate-gradient stopping rule of `pii` (relative residual) and its iteration cap.
     public var poissonTolerance: Double = 1e-6
     public var poissonMaxIterations: Int = 5000
@@ -37,9 +35,6 @@ public struct AnomalyParameters: Codable, Equatable, Sendable {
         }
         guard shuffleGrid.lowerBound >= 2, shuffleGrid.upperBound <= 8 else {
             throw MedadError("shuffleGrid: expected blocks per axis within 2...8, got \(shuffleGrid)")
-        }
-        guard foregroundThreshold.isFinite else {
-            throw MedadError("foregroundThreshold: must be finite, got \(foregroundThreshold)")
         }
         guard poissonTolerance > 0, poissonTolerance < 1, poissonMaxIterations >= 1 else {
             throw MedadError("poissonTolerance/poissonMaxIterations: expected 0 < tolerance < 1 and at least one iteration")

@@ -76,8 +76,10 @@ public struct MOODToySet {
     }
 
     /// Writes the test set for `inputs` under `output` and returns its cases (also written as JSON).
+    /// Anomalies are placed in and clipped to each input's brain mask, read from `masks/<input name>`
+    /// when `masks` is given, else estimated (`Preprocess.headMask`).
     @discardableResult
-    public func build(inputs: [URL], output: URL, store: VolumeStore) throws -> [ToyCase] {
+    public func build(inputs: [URL], output: URL, store: VolumeStore, masks: URL? = nil) throws -> [ToyCase] {
         let plan = plan(count: inputs.count)
         let names = inputs.map(Self.outputName(for:))
         if let clash = Dictionary(grouping: inputs, by: Self.outputName(for:)).first(where: { $0.value.count > 1 }) {
@@ -100,9 +102,10 @@ public struct MOODToySet {
                         record.donor = donorURL.lastPathComponent
                     }
                 }
+                let brain = try masks.map { try Self.brainMask(for: input, in: $0, dims: image.dims, store: store) }
                 let anomaly: SyntheticAnomaly
                 do {
-                    anomaly = try generator.make(planned.type, on: image, donor: donor, seed: planned.seed)
+                    anomaly = try generator.make(planned.type, on: image, foreground: brain, donor: donor, seed: planned.seed)
                 } catch let error as MedadError {
                     throw MedadError("\(input.path): \(error.message)")
                 }
@@ -124,6 +127,20 @@ public struct MOODToySet {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(cases), to: output.appendingPathComponent("toy_label/anomalies.json"))
         return cases
+    }
+
+    /// The brain mask of `input`: the file of the same name in `folder` (".nii" and ".nii.gz" both match).
+    static func brainMask(for input: URL, in folder: URL, dims: [Int], store: VolumeStore) throws -> [UInt8] {
+        let stem = NiftiNames.stem(of: input)
+        guard let url = [".nii.gz", ".nii"].map({ folder.appendingPathComponent(stem + $0) })
+            .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw MedadError("\(folder.path): no brain mask \(stem).nii.gz or \(stem).nii for \(input.lastPathComponent)")
+        }
+        let mask = try store.readVolume(url)
+        guard mask.dims == dims else {
+            throw MedadError("\(url.path): brain mask dims \(mask.dims) differ from the image's \(dims)")
+        }
+        return mask.voxels.map { $0 >= 0.5 ? 1 : 0 }
     }
 
     /// "<stem>.nii.gz" for an input "<stem>.nii" or "<stem>.nii.gz": MOOD's toy files are gzipped.

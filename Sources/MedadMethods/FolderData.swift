@@ -48,13 +48,15 @@ struct FolderData {
     func trainingSlices() throws -> [TrainingSlice] {
         var slices: [TrainingSlice] = []
         for index in 0..<pool.count {
-            let volume = config.data.preset.apply(try pool.load(index).volume)
-            try RunData.slices(of: volume, mask: nil, label: nil, config: config.data, into: &slices)
+            let raw = try pool.load(index).volume
+            let brain = Preprocess.headMask(raw)
+            try RunData.slices(of: config.data.preset.apply(raw, foreground: brain), mask: nil, brain: brain, label: nil,
+                               config: config.data, into: &slices)
         }
         for item in labelled {
             let case_ = try volume(of: item)
             try RunData.slices(of: case_.image, mask: config.data.masks || case_.label == 0 ? case_.mask : nil,
-                               label: case_.label, config: config.data, into: &slices)
+                               brain: case_.brain, label: case_.label, config: config.data, into: &slices)
         }
         return slices
     }
@@ -62,7 +64,9 @@ struct FolderData {
     func validation() throws -> [EvaluationVolume] { try validationCases.map(volume) }
 
     func volume(of item: MoodCase) throws -> EvaluationVolume {
-        let image = config.data.preset.apply(try Nifti.read(item.image).volume)
+        let raw = try Nifti.read(item.image).volume
+        let brain = Preprocess.headMask(raw)
+        let image = config.data.preset.apply(raw, foreground: brain)
         var mask = Volume(dims: image.dims, spacing: image.spacing, filledWith: 0)
         if let url = item.pixelLabel {
             let read = try Nifti.read(url).volume
@@ -73,6 +77,6 @@ struct FolderData {
         } else if item.sampleLabel == 1 {
             throw MedadError("\(item.image.path): anomalous case without a voxel mask (toy_label/pixel)")
         }
-        return EvaluationVolume(name: item.name, image: image, mask: mask, type: nil, seen: nil)
+        return EvaluationVolume(name: item.name, image: image, mask: mask, brain: brain, type: nil, seen: nil)
     }
 }

@@ -37,55 +37,69 @@ struct PhantomData {
         }
     }
 
-    /// The normal image of a subject (cached per process: every cell of a sweep shares the volumes).
-    func normal(_ subject: String) -> Volume {
+    /// The normal image of a subject and its brain mask (cached per process: every cell of a sweep shares the volumes).
+    func normal(_ subject: String) -> PhantomCache.Subject {
         let index = Int(subject.dropFirst("phantom_".count)) ?? 0
-        return PhantomCache.shared.image(size: config.data.volumeSize, seed: config.seed, index: index)
+        return PhantomCache.shared.subject(size: config.data.volumeSize, seed: config.seed, index: index)
     }
 
-    /// A subject's image with its manifest anomaly (if any), normalised, and the anomaly's mask.
-    func anomalous(_ subject: String, type: AnomalyType?, seed: UInt64?, donor: String?) throws -> (image: Volume, mask: Volume) {
-        let image = normal(subject)
-        guard let type, let seed else {
-            return (Preprocess.normalizePercentiles(image), Volume(dims: image.dims, spacing: image.spacing, filledWith: 0))
+    /// A subject's image with its manifest anomaly (if any) placed inside its brain, normalised over the
+    /// brain, with the anomaly's mask and the brain mask.
+    func anomalous(_ subject: String, type: AnomalyType?, seed: UInt64?, donor: String?) throws -> (image: Volume, mask: Volume, brain: Volume) {
+        let normal = normal(subject)
+        var image = normal.image, mask = Volume(dims: image.dims, spacing: image.spacing, filledWith: 0)
+        if let type, let seed {
+            let made = try generator.make(type, on: image, foreground: normal.brainBytes, donor: donor.map { self.normal($0).image }, seed: seed)
+            (image, mask) = (made.image, made.maskVolume)
         }
-        let made = try generator.make(type, on: image, donor: donor.map(normal), seed: seed)
-        return (Preprocess.normalizePercentiles(made.image), made.maskVolume)
+        return (config.data.preset.apply(image, foreground: normal.brain), mask, normal.brain)
     }
 
     func trainingSlices() throws -> [TrainingSlice] {
         var pool: [TrainingSlice] = []
         for subject in manifest.train {
-            let (image, mask) = try anomalous(subject.subject, type: subject.anomalyType, seed: subject.anomalySeed, donor: subject.donor)
+            let (image, mask, brain) = try anomalous(subject.subject, type: subject.anomalyType, seed: subject.anomalySeed, donor: subject.donor)
             let label: Int? = subject.labelRevealed ? (subject.contaminated ? 1 : 0) : nil
-            try RunData.slices(of: image, mask: subject.maskRevealed ? mask : nil, label: label, config: config.data, into: &pool)
+            try RunData.slices(of: image, mask: subject.maskRevealed ? mask : nil, brain: brain, label: label, config: config.data, into: &pool)
         }
         return pool
     }
 
     func volume(of item: EvaluationCase) throws -> EvaluationVolume {
-        let (image, mask) = try anomalous(item.subject, type: item.anomalyType, seed: item.anomalySeed, donor: item.donor)
-        return EvaluationVolume(name: PhantomData.caseName(item), image: image, mask: mask, type: item.anomalyType, seen: item.seen)
+        let (image, mask, brain) = try anomalous(item.subject, type: item.anomalyType, seed: item.anomalySeed, donor: item.donor)
+        return EvaluationVolume(name: PhantomData.caseName(item), image: image, mask: mask, brain: brain,
+                                type: item.anomalyType, seen: item.seen)
     }
 }
 
 /// Phantom volumes generated once per process, so a sweep's cells do not regenerate them.
 /// Bounded: cleared when it would exceed 512 MB.
 final class PhantomCache: @unchecked Sendable {
+    struct Subject {
+        let image: Volume
+        /// 0/1 brain mask, as a volume and as bytes.
+        let brain: Volume
+        let brainBytes: [UInt8]
+    }
+
     static let shared = PhantomCache()
     private let lock = NSLock()
-    private var volumes: [String: Volume] = [:]
+    private var subjects: [String: Subject] = [:]
     private var bytes = 0
 
-    func image(size: Int, seed: UInt64, index: Int) -> Volume {
+    func subject(size: Int, seed: UInt64, index: Int) -> Subject {
         let key = "\(size)/\(seed)/\(index)"
-        if let hit = lock.withLock({ volumes[key] }) { return hit }
-        let image = Phantom.brain(size: size, seed: seed, index: index).image
+        if let hit = lock.withLock({ subjects[key] }) { return hit }
+        let phantom = Phantom.brain(size: size, seed: seed, index: index)
+        let brainBytes = Phantom.brainMask(phantom.labels)
+        let subject = Subject(image: phantom.image, brain: Volume(dims: phantom.labels.dims, spacing: phantom.labels.spacing,
+                                                                  voxels: brainBytes.map(Float.init)),
+                              brainBytes: brainBytes)
         lock.withLock {
-            if bytes + image.count * 4 > 512 << 20 { volumes.removeAll(); bytes = 0 }
-            volumes[key] = image
-            bytes += image.count * 4
+            if bytes + subject.image.count * 9 > 512 << 20 { subjects.removeAll(); bytes = 0 }
+            subjects[key] = subject
+            bytes += subject.image.count * 9
         }
-        return image
+        return subject
     }
 }

@@ -17,6 +17,8 @@ struct TrainingSlice {
     /// A slice of a volume revealed as anomalous whose mask is not revealed: which of its slices hold the
     /// anomaly is unknown, so it is neither a labelled anomaly nor an assumed normal.
     var inAnomalousVolume = false
+    /// Brain mask (0/1) at model resolution: where synthetic anomalies may be placed.
+    var brain: [UInt8]
 }
 
 /// An evaluation volume (validation or test case) with its voxel mask.
@@ -25,6 +27,8 @@ struct EvaluationVolume {
     var image: Volume
     /// 0/1 voxels; all zeros for a normal case.
     var mask: Volume
+    /// 0/1 brain (or head) mask: the region `eval.postprocess.mask` keeps.
+    var brain: Volume
     var label: Int { mask.voxels.contains { $0 > 0.5 } ? 1 : 0 }
     var type: AnomalyType?
     var seen: Bool?
@@ -74,8 +78,8 @@ final class RunData {
 
     func testCase(_ index: Int) throws -> EvaluationVolume { try loadTest(index) }
 
-    /// The pool's slices at model resolution, checked against the memory bound.
-    static func slices(of volume: Volume, mask: Volume?, label: Int?, config: DataConfig,
+    /// The pool's slices at model resolution with their brain mask, checked against the memory bound.
+    static func slices(of volume: Volume, mask: Volume?, brain: Volume, label: Int?, config: DataConfig,
                        into pool: inout [TrainingSlice]) throws {
         let kept = Slicing.slices(volume, axis: config.axis, threshold: 0.05, minForeground: config.minForeground)
         let depth = max(1, volume.dims[config.axis] - 1)
@@ -83,10 +87,12 @@ final class RunData {
             let maskSlice = mask.map { SliceGeometry.resampled(Slicing.slice($0, axis: config.axis, index: index), config.size, nearest: true) }
             var sliceLabel = label
             if label == 1 { sliceLabel = maskSlice.map { $0.contains { $0 > 0.5 } ? 1 : 0 } }
+            let brainSlice = SliceGeometry.resampled(Slicing.slice(brain, axis: config.axis, index: index), config.size, nearest: true)
             pool.append(TrainingSlice(image: SliceGeometry.resampled(slice, config.size, nearest: false),
                                       position: volume.dims[config.axis] > 1 ? Float(index) / Float(depth) : 0.5,
                                       label: sliceLabel, mask: label == 1 ? maskSlice : nil,
-                                      inAnomalousVolume: label == 1 && maskSlice == nil))
+                                      inAnomalousVolume: label == 1 && maskSlice == nil,
+                                      brain: brainSlice.map { $0 > 0.5 ? 1 : 0 }))
             if pool.count * config.size * config.size * 8 > maxPoolBytes {
                 throw MedadError("data: the training pool exceeds \(maxPoolBytes >> 20) MB at data.size \(config.size); lower data.size or the number of subjects")
             }

@@ -62,7 +62,7 @@ struct PoolSampler {
             if !generators.isEmpty && rng.nextDouble() < anomalyRate {
                 let donor = pool[pick(unlabelledOrNormal, &rng)]
                 let made = try generator.make(oneOf: generators, on: Volume(dims: [size, size, 1], voxels: slice.image),
-                                              donor: Volume(dims: [size, size, 1], voxels: donor.image), random: &rng)
+                                              foreground: slice.brain, donor: Volume(dims: [size, size, 1], voxels: donor.image), random: &rng)
                 let target = made.maskVolume.voxels
                 batch.append(image: made.image.voxels, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
                              unlabelled: false, position: slice.position)

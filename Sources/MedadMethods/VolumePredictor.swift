@@ -6,17 +6,25 @@ import MedadVolumes
 
 /// How raw intensities become the model's input range before slicing.
 public enum IntensityPreset: String, CaseIterable, Sendable {
-    /// Clip to the 0.5th–99.5th percentiles and scale to [0, 1] (brain MRI).
+    /// Clip to the 0.5th–99.5th percentiles of the foreground and scale to [0, 1] (brain MRI). Taken
+    /// over the whole image, the share of background (and, in a slice, the lesion itself) would move them.
     case mriPercentile = "mri"
     /// Abdominal CT: the abdomen soft-tissue window W400/L40, Hounsfield units [−160, 240] scaled to [0, 1].
     case ctAbdomen = "ct"
+    /// Already normalised (for example by `medad data realdev`, per volume): used as it is.
+    case none
 
-    public func apply(_ volume: Volume) -> Volume {
+    /// `foreground` (0/1, the image's dims) is where `mri` takes its percentiles; without it the head
+    /// mask is estimated (`Preprocess.headMask`).
+    public func apply(_ volume: Volume, foreground: Volume? = nil) -> Volume {
         switch self {
         case .mriPercentile:
-            return Preprocess.normalizePercentiles(volume)
+            let mask = foreground ?? Preprocess.headMask(volume)
+            return Preprocess.normalizePercentiles(volume, mask: mask.voxels.contains { $0 != 0 } ? mask : nil)
         case .ctAbdomen:
             return Preprocess.window(volume, .abdomenSoftTissue)
+        case .none:
+            return volume
         }
     }
 }
