@@ -1,14 +1,21 @@
 import CKernels
 
 extension Preprocess {
-    /// A robust head mask (the brain, for skull-stripped images) when none is given: the smoothed image
-    /// above 15% of its 99.5th percentile, reduced to its largest connected component (stray noise and
-    /// the scanner bed fall away), with enclosed holes filled in 3D and then in every axial slice, so
-    /// that dark CSF, ventricles and lesions that touch a sulcus in 3D still count as inside.
+    /// A robust head mask (the brain, for skull-stripped images) when none is given: voxels above 15%
+    /// of the smoothed image's 99.5th percentile both before and after smoothing (smoothing alone keeps
+    /// Rician noise out but grows the mask by a voxel into the air), reduced to the largest connected
+    /// component (stray noise and the scanner bed fall away), with enclosed holes filled in 3D and then
+    /// in every axial slice, so that dark skull, CSF, ventricles and lesions count as inside.
     /// A slice (depth 1) is handled in-plane. An empty image gives an empty mask.
     public static func headMask(_ volume: Volume) -> Volume {
         let smoothed = denoise(volume, .gaussian(sigma: 1))
-        var above = foregroundMask(smoothed, threshold: 0.15 * percentile(smoothed.voxels, 99.5), smoothing: 0, fillHoles: false)
+        let level = 0.15 * percentile(smoothed.voxels, 99.5)
+        var above = foregroundMask(smoothed, threshold: level, smoothing: 0, fillHoles: false)
+        above.voxels.withUnsafeMutableBufferPointer { mask in
+            volume.voxels.withUnsafeBufferPointer { raw in
+                for i in 0..<mask.count where raw[i] <= level { mask[i] = 0 }
+            }
+        }
         above.voxels = largestComponent(above)
         let filled = volume.isSlice ? above : filledHoles(above)
         return filledHolesInPlane(filled)

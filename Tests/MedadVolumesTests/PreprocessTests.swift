@@ -1,4 +1,5 @@
 import Foundation
+import MedadSupport
 import MedadVolumes
 import Testing
 
@@ -78,6 +79,41 @@ import Testing
         #expect(pairs.filter { $0 == 0 && $1 != 0 }.count == 0)
         let extra = pairs.filter { $0 != 0 && $1 == 0 }.count
         #expect(Double(extra) < 0.2 * Double(head), "\(extra) voxels beyond a head of \(head)")
+    }
+
+    @Test func headMaskKeepsTheLargestSolidRegion() {
+        // A 12³ blob with a dark 2³ core, a separate 2³ speck, and Rician-like background noise.
+        var random = SeededRandom(seed: 5)
+        let image = volume([20, 20, 20]) { x, y, z in
+            let inBlob = (4...15).contains(x) && (4...15).contains(y) && (4...15).contains(z)
+            let core = (9...10).contains(x) && (9...10).contains(y) && (9...10).contains(z)
+            let speck = x >= 17 && y >= 17 && z >= 17
+            return (inBlob && !core) || speck ? 1 : Float(0.03 * abs(random.nextNormal())) + 0.001
+        }
+        let mask = Preprocess.headMask(image)
+        #expect(mask.voxels[mask.index(9, 9, 9)] == 1, "the dark core is enclosed and filled")
+        #expect(mask.voxels[mask.index(18, 18, 18)] == 0, "the speck is another component")
+        #expect(mask.voxels[mask.index(1, 1, 1)] == 0)
+        let count = Int(mask.voxels.reduce(0, +))
+        #expect((12 * 12 * 12)...(14 * 14 * 14) ~= count, "\(count) voxels for a 12³ blob")
+    }
+
+    @Test func headMaskOfAPhantomCoversItsBrainAndNotTheAir() {
+        let (image, labels) = Phantom.brain(size: 40, seed: 3, index: 1)
+        let mask = Preprocess.headMask(image)
+        let brain = Phantom.brainMask(labels)
+        let brainMissed = (0..<image.count).filter { brain[$0] == 1 && mask.voxels[$0] == 0 }.count
+        let air = (0..<image.count).filter { labels.voxels[$0] == 0 && mask.voxels[$0] == 1 }.count
+        #expect(brainMissed == 0)
+        // Only the partial-volume rim of the head (labelled background, brighter than the threshold) is extra.
+        #expect(Double(air) < 0.08 * Double(mask.voxels.reduce(0, +)), "\(air) background voxels in the head mask")
+    }
+
+    @Test func holesOfASliceAreFilledInPlane() {
+        let ring = volume([9, 9, 1]) { x, y, _ in max(abs(x - 4), abs(y - 4)) == 3 ? 1 : 0 }
+        let filled = Preprocess.filledHolesInPlane(ring)
+        #expect(filled.voxels.reduce(0, +) == 49)
+        #expect(Preprocess.filledHoles(ring).voxels.reduce(0, +) == 24, "a depth-1 volume is all border in 3D")
     }
 
     @Test func enclosedBackgroundIsFilled() {
