@@ -39,6 +39,9 @@ struct PoolSampler {
     let generator: AnomalyGenerator
     /// Pool indices by what is revealed.
     let unlabelledOrNormal: [Int]
+    /// The assumed normals with brain in them: a slice cut above the brain (scalp and skull only) has
+    /// nowhere to hold a synthetic anomaly.
+    let hosts: [Int]
     let labelledNormal: [Int]
     let labelledAnomalous: [Int]
 
@@ -48,6 +51,7 @@ struct PoolSampler {
         self.generators = generators
         generator = try AnomalyGenerator()
         unlabelledOrNormal = pool.indices.filter { pool[$0].label != 1 && !pool[$0].inAnomalousVolume }
+        hosts = unlabelledOrNormal.filter { pool[$0].brain.contains(1) }
         labelledNormal = pool.indices.filter { pool[$0].label == 0 }
         labelledAnomalous = pool.indices.filter { pool[$0].label == 1 }
     }
@@ -58,8 +62,8 @@ struct PoolSampler {
     /// into a synthetic anomaly of `data.generators` with probability `anomalyRate`.
     func normals(_ count: Int, anomalyRate: Double, into batch: inout SliceBatch, _ rng: inout SeededRandom) throws {
         for _ in 0..<count {
-            let slice = pool[pick(unlabelledOrNormal, &rng)]
-            if !generators.isEmpty && rng.nextDouble() < anomalyRate {
+            if !generators.isEmpty && !hosts.isEmpty && rng.nextDouble() < anomalyRate {
+                let slice = pool[pick(hosts, &rng)]
                 let donor = pool[pick(unlabelledOrNormal, &rng)]
                 let made = try generator.make(oneOf: generators, on: Volume(dims: [size, size, 1], voxels: slice.image),
                                               foreground: slice.brain, donor: Volume(dims: [size, size, 1], voxels: donor.image), random: &rng)
@@ -67,6 +71,7 @@ struct PoolSampler {
                 batch.append(image: made.image.voxels, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
                              unlabelled: false, position: slice.position)
             } else {
+                let slice = pool[pick(unlabelledOrNormal, &rng)]
                 batch.append(image: slice.image, target: nil, label: 0, unlabelled: slice.label == nil,
                              position: slice.position)
             }

@@ -8,6 +8,7 @@ import MedadVolumes
 struct DataCommand: ParsableCommand {
     static let subcommandList: [ParsableCommand.Type] = [
         DataInfo.self,
+        DataFolds.self,
         DataPhantom.self,
         DataAnomalies.self,
         DataSplits.self,

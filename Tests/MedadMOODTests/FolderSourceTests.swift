@@ -12,7 +12,7 @@ import MedadTestSupport
         let volumes = try temp.folder("volumes"), slices = try temp.folder("slices")
         try MOODRoundTripTests.medad(["data", "phantom", "--out", volumes.path, "--count", "10", "--size", "16", "--seed", "2"])
         // Every phantom becomes one mid-depth axial slice, stored as a 16×16×1 volume.
-        for name in try MOODRoundTripTests.names(volumes) {
+        for name in try MOODRoundTripTests.names(volumes) where name.hasSuffix(".nii.gz") {
             let (volume, _) = try Nifti.read(volumes.appendingPathComponent(name))
             let plane = volume.dims[0] * volume.dims[1], middle = volume.dims[2] / 2
             let slice = Volume(dims: [volume.dims[0], volume.dims[1], 1], spacing: volume.spacing,
