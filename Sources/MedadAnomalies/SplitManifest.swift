@@ -66,13 +66,17 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         let validationIDs = Array(shuffled[testCount..<(testCount + validationCount)]).sorted()
         let trainIDs = Array(shuffled[(testCount + validationCount)...]).sorted()
 
-        var seeds = root.split(2)
-        var picks = root.split(3)
+        // Each split draws from its own streams, so the label ratio and contamination (which change how
+        // many draws the training pool takes) leave the validation and test cases alone: runs at
+        // different label ratios are scored on the same test cases and can be paired.
+        var seeds = root.split(2), picks = root.split(3)
+        var validationSeeds = root.split(4), validationPicks = root.split(5)
+        var testSeeds = root.split(6), testPicks = root.split(7)
         let train = trainingPool(trainIDs, config: config, &picks, &seeds)
         let validation = evaluationCases(validationIDs, fraction: config.validationAnomalyFraction,
-                                         types: config.validationTypes, seen: nil, &picks, &seeds)
+                                         types: config.validationTypes, seen: nil, &validationPicks, &validationSeeds)
         let test = evaluationCases(testIDs, fraction: config.testAnomalyFraction,
-                                   types: config.seenTypes + config.unseenTypes, seen: Set(config.seenTypes), &picks, &seeds)
+                                   types: config.seenTypes + config.unseenTypes, seen: Set(config.seenTypes), &testPicks, &testSeeds)
         var manifest = SplitManifest(version: 1, config: config, train: train, validation: validation, test: test, hash: "")
         manifest.hash = try manifest.contentHash()
         return manifest

@@ -10,7 +10,7 @@ import MedadVolumes
 /// scores it with the metric suite at sample and voxel level, overall, for seen and unseen anomaly
 /// types and per type, and writes result.json (schema 1, README "Run configs") and examples.safetensors.
 ///
-/// With `versus`, a reference run trained on the same data manifest is scored on the same cases and
+/// With `versus`, a reference run whose manifest lists the same test cases is scored on them and
 /// result.json gains `versus`: paired tests of this run against it, overall and per type (sample:
 /// DeLong's test of the AUROCs and a permutation test of the AP; pixel: a permutation test of the
 /// pooled voxel AP), with `eval.bootstrap` resamples.
@@ -119,8 +119,11 @@ struct RunEvaluation {
         guard FileManager.default.fileExists(atPath: manifestURL.path) else {
             throw MedadError("--versus \(other.path): not a run directory (no \(RunFiles.manifest))")
         }
-        guard try JSONParser.parse(file: manifestURL).canonical == manifest.canonical else {
-            throw MedadError("--versus \(other.path): trained on another data manifest; paired tests need the same test cases")
+        // Paired tests need the same test cases, not the same training data: a run at another label
+        // ratio (or another method's pool) is a valid reference.
+        guard ConfigComposition.value(at: "test", in: try JSONParser.parse(file: manifestURL))?.canonical
+                == ConfigComposition.value(at: "test", in: manifest)?.canonical else {
+            throw MedadError("--versus \(other.path): scored on other test cases; paired tests need the same test cases")
         }
         return try Runs.predictor(for: other)
     }

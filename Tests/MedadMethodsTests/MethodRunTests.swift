@@ -102,7 +102,7 @@ import Testing
 
     /// Paired tests against a reference run: against itself every difference is 0 with permutation
     /// p = 1 and DeLong's test says why it is undefined; against another method the AP differences
-    /// are those of the two results; a run on another data manifest is refused by name.
+    /// are those of the two results; a run at another label ratio pairs (same test cases); a run on other test cases is refused.
     @Test func versusAddsPairedTestsOnTheSameCases() throws {
         let (dir, _, _) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: "intensity", steps: 0), name: "versus")
         let (synth, _, theirs) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: "synth", steps: 2), name: "versus-synth")
@@ -131,11 +131,20 @@ import Testing
             #expect(abs(d - (a - b)) < 1e-9, "\(level)")
         }
 
+        // Another label ratio trains on other data but is scored on the same test cases: it pairs.
+        let otherRatio = RunFixtures.directory("versus-ratio")
+        defer { try? FileManager.default.removeItem(at: otherRatio) }
+        let ratio = try ConfigComposition.set(.number(0), at: ["data", "label_ratio"],
+                                              in: RunFixtures.config(method: "intensity", steps: 0), fullPath: "data.label_ratio")
+        _ = try Runs.train(config: ratio, source: "fixture", directory: otherRatio, resume: false, progress: .silent)
+        let paired = try Runs.evaluate(run: dir, versus: otherRatio)
+        #expect(RunFixtures.number("versus.overall.sample.ap_difference", in: paired) != nil)
+
         let config = try ConfigComposition.set(.number(13), at: ["data", "phantom", "subjects"],
                                                in: RunFixtures.config(method: "intensity", steps: 0), fullPath: "data.phantom.subjects")
         _ = try Runs.train(config: config, source: "fixture", directory: other, resume: false, progress: .silent)
         let error = #expect(throws: MedadError.self) { try Runs.evaluate(run: dir, versus: other) }
-        #expect(error?.description.contains("another data manifest") == true)
+        #expect(error?.description.contains("other test cases") == true)
     }
 
     @Test func evaluatingAnUntrainedDirectoryFailsClearly() {
