@@ -13,38 +13,63 @@ public struct SweepCell: Equatable {
 }
 
 /// The `sweep` block of an experiment: axes named by config path, each a list of values. Cells are
-/// the cartesian product, first axis slowest.
+/// the cartesian product, first axis slowest. A list of such blocks is the union of their products (in
+/// order, a cell listed twice kept once), for sweeps that are not full grids: methods without labels
+/// at ratio 0 only, methods with labels at every ratio.
 public struct SweepPlan {
+    public typealias Axes = [(path: String, values: [JSONValue])]
     public let base: JSONValue
-    public let axes: [(path: String, values: [JSONValue])]
+    /// One grid per block; a document without `sweep` is one grid without axes (a plan of one cell).
+    public let grids: [Axes]
+    /// The first grid's axes (what `firstCell` fixes).
+    public var axes: Axes { grids[0] }
 
-    /// Splits an experiment document into its base config and its axes. A document without a
-    /// `sweep` block is a plan of one cell.
+    /// Splits an experiment document into its base config and its grids.
     public init(experiment: JSONValue, source: String) throws {
         guard case .object(var object) = experiment else {
             throw MedadError("\(source): expected a JSON object at the top level, got \(experiment.typeName)")
         }
-        var axes: [(String, [JSONValue])] = []
-        if let sweep = object["sweep"] {
-            guard case .object(let block) = sweep else { throw MedadError("\(source): sweep: expected an object of axes, got \(sweep.typeName)") }
-            for (path, values) in block.pairs {
-                guard case .array(let list) = values, !list.isEmpty else {
-                    throw MedadError("\(source): sweep.\(path): expected a non-empty list of values, got \(values.typeName)")
+        var grids: [Axes] = [[]]
+        switch object["sweep"] {
+        case nil: break
+        case .object(let block)?: grids = [try Self.axes(block, path: "sweep", source: source)]
+        case .array(let blocks)? where !blocks.isEmpty:
+            grids = try blocks.enumerated().map { index, block in
+                guard case .object(let axes) = block else {
+                    throw MedadError("\(source): sweep[\(index)]: expected an object of axes, got \(block.typeName)")
                 }
-                axes.append((path, list))
+                return try Self.axes(axes, path: "sweep[\(index)]", source: source)
             }
-            object["sweep"] = nil
+        case let other?:
+            throw MedadError("\(source): sweep: expected an object of axes or a non-empty list of them, got \(other.typeName)")
         }
+        object["sweep"] = nil
         self.base = .object(object)
-        self.axes = axes
+        self.grids = grids
+    }
+
+    private static func axes(_ block: JSONObject, path: String, source: String) throws -> Axes {
+        try block.pairs.map { axis, values in
+            guard case .array(let list) = values, !list.isEmpty else {
+                throw MedadError("\(source): \(path).\(axis): expected a non-empty list of values, got \(values.typeName)")
+            }
+            var seen = Set<String>()
+            if let twice = list.first(where: { !seen.insert($0.canonical).inserted }) {
+                throw MedadError("\(source): \(path).\(axis): value \(twice.canonical) is listed twice; each cell must be listed once")
+            }
+            return (axis, list)
+        }
     }
 
     public var cells: [SweepCell] {
-        var combinations: [[(String, JSONValue)]] = [[]]
-        for (path, values) in axes {
-            combinations = combinations.flatMap { prefix in values.map { prefix + [(path, $0)] } }
-        }
-        return combinations.map(cell)
+        var seen = Set<String>()
+        return grids.flatMap { axes -> [SweepCell] in
+            var combinations: [[(String, JSONValue)]] = [[]]
+            for (path, values) in axes {
+                combinations = combinations.flatMap { prefix in values.map { prefix + [(path, $0)] } }
+            }
+            return combinations.map(cell)
+        }.filter { seen.insert($0.id).inserted }
     }
 
     /// The cell with every axis at its first value, then `overrides` applied (they win over axes).

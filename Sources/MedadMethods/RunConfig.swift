@@ -120,22 +120,33 @@ public struct DataConfig {
 }
 
 /// `data.folders`: real data. `train` is a folder of volumes (the unlabelled pool); `labelled`, `val`
-/// and `test` are folders in the MOOD toy layout.
+/// and `test` are folders in the MOOD toy layout. `{"folds": DIR, "fold": k}` is the same with the four
+/// folders of `DIR/fold-<k>/`, as `medad data folds` writes them (so a sweep can run `data.folders.fold`).
 public struct FolderSource {
     public var train: String
     public var labelled: String?
     public var val: String
     public var test: String
+    /// The `folds` form, when the config used it.
+    public var folds: (root: String, fold: Int)?
 
     init(_ r: ConfigReader) throws {
-        train = try r.string("train")
-        labelled = r.has("labelled") ? try r.string("labelled") : nil
-        val = try r.string("val")
-        test = try r.string("test")
+        if r.has("folds") || r.has("fold") {
+            let root = try r.string("folds"), fold = try r.int("fold", range: 0...999)
+            let base = root + "/fold-\(fold)/"
+            (train, labelled, val, test) = (base + "train", base + "labelled", base + "val", base + "test")
+            folds = (root, fold)
+        } else {
+            train = try r.string("train")
+            labelled = r.has("labelled") ? try r.string("labelled") : nil
+            val = try r.string("val")
+            test = try r.string("test")
+        }
         try r.finish()
     }
 
     var json: JSONValue {
+        if let folds { return .object(JSONObject([("folds", .string(folds.root)), ("fold", .number(Double(folds.fold)))])) }
         var pairs: [(String, JSONValue)] = [("train", .string(train))]
         if let labelled { pairs.append(("labelled", .string(labelled))) }
         pairs += [("val", .string(val)), ("test", .string(test))]

@@ -28,7 +28,7 @@ struct SweepPlanCommand: ParsableCommand {
             return
         }
         let root = URL(fileURLWithPath: runs)
-        print("\(experiment.name): \(cells.count) cells (axes: \(experiment.plan.axes.map(\.path).joined(separator: " × ")))")
+        print("\(experiment.name): \(cells.count) cells (axes: \(experiment.plan.grids.map { $0.map(\.path).joined(separator: " × ") }.joined(separator: " + ")))")
         for cell in cells {
             let status: String
             switch CellStatus(directory: experiment.directory(of: cell, root: root)) {

@@ -39,4 +39,27 @@ import Testing
             _ = try SweepPlan(experiment: JSONParser.parse(#"{"sweep": {"seed": []}}"#, source: "e"), source: "e")
         }
     }
+
+    @Test func duplicateAxisValueIsAnError() {
+        #expect(throws: MedadError("e: sweep.seed: value 0 is listed twice; each cell must be listed once")) {
+            _ = try SweepPlan(experiment: JSONParser.parse(#"{"sweep": {"seed": [0, 1, 0]}}"#, source: "e"), source: "e")
+        }
+    }
+
+    /// Methods without labels at ratio 0 only, methods with labels at every ratio: a union of grids,
+    /// in order, each cell once.
+    @Test func listOfBlocksIsTheUnionOfTheirGrids() throws {
+        let text = #"{"name": "u", "sweep": [{"method.name": ["ae", "semi"], "data.label_ratio": [0]}, "# +
+            #"{"method.name": ["semi", "supervised"], "data.label_ratio": [0, 0.1]}]}"#
+        let cells = try SweepPlan(experiment: JSONParser.parse(text, source: "e"), source: "e").cells
+        let pairs = cells.map { cell -> String in
+            guard case .string(let m)? = ConfigComposition.value(at: "method.name", in: cell.config),
+                  case .number(let r)? = ConfigComposition.value(at: "data.label_ratio", in: cell.config) else { return "?" }
+            return "\(m)@\(r)"
+        }
+        #expect(pairs == ["ae@0.0", "semi@0.0", "semi@0.1", "supervised@0.0", "supervised@0.1"])
+        #expect(throws: MedadError("e: sweep[1]: expected an object of axes, got a number")) {
+            _ = try SweepPlan(experiment: JSONParser.parse(#"{"sweep": [{"seed": [1]}, 3]}"#, source: "e"), source: "e")
+        }
+    }
 }
