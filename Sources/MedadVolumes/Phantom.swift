@@ -107,7 +107,7 @@ public enum Phantom {
         store((0..<Int(CK_PHANTOM_GYRI)).map { _ in u(0.6, 1) }, into: &p.gyrus_amp)
         store((0..<Int(CK_PHANTOM_GYRI)).flatMap { _ in let k = u(24, 30); return direction().map { $0 * k } }, into: &p.gyrus_wave)
         store((0..<Int(CK_PHANTOM_GYRI)).map { _ in u(0, 2 * .pi) }, into: &p.gyrus_phase)
-        p.sulcus_depth = u(0.13, 0.19)
+        p.sulcus_depth = u(0.17, 0.23)
         p.sulcus_depth_var = u(0.35, 0.55)
         let depthWave = direction().map { $0 * u(5, 9) }
         p.sulcus_depth_wave = (depthWave[0], depthWave[1], depthWave[2])
