@@ -2,8 +2,8 @@ import Foundation
 
 /// Minimal PNG writer (RFC 2083) for 8-bit RGB images. The zlib stream uses stored (uncompressed)
 /// deflate blocks, which need no compressor: report overlays are small, so size does not matter.
-enum PNGEncoder {
-    static func rgb(width: Int, height: Int, pixels: [UInt8]) -> Data {
+public enum PNGEncoder {
+    public static func rgb(width: Int, height: Int, pixels: [UInt8]) -> Data {
         precondition(pixels.count == width * height * 3, "RGB pixel buffer does not match the size")
         var raw = [UInt8]()
         raw.reserveCapacity(height * (width * 3 + 1))

@@ -12,6 +12,7 @@ struct DataCommand: ParsableCommand {
         DataPhantom.self,
         DataAnomalies.self,
         DataSplits.self,
+        DataFigure.self,
     ]
 
     static let configuration = CommandConfiguration(

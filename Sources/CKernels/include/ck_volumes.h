@@ -6,21 +6,45 @@
 
 // ---- Brain phantom -------------------------------------------------------------------------
 #define CK_PHANTOM_TERMS 3   // separable terms of the smooth deformation, per component
+#define CK_PHANTOM_GYRI 10   // plane waves whose zero set on the sphere draws the sulci
+#define CK_PHANTOM_CLEFTS 2  // planar deep clefts per hemisphere (Sylvian fissure, insular cistern)
+#define CK_PHANTOM_NUCLEI 3  // deep grey nuclei per hemisphere (caudate, putamen, thalamus)
 
 // One subject's anatomy and acquisition, drawn by MedadVolumes.Phantom from the seed.
-// Coordinates are normalised to [-1, 1] over the cube.
+// Coordinates are normalised to [-1, 1] over the cube; anatomy below is placed in "head units",
+// the head ellipsoid mapped to the unit ball (x left-right, y posterior-anterior, z inferior-superior).
+// Left structures are given; the right hemisphere mirrors them in x.
 typedef struct {
     float head_radius[3], head_center[3];
     float rotation[9];                 // row-major, applied to the deformed voxel position
-    float skin, skull, csf;            // layer thicknesses as fractions of the head radius
-    // Cortex: a ribbon of constant thickness under the brain surface, both pushed inwards by up to
-    // sulcus_depth where the fold pattern prod_axis sin(fold_freq * p + fold_phase) is positive.
-    float sulcus_depth, cortex_thickness;   // radius units
-    float fold_freq[3], fold_phase[3];
-    float ventricle_radius[3], ventricle_center[3];   // left ventricle; the right one mirrors x
-    float nucleus_radius[3], nucleus_center[3];       // left deep grey nucleus; mirrored
+    float skin, skull, csf;            // layer thicknesses in head units
+    float diploe;                      // share of the skull that is marrow between the two tables
+    float cortex_thickness;            // grey ribbon under every CSF boundary, head units
+    // Sulci: radial sheets through the zero set of s(n) = sum_k amp[k] sin(wave[k] . n + phase[k])
+    // over directions n, reaching depth * (1 + depth_var * sin(depth_wave . n + depth_phase)) below
+    // the brain surface, filled with CSF over half-width sulcus_width.
+    float gyrus_amp[CK_PHANTOM_GYRI], gyrus_wave[CK_PHANTOM_GYRI][3], gyrus_phase[CK_PHANTOM_GYRI];
+    // The waves are evaluated at n * (1 + sulcus_bend * depth) so that sulci bend on their way down.
+    float sulcus_depth, sulcus_depth_var, sulcus_depth_wave[3], sulcus_depth_phase, sulcus_width, sulcus_bend;
+    // Interhemispheric fissure: a midline CSF sheet of half-width fissure_width that stops at the
+    // corpus callosum, the ellipse (callosum_center, callosum_radius) of the sagittal (y, z) plane.
+    float fissure_width, callosum_center[2], callosum_radius[2];
+    // Clefts: planar CSF patches of half-width cleft_width spanning centre +- a * axis_a +- b * axis_b
+    // with a^2 + b^2 <= 1; axis_a and axis_b are orthogonal.
+    float cleft_center[CK_PHANTOM_CLEFTS][3], cleft_axis_a[CK_PHANTOM_CLEFTS][3], cleft_axis_b[CK_PHANTOM_CLEFTS][3];
+    float cleft_width;
+    // Lateral ventricle: a C-shaped tube along the ellipse (arc_center, arc_radius) of the sagittal
+    // plane from angle arc_from (frontal horn) over the top to arc_to (temporal horn), angles from +y
+    // towards +z. Its x centre moves from offset[0] to offset[1], its cross-section half-widths
+    // (lateral, in-plane) taper to the tips and peak at width, times ventricle_scale.
+    float ventricle_arc_center[2], ventricle_arc_radius[2], ventricle_arc_from, ventricle_arc_to;
+    float ventricle_offset[2], ventricle_width[2], ventricle_scale;
+    float septum_width;                // least distance of a ventricle from the midline
+    float third_ventricle_width;       // half-width of the midline slit between the thalami
+    float nucleus_center[CK_PHANTOM_NUCLEI][3], nucleus_radius[CK_PHANTOM_NUCLEI][3];
     // Intensities: background, skin, skull, csf, grey matter, white matter, deep grey, ventricle.
     float intensity[8];
+    float marrow_intensity;            // the diploe, fatty and so fairly bright in T1
     // Smooth deformation: d_c(p) = sum_k amp[c][k] * prod_axis sin(freq[c][k][axis] * p + phase).
     float deform_amp[3][CK_PHANTOM_TERMS];
     float deform_freq[3][CK_PHANTOM_TERMS][3], deform_phase[3][CK_PHANTOM_TERMS][3];
