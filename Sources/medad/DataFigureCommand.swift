@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MedadExperiments
+import MedadAnomalies
 import MedadVolumes
 
 /// `medad data figure …`: pictures of the data sets.
@@ -8,7 +8,7 @@ struct DataFigure: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "figure",
         abstract: "Draw figures of the data sets as PNG.",
-        subcommands: [DataFigurePhantoms.self])
+        subcommands: [DataFigurePhantoms.self, DataFigureAnomalies.self])
 }
 
 struct DataFigurePhantoms: ParsableCommand {
@@ -30,44 +30,67 @@ struct DataFigurePhantoms: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let gap = 4, side = 3, n = size
-        let width = side * n + (side - 1) * gap
-        var pixels = [UInt8](repeating: 0, count: width * width * 3)
-        let slices = (0..<side * side).map { slice(Phantom.brain(size: n, seed: seed, index: $0).image) }
-        for (k, values) in slices.enumerated() {
-            // Window each slice to its own 99.5th percentile, as a viewer's auto-contrast would.
-            let white = values.sorted()[values.count * 995 / 1000]
-            let left = (k % side) * (n + gap), top = (k / side) * (n + gap)
-            for row in 0..<n {
-                for column in 0..<n {
-                    let grey = UInt8((min(max(values[row * n + column] / white, 0), 1) * 255).rounded())
-                    let offset = ((top + row) * width + left + column) * 3
-                    pixels[offset] = grey
-                    pixels[offset + 1] = grey
-                    pixels[offset + 2] = grey
-                }
-            }
+        var canvas = FigureCanvas(tile: size, columns: 3, rows: 3)
+        for k in 0..<9 {
+            canvas.paint(Self.slice(Phantom.brain(size: size, seed: seed, index: k).image, plane: plane, index: size / 2),
+                         column: k % 3, row: k / 3)
         }
-        try PNGEncoder.rgb(width: width, height: width, pixels: pixels).write(to: URL(fileURLWithPath: out))
+        try canvas.write(to: out)
         print("wrote \(out): \(plane) mid slices of phantoms 0-8 of seed \(seed) at \(size)^3")
     }
 
-    /// The mid slice in radiological display: superior (axial) or anterior (coronal, sagittal) rows
-    /// first, so the picture reads like a scanner console.
-    private func slice(_ volume: Volume) -> [Float] {
-        let n = size, mid = n / 2
+    /// Slice `index` of a cube in radiological display: superior (axial) or anterior (coronal,
+    /// sagittal) rows first, so the picture reads like a scanner console.
+    static func slice(_ volume: Volume, plane: String, index: Int) -> [Float] {
+        let n = volume.dims[0]
         var out = [Float](repeating: 0, count: n * n)
         for row in 0..<n {
             for column in 0..<n {
                 let up = n - 1 - row
                 let (x, y, z) = switch plane {
-                case "axial": (column, up, mid)
-                case "coronal": (column, mid, up)
-                default: (mid, column, up)
+                case "axial": (column, up, index)
+                case "coronal": (column, index, up)
+                default: (index, column, up)
                 }
                 out[row * n + column] = volume.voxels[x + n * (y + n * z)]
             }
         }
         return out
+    }
+}
+
+struct DataFigureAnomalies: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anomalies",
+        abstract: "One axial slice per anomaly type on phantoms: the image above, the image with its mask in red below (PNG).")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "PNG file to write.") var out: String
+    @Option(name: .long, help: "Edge length of the phantoms in voxels.") var size = 128
+    @Option(name: .long, help: "Seed of the phantoms and the anomalies.") var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (16...512).contains(size) else { throw ValidationError("--size must be between 16 and 512, got \(size)") }
+    }
+
+    func run() throws {
+        global.apply()
+        let types = AnomalyType.allCases
+        var canvas = FigureCanvas(tile: size, columns: types.count, rows: 2)
+        let generator = try AnomalyGenerator()
+        for (k, type) in types.enumerated() {
+            let (image, labels) = Phantom.brain(size: size, seed: seed, index: k)
+            let donor = Phantom.brain(size: size, seed: seed, index: k + types.count).image
+            let made = try generator.make(type, on: image, foreground: Phantom.brainMask(labels), donor: donor, seed: seed + UInt64(k))
+            // The axial slice holding most of the mask.
+            let plane = size * size
+            let z = (0..<size).max { a, b in
+                made.mask[(a * plane)..<((a + 1) * plane)].reduce(0) { $0 + Int($1) } < made.mask[(b * plane)..<((b + 1) * plane)].reduce(0) { $0 + Int($1) }
+            }!
+            let picture = DataFigurePhantoms.slice(made.image, plane: "axial", index: z)
+            canvas.paint(picture, column: k, row: 0)
+            canvas.paint(picture, column: k, row: 1, overlay: DataFigurePhantoms.slice(made.maskVolume, plane: "axial", index: z))
+        }
+        try canvas.write(to: out)
+        print("wrote \(out): \(types.map(\.rawValue).joined(separator: ", ")) on phantoms of seed \(seed) at \(size)^3")
     }
 }
