@@ -29,6 +29,9 @@ public struct MethodConfig {
     /// ae: how the residual becomes a voxel score: |x − x̂|, or its deviation from the residuals of
     /// normal pool slices per position bin and pixel (`PixelNormalModel`).
     public enum AEResidual: String, CaseIterable { case abs, standardized }
+    /// intensity: what a voxel is compared with: the normal intensities at its slice position and pixel
+    /// (aligned data only), or the foreground intensity distribution of the whole pool.
+    public enum IntensityReference: String, CaseIterable { case position, global }
     public var name: MethodName
     /// ae: reconstruction loss.
     public var loss: AELoss = .l1
@@ -69,6 +72,10 @@ public struct MethodConfig {
 
     init(_ r: ConfigReader) throws {
         name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
+    /// intensity: the reference distribution and which deviations from it count (`abs`: both sides,
+    /// what configs without `sign` meant).
+    public var reference: IntensityReference = .position
+    public var sign: DeviationSign = .abs
         switch name {
         case .ae:
             loss = AELoss(rawValue: try r.string("loss", default: "l1", allowed: AELoss.allCases.map(\.rawValue)))!
@@ -107,6 +114,12 @@ public struct MethodConfig {
         }
         try r.finish()
     }
+            reference = IntensityReference(rawValue: try r.string("reference", default: "position",
+                                                                  allowed: IntensityReference.allCases.map(\.rawValue)))!
+            sign = DeviationSign(rawValue: try r.string("sign", default: "abs", allowed: DeviationSign.allCases.map(\.rawValue)))!
+            if reference == .global && r.has("position_bins") {
+                throw r.fail("position_bins", "only applies to reference \"position\"; the global reference has no positions")
+            }
 
     private mutating func readNormalModel(_ r: ConfigReader) throws {
         sigmaFloor = try r.double("sigma_floor", default: sigmaFloor, range: 1e-6...10)
@@ -131,7 +144,10 @@ public struct MethodConfig {
             flag("filter_pool", filterPool); flag("image_head", imageHead)
             add("teacher_decay", teacherDecay); add("confident_high", confidentHigh); add("confident_low", confidentLow)
             add("pseudo_weight", pseudoWeight)
-        case .intensity: add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
+        case .intensity:
+            pairs.append(("reference", .string(reference.rawValue))); pairs.append(("sign", .string(sign.rawValue)))
+            add("sigma_floor", sigmaFloor)
+            if reference == .position { add("position_bins", Double(positionBins)) }
         }
         return .object(JSONObject(pairs))
     }

@@ -47,7 +47,7 @@ struct PoolSampler {
         self.size = size
         self.generators = generators
         generator = try AnomalyGenerator()
-        unlabelledOrNormal = pool.indices.filter { pool[$0].label != 1 && !pool[$0].inAnomalousVolume }
+        unlabelledOrNormal = pool.indices.filter { pool[$0].assumedNormal }
         labelledNormal = pool.indices.filter { pool[$0].label == 0 }
         labelledAnomalous = pool.indices.filter { pool[$0].label == 1 }
     }
