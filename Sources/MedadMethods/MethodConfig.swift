@@ -3,19 +3,19 @@ import MedadSupport
 
 /// The methods of issue 6, by the names configs use.
 public enum MethodName: String, CaseIterable, Sendable {
-    case ae, synth, deepsad, devnet, semi, intensity
+    case ae, synth, deepsad, devnet, semi, intensity, supervised
 
     /// Whether the method has weights the shared loop trains (`intensity` only fits statistics).
     public var isTrainable: Bool { self != .intensity }
 
     /// Whether the method reads revealed labels; the others ignore them and their results say so.
-    public var usesLabels: Bool { self == .deepsad || self == .devnet || self == .semi }
+    public var usesLabels: Bool { [.deepsad, .devnet, .semi, .supervised].contains(self) }
 
     /// `train.lr` when a config gives none: the rate that trained each method on the phantoms
     /// (notebooks-md/methods.md; `devnet`'s score map collapses to a constant at 5e-4 and above).
     public var defaultLearningRate: Double {
         switch self {
-        case .ae, .synth, .semi: return 2e-3
+        case .ae, .synth, .semi, .supervised: return 2e-3
         case .deepsad, .intensity: return 1e-3
         case .devnet: return 1e-4
         }
@@ -42,8 +42,11 @@ public struct MethodConfig {
     public var noiseCell = 8
     /// Image score of a slice: mean of the top `topK` fraction of its voxel scores (ae, devnet, semi).
     public var topK: Double = 0.02
-    /// synth, semi: weight of the soft Dice term beside BCE.
+    /// synth, semi, supervised: weight of the soft Dice term beside BCE.
     public var diceWeight: Double = 1
+    /// supervised: share of each batch drawn from the revealed anomalous slices (the rest are
+    /// assumed-normal pool slices).
+    public var positiveShare: Double = 0.5
     /// deepsad: η, the weight of labelled terms.
     public var eta: Double = 1
     /// devnet: the deviation margin a.
@@ -69,13 +72,13 @@ public struct MethodConfig {
     /// and the slice-position bins.
     public var sigmaFloor: Double = 0.05
     public var positionBins = 8
-
-    init(_ r: ConfigReader) throws {
-        name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
     /// intensity: the reference distribution and which deviations from it count (`abs`: both sides,
     /// what configs without `sign` meant).
     public var reference: IntensityReference = .position
     public var sign: DeviationSign = .abs
+
+    init(_ r: ConfigReader) throws {
+        name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
         switch name {
         case .ae:
             loss = AELoss(rawValue: try r.string("loss", default: "l1", allowed: AELoss.allCases.map(\.rawValue)))!
@@ -85,8 +88,10 @@ public struct MethodConfig {
             noiseCell = try r.int("noise_cell", default: noiseCell, range: 1...512)
             try readNormalModel(r)
         case .synth:
-            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
-            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            try readSegmentation(r)
+        case .supervised:
+            try readSegmentation(r)
+            positiveShare = try r.double("positive_share", default: positiveShare, range: 0.01...1)
         case .deepsad:
             eta = try r.double("eta", default: eta, range: 0...1000)
             synthetic = try r.bool("synthetic", default: synthetic)
@@ -95,8 +100,7 @@ public struct MethodConfig {
             topK = try r.double("top_k", default: topK, range: 1e-6...1)
             synthetic = try r.bool("synthetic", default: synthetic)
         case .semi:
-            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
-            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            try readSegmentation(r)
             synthetic = try r.bool("synthetic", default: synthetic)
             supervised = try r.bool("supervised", default: supervised)
             teacher = try r.bool("teacher", default: teacher)
@@ -110,20 +114,25 @@ public struct MethodConfig {
                 throw r.fail("synthetic", "semi needs at least one of synthetic, supervised, teacher")
             }
         case .intensity:
-            try readNormalModel(r)
-        }
-        try r.finish()
-    }
             reference = IntensityReference(rawValue: try r.string("reference", default: "position",
                                                                   allowed: IntensityReference.allCases.map(\.rawValue)))!
             sign = DeviationSign(rawValue: try r.string("sign", default: "abs", allowed: DeviationSign.allCases.map(\.rawValue)))!
             if reference == .global && r.has("position_bins") {
                 throw r.fail("position_bins", "only applies to reference \"position\"; the global reference has no positions")
             }
+            try readNormalModel(r)
+        }
+        try r.finish()
+    }
 
     private mutating func readNormalModel(_ r: ConfigReader) throws {
         sigmaFloor = try r.double("sigma_floor", default: sigmaFloor, range: 1e-6...10)
         positionBins = try r.int("position_bins", default: positionBins, range: 1...512)
+    }
+
+    private mutating func readSegmentation(_ r: ConfigReader) throws {
+        diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
+        topK = try r.double("top_k", default: topK, range: 1e-6...1)
     }
 
     var json: JSONValue {
@@ -136,6 +145,7 @@ public struct MethodConfig {
             pairs.append(("residual", .string(residual.rawValue))); add("noise_std", noiseStd); add("noise_cell", Double(noiseCell))
             add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
         case .synth: add("dice_weight", diceWeight); add("top_k", topK)
+        case .supervised: add("dice_weight", diceWeight); add("top_k", topK); add("positive_share", positiveShare)
         case .deepsad: add("eta", eta); flag("synthetic", synthetic)
         case .devnet: add("margin", margin); add("top_k", topK); flag("synthetic", synthetic)
         case .semi:
