@@ -104,7 +104,7 @@ struct RunEvaluation {
         try data.testNames.indices.map { index in
             let item = try data.testCase(index)
             let raw = try predictor.inference.predict(item.image)
-            let map = raw.map.voxels.map { Float(predictor.calibration.voxel($0)) }
+            let map = try predictor.voxelMap(raw.map, brain: item.brain).voxels
             let summary = try PixelCaseSummary(name: item.name, prediction: map,
                                                label: ScoreVolume(dims: item.mask.dims, voxels: item.mask.voxels))
             visit(item, map)
