@@ -16,6 +16,10 @@ struct Calibration: Equatable {
     var volumeMedian: Double
     var volumeScale: Double
 
+    /// The calibrated voxel score of the 99th percentile of normal validation voxels: the operating
+    /// threshold the run fixes on validation, where `eval.postprocess.min_component` binarises.
+    static let operatingPoint: Float = 0.5
+
     func voxel(_ raw: Float) -> Double { Self.squash(Double(raw), voxelMedian, voxelScale) }
     func volume(_ raw: Double) -> Double {
         let z = (raw - volumeMedian) / volumeScale

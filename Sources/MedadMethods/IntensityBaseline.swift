@@ -3,27 +3,37 @@
 // and F. Meissen et al., "Unsupervised Anomaly Localization with Structural Feature-Autoencoders", 2022.
 import MedadTensor
 
-/// `intensity`: a voxel-wise normal intensity model. Per slice-position bin and pixel it stores the
-/// mean and standard deviation of the assumed-normal pool slices; the voxel score is
-/// |x − mean| / max(std, sigma_floor), the image score the mean of the top 2 % voxel scores.
-/// No trainable weights: the statistics are fitted in one pass (train.steps is 0).
-final class IntensityModel: PixelNormalModel, ScoringModel {
-    init(config: RunConfig) {
-        super.init(bins: config.method.positionBins, pixels: config.data.size * config.data.size,
-                   floor: config.method.sigmaFloor)
+/// `intensity`: a normal intensity model fitted on the assumed-normal pool slices, with no trainable
+/// weights (train.steps is 0: the statistics are fitted in one pass and stored in the checkpoint).
+/// Reference `position`: per slice-position bin and pixel, the mean and standard deviation of the
+/// intensities (a voxel-wise normal model, meaningful on aligned data). Reference `global`: one mean
+/// and standard deviation of every brain voxel of those slices. The voxel score is the z-score
+/// (x − mean) / max(std, sigma_floor), kept, negated or made absolute by `method.sign`; the image
+/// score is the mean of the top 2 % voxel scores.
+package final class IntensityModel: PixelNormalModel, ScoringModel {
+    private let reference: MethodConfig.IntensityReference
+    private let sign: DeviationSign
+
+    package init(config: RunConfig) {
+        let method = config.method
+        reference = method.reference
+        sign = method.sign
+        let global = reference == .global
+        super.init(bins: global ? 1 : method.positionBins, pixels: global ? 1 : config.data.size * config.data.size,
+                   floor: method.sigmaFloor)
     }
 
     /// Fits the statistics on every pool slice not revealed as anomalous.
-    func fit(_ pool: [TrainingSlice]) {
+    package func fit(_ pool: [TrainingSlice]) {
         var sums = accumulator()
-        for slice in pool where slice.label != 1 && !slice.inAnomalousVolume {
-            add(slice.image, positions: [slice.position], to: &sums)
+        for slice in pool where slice.assumedNormal {
+            add(slice.image, positions: [slice.position], mask: reference == .global ? slice.brain : nil, to: &sums)
         }
         fit(sums)
     }
 
-    func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
-        let maps = deviations(images.values, positions: positions)
+    package func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
+        let maps = deviations(images.values, positions: positions, sign: sign)
         return (maps, TopK.mean(maps, batch: images.shape[0], fraction: 0.02))
     }
 }

@@ -3,19 +3,19 @@ import MedadSupport
 
 /// The methods of issue 6, by the names configs use.
 public enum MethodName: String, CaseIterable, Sendable {
-    case ae, synth, deepsad, devnet, semi, intensity
+    case ae, synth, deepsad, devnet, semi, intensity, supervised
 
     /// Whether the method has weights the shared loop trains (`intensity` only fits statistics).
     public var isTrainable: Bool { self != .intensity }
 
     /// Whether the method reads revealed labels; the others ignore them and their results say so.
-    public var usesLabels: Bool { self == .deepsad || self == .devnet || self == .semi }
+    public var usesLabels: Bool { [.deepsad, .devnet, .semi, .supervised].contains(self) }
 
     /// `train.lr` when a config gives none: the rate that trained each method on the phantoms
     /// (notebooks-md/methods.md; `devnet`'s score map collapses to a constant at 5e-4 and above).
     public var defaultLearningRate: Double {
         switch self {
-        case .ae, .synth, .semi: return 2e-3
+        case .ae, .synth, .semi, .supervised: return 2e-3
         case .deepsad, .intensity: return 1e-3
         case .devnet: return 1e-4
         }
@@ -29,7 +29,13 @@ public struct MethodConfig {
     /// ae: how the residual becomes a voxel score: |x − x̂|, or its deviation from the residuals of
     /// normal pool slices per position bin and pixel (`PixelNormalModel`).
     public enum AEResidual: String, CaseIterable { case abs, standardized }
+    /// intensity: what a voxel is compared with: the normal intensities at its slice position and pixel
+    /// (aligned data only), or the foreground intensity distribution of the whole pool.
+    public enum IntensityReference: String, CaseIterable { case position, global }
     public var name: MethodName
+    /// The name result.json and reports give the run (default: `name`), so that variants of one method,
+    /// such as `intensity` with `reference: global`, are rows of their own.
+    public var label: String
     /// ae: reconstruction loss.
     public var loss: AELoss = .l1
     public var residual: AEResidual = .abs
@@ -39,8 +45,11 @@ public struct MethodConfig {
     public var noiseCell = 8
     /// Image score of a slice: mean of the top `topK` fraction of its voxel scores (ae, devnet, semi).
     public var topK: Double = 0.02
-    /// synth, semi: weight of the soft Dice term beside BCE.
+    /// synth, semi, supervised: weight of the soft Dice term beside BCE.
     public var diceWeight: Double = 1
+    /// supervised: share of each batch drawn from the revealed anomalous slices (the rest are
+    /// assumed-normal pool slices).
+    public var positiveShare: Double = 0.5
     /// deepsad: η, the weight of labelled terms.
     public var eta: Double = 1
     /// devnet: the deviation margin a.
@@ -66,9 +75,17 @@ public struct MethodConfig {
     /// and the slice-position bins.
     public var sigmaFloor: Double = 0.05
     public var positionBins = 8
+    /// intensity: the reference distribution and which deviations from it count (`abs`: both sides,
+    /// what configs without `sign` meant).
+    public var reference: IntensityReference = .position
+    public var sign: DeviationSign = .abs
 
     init(_ r: ConfigReader) throws {
         name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
+        label = try r.string("label", default: name.rawValue)
+        guard !label.isEmpty, label.count <= 64, label.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw r.fail("label", "\"\(label)\" is not a label; expected 1 to 64 letters, digits, '-', '_' or '.'")
+        }
         switch name {
         case .ae:
             loss = AELoss(rawValue: try r.string("loss", default: "l1", allowed: AELoss.allCases.map(\.rawValue)))!
@@ -78,8 +95,10 @@ public struct MethodConfig {
             noiseCell = try r.int("noise_cell", default: noiseCell, range: 1...512)
             try readNormalModel(r)
         case .synth:
-            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
-            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            try readSegmentation(r)
+        case .supervised:
+            try readSegmentation(r)
+            positiveShare = try r.double("positive_share", default: positiveShare, range: 0.01...1)
         case .deepsad:
             eta = try r.double("eta", default: eta, range: 0...1000)
             synthetic = try r.bool("synthetic", default: synthetic)
@@ -88,8 +107,7 @@ public struct MethodConfig {
             topK = try r.double("top_k", default: topK, range: 1e-6...1)
             synthetic = try r.bool("synthetic", default: synthetic)
         case .semi:
-            diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
-            topK = try r.double("top_k", default: topK, range: 1e-6...1)
+            try readSegmentation(r)
             synthetic = try r.bool("synthetic", default: synthetic)
             supervised = try r.bool("supervised", default: supervised)
             teacher = try r.bool("teacher", default: teacher)
@@ -103,6 +121,12 @@ public struct MethodConfig {
                 throw r.fail("synthetic", "semi needs at least one of synthetic, supervised, teacher")
             }
         case .intensity:
+            reference = IntensityReference(rawValue: try r.string("reference", default: "position",
+                                                                  allowed: IntensityReference.allCases.map(\.rawValue)))!
+            sign = DeviationSign(rawValue: try r.string("sign", default: "abs", allowed: DeviationSign.allCases.map(\.rawValue)))!
+            if reference == .global && r.has("position_bins") {
+                throw r.fail("position_bins", "only applies to reference \"position\"; the global reference has no positions")
+            }
             try readNormalModel(r)
         }
         try r.finish()
@@ -113,8 +137,13 @@ public struct MethodConfig {
         positionBins = try r.int("position_bins", default: positionBins, range: 1...512)
     }
 
+    private mutating func readSegmentation(_ r: ConfigReader) throws {
+        diceWeight = try r.double("dice_weight", default: diceWeight, range: 0...100)
+        topK = try r.double("top_k", default: topK, range: 1e-6...1)
+    }
+
     var json: JSONValue {
-        var pairs: [(String, JSONValue)] = [("name", .string(name.rawValue))]
+        var pairs: [(String, JSONValue)] = [("name", .string(name.rawValue)), ("label", .string(label))]
         func add(_ key: String, _ value: Double) { pairs.append((key, .number(value))) }
         func flag(_ key: String, _ value: Bool) { pairs.append((key, .bool(value))) }
         switch name {
@@ -123,6 +152,7 @@ public struct MethodConfig {
             pairs.append(("residual", .string(residual.rawValue))); add("noise_std", noiseStd); add("noise_cell", Double(noiseCell))
             add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
         case .synth: add("dice_weight", diceWeight); add("top_k", topK)
+        case .supervised: add("dice_weight", diceWeight); add("top_k", topK); add("positive_share", positiveShare)
         case .deepsad: add("eta", eta); flag("synthetic", synthetic)
         case .devnet: add("margin", margin); add("top_k", topK); flag("synthetic", synthetic)
         case .semi:
@@ -131,7 +161,10 @@ public struct MethodConfig {
             flag("filter_pool", filterPool); flag("image_head", imageHead)
             add("teacher_decay", teacherDecay); add("confident_high", confidentHigh); add("confident_low", confidentLow)
             add("pseudo_weight", pseudoWeight)
-        case .intensity: add("sigma_floor", sigmaFloor); add("position_bins", Double(positionBins))
+        case .intensity:
+            pairs.append(("reference", .string(reference.rawValue))); pairs.append(("sign", .string(sign.rawValue)))
+            add("sigma_floor", sigmaFloor)
+            if reference == .position { add("position_bins", Double(positionBins)) }
         }
         return .object(JSONObject(pairs))
     }

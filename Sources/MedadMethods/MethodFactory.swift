@@ -8,7 +8,7 @@ enum MethodFactory {
         var rng = SeededRandom(seed: config.seed).split(11)
         switch config.method.name {
         case .ae: return MapModel(config: config, reading: .reconstruction, withTeacher: false, rng: &rng)
-        case .synth: return MapModel(config: config, reading: .logits, withTeacher: false, rng: &rng)
+        case .synth, .supervised: return MapModel(config: config, reading: .logits, withTeacher: false, rng: &rng)
         case .devnet: return MapModel(config: config, reading: .deviation, withTeacher: false, rng: &rng)
         case .semi: return MapModel(config: config, reading: .logits, withTeacher: config.method.teacher, rng: &rng)
         case .deepsad: return DeepSADModel(config: config, rng: &rng)
@@ -22,6 +22,7 @@ enum MethodFactory {
         switch (context.config.method.name, model) {
         case (.ae, let net as MapModel): return AutoencoderObjective(model: net, context: context)
         case (.synth, let net as MapModel): return SyntheticSegmentationObjective(model: net, context: context)
+        case (.supervised, let net as MapModel): return SupervisedSegmentationObjective(model: net, context: context)
         case (.devnet, let net as MapModel): return DeviationNetworkObjective(model: net, context: context)
         case (.semi, let net as MapModel): return SemiSupervisedObjective(model: net, context: context)
         case (.deepsad, let net as DeepSADModel): return DeepSADObjective(model: net, context: context)

@@ -192,7 +192,7 @@ public struct TrainConfig {
     }
 }
 
-/// `eval`: slice-wise inference and the metric suite's bootstrap.
+/// `eval`: slice-wise inference, post-processing of the voxel maps and the metric suite's bootstrap.
 public struct EvalConfig {
     public enum VolumeScore: String, CaseIterable { case max, topQuantile = "top_quantile", head }
     /// 0, 1, 2, or nil for all three axes averaged.
@@ -202,6 +202,7 @@ public struct EvalConfig {
     public var bootstrap: Int
     public var batch: Int
     public var examples: Int
+    public var postprocess: PostprocessConfig
 
     init(_ r: ConfigReader, axis dataAxis: Int) throws {
         switch r.raw("axis") {
@@ -215,6 +216,7 @@ public struct EvalConfig {
         bootstrap = try r.int("bootstrap", default: 200, range: 1...100_000)
         batch = try r.int("batch", default: 16, range: 1...4096)
         examples = try r.int("examples", default: 4, range: 0...64)
+        postprocess = try PostprocessConfig(r.section("postprocess"))
         try r.finish()
     }
 
@@ -222,7 +224,40 @@ public struct EvalConfig {
         .object(JSONObject([
             ("axis", axis.map { .number(Double($0)) } ?? .string("all")), ("volume_score", .string(volumeScore.rawValue)),
             ("quantile", .number(quantile)), ("bootstrap", .number(Double(bootstrap))), ("batch", .number(Double(batch))),
-            ("examples", .number(Double(examples))),
+            ("examples", .number(Double(examples))), ("postprocess", postprocess.json),
+        ]))
+    }
+}
+
+/// `eval.postprocess`: what `Postprocessing` does to every calibrated voxel map before the metrics and
+/// in prediction; all off by default.
+public struct PostprocessConfig: Equatable, Sendable {
+    /// Zero the scores outside the case's brain mask (in prediction: the estimated head mask).
+    public var mask = false
+    /// Side of the median filter (odd, ≥ 3), or 0 for none.
+    public var median = 0
+    /// Components of the thresholded map smaller than this many voxels lose their scores (0: none).
+    public var minComponent = 0
+
+    public init(mask: Bool = false, median: Int = 0, minComponent: Int = 0) {
+        self.mask = mask
+        self.median = median
+        self.minComponent = minComponent
+    }
+
+    init(_ r: ConfigReader) throws {
+        mask = try r.bool("mask", default: mask)
+        median = try r.int("median", default: median, range: 0...31)
+        if median != 0 && (median < 3 || median % 2 == 0) {
+            throw r.fail("median", "\(median) is not an odd size of at least 3 (or 0 for no median filter)")
+        }
+        minComponent = try r.int("min_component", default: minComponent, range: 0...Int(Int32.max))
+        try r.finish()
+    }
+
+    var json: JSONValue {
+        .object(JSONObject([
+            ("mask", .bool(mask)), ("median", .number(Double(median))), ("min_component", .number(Double(minComponent))),
         ]))
     }
 }

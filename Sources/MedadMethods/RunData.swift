@@ -5,20 +5,33 @@ import MedadSupport
 import MedadVolumes
 
 /// A training slice at model resolution with what the pool reveals about it.
-struct TrainingSlice {
+package struct TrainingSlice {
     /// size × size intensities, x fastest.
-    var image: [Float]
+    package var image: [Float]
     /// Slice index along the axis over the volume's depth, in [0, 1].
-    var position: Float
+    package var position: Float
     /// Slice label: 0 normal, 1 anomalous, nil unknown (unlabelled, or an anomalous volume without its mask).
-    var label: Int?
+    package var label: Int?
     /// Revealed voxel mask (0/1) at model resolution.
-    var mask: [Float]?
+    package var mask: [Float]?
     /// A slice of a volume revealed as anomalous whose mask is not revealed: which of its slices hold the
     /// anomaly is unknown, so it is neither a labelled anomaly nor an assumed normal.
-    var inAnomalousVolume = false
-    /// Brain mask (0/1) at model resolution: where synthetic anomalies may be placed.
-    var brain: [UInt8]
+    package var inAnomalousVolume: Bool
+    /// Brain mask (0/1) at model resolution: where synthetic anomalies may be placed, and the voxels
+    /// `intensity`'s global reference is fitted on.
+    package var brain: [UInt8]
+
+    package init(image: [Float], position: Float, label: Int?, mask: [Float]?, inAnomalousVolume: Bool = false, brain: [UInt8]) {
+        self.image = image
+        self.position = position
+        self.label = label
+        self.mask = mask
+        self.inAnomalousVolume = inAnomalousVolume
+        self.brain = brain
+    }
+
+    /// Unlabelled or revealed normal: what every method treats as normal.
+    var assumedNormal: Bool { label != 1 && !inAnomalousVolume }
 }
 
 /// An evaluation volume (validation or test case) with its voxel mask.

@@ -68,7 +68,7 @@ struct RunEvaluation {
         let trainable = predictor.inference.model.trainableParameters().reduce(0) { $0 + $1.tensor.count }
         var result = JSONObject([
             ("schema", .number(1)), ("name", .string(run.name)), ("backbone", .string(run.backbone.rawValue)),
-            ("method", .string(run.method.name.rawValue)), ("label_ratio", .number(run.data.labelRatio)),
+            ("method", .string(run.method.label)), ("label_ratio", .number(run.data.labelRatio)),
             ("seed", .number(Double(run.seed))), ("uses_labels", .bool(run.method.name.usesLabels)),
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)),
             ("parameters", .number(Double(trainable))),
@@ -90,7 +90,7 @@ struct RunEvaluation {
         if let reference, let versus {
             let theirs = try Self.score(data, reference) { _, _ in }
             result["versus"] = try Self.comparison(cases, theirs, reference: versus.path,
-                                                   method: reference.inference.config.method.name.rawValue,
+                                                   method: reference.inference.config.method.label,
                                                    resamples: run.eval.bootstrap, seed: run.seed)
         }
         let value = JSONValue.object(result)
@@ -104,7 +104,7 @@ struct RunEvaluation {
         try data.testNames.indices.map { index in
             let item = try data.testCase(index)
             let raw = try predictor.inference.predict(item.image)
-            let map = raw.map.voxels.map { Float(predictor.calibration.voxel($0)) }
+            let map = try predictor.voxelMap(raw.map, brain: item.brain).voxels
             let summary = try PixelCaseSummary(name: item.name, prediction: map,
                                                label: ScoreVolume(dims: item.mask.dims, voxels: item.mask.voxels))
             visit(item, map)

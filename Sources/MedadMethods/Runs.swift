@@ -30,6 +30,9 @@ public enum Runs {
                                     sampler: try PoolSampler(pool: data.train, size: run.data.size, generators: run.data.generators),
                                     validation: ValidationSet(volumes: data.validation, axis: run.data.axis, size: run.data.size,
                                                               batch: run.eval.batch))
+        if run.method.name == .supervised && context.sampler.labelledAnomalous.isEmpty {
+            throw MedadError("\(source): data.label_ratio: method supervised trains on revealed anomalous slices with their masks, and at label_ratio \(run.data.labelRatio) the training pool reveals none; raise it (phantoms also need data.contamination > 0)")
+        }
         let sidecar = JSONValue.object(JSONObject([
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name.rawValue)),
         ]))
@@ -105,6 +108,15 @@ public enum Runs {
             || ([.deepsad, .devnet, .semi].contains(run.method.name) && run.method.synthetic)
         if needsGenerators && run.data.generators.isEmpty {
             throw MedadError("\(source): data.generators: method \(run.method.name.rawValue) trains on synthetic anomalies; list at least one generator")
+        }
+        if run.method.name == .supervised {
+            let unrevealed = run.data.labelRatio == 0 ? "data.label_ratio: 0 reveals no labels"
+                : !run.data.masks ? "data.masks: false reveals no masks"
+                : run.data.source == .folders && run.data.folders?.labelled == nil ? "data.folders.labelled: missing, so no case is labelled"
+                : nil
+            if let unrevealed {
+                throw MedadError("\(source): \(unrevealed); method supervised trains on revealed anomalies with their masks")
+            }
         }
     }
 }

@@ -4,20 +4,20 @@ import MedadTensor
 import MedadVolumes
 
 /// A training batch: images [B, 1, S, S] with their pixel targets and per-pixel / per-image weights.
-struct SliceBatch {
-    var images: [Float] = []
+package struct SliceBatch {
+    package var images: [Float] = []
     /// 0/1 pixel targets (synthetic or revealed masks; 0 for assumed-normal pixels).
-    var targets: [Float] = []
+    package var targets: [Float] = []
     /// Image targets: 1 when the slice holds a (synthetic or revealed) anomaly.
-    var labels: [Float] = []
+    package var labels: [Float] = []
     /// Which slices are unlabelled pool slices (their zeros are an assumption, not a label).
     var unlabelled: [Bool] = []
     var positions: [Float] = []
-    let size: Int
+    package let size: Int
 
     init(size: Int) { self.size = size }
 
-    var count: Int { labels.count }
+    package var count: Int { labels.count }
 
     mutating func append(image: [Float], target: [Float]?, label: Float, unlabelled: Bool, position: Float) {
         images += image
@@ -32,7 +32,7 @@ struct SliceBatch {
 }
 
 /// Draws batches from the training pool, shared by every method so they see the same slices per step.
-struct PoolSampler {
+package struct PoolSampler {
     let pool: [TrainingSlice]
     let size: Int
     let generators: [AnomalyType]
@@ -45,12 +45,12 @@ struct PoolSampler {
     let labelledNormal: [Int]
     let labelledAnomalous: [Int]
 
-    init(pool: [TrainingSlice], size: Int, generators: [AnomalyType]) throws {
+    package init(pool: [TrainingSlice], size: Int, generators: [AnomalyType]) throws {
         self.pool = pool
         self.size = size
         self.generators = generators
         generator = try AnomalyGenerator()
-        unlabelledOrNormal = pool.indices.filter { pool[$0].label != 1 && !pool[$0].inAnomalousVolume }
+        unlabelledOrNormal = pool.indices.filter { pool[$0].assumedNormal }
         hosts = unlabelledOrNormal.filter { pool[$0].brain.contains(1) }
         labelledNormal = pool.indices.filter { pool[$0].label == 0 }
         labelledAnomalous = pool.indices.filter { pool[$0].label == 1 }
@@ -75,6 +75,16 @@ struct PoolSampler {
                 batch.append(image: slice.image, target: nil, label: 0, unlabelled: slice.label == nil,
                              position: slice.position)
             }
+        }
+    }
+
+    /// `count` revealed anomalous slices as they are, each with its own mask as the target (none when
+    /// nothing is revealed).
+    func labelledAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
+        guard !labelledAnomalous.isEmpty else { return }
+        for _ in 0..<count {
+            let slice = pool[pick(labelledAnomalous, &rng)]
+            batch.append(image: slice.image, target: slice.mask, label: 1, unlabelled: false, position: slice.position)
         }
     }
 

@@ -12,21 +12,6 @@ final class SyntheticSegmentationObjective: ObjectiveBase<MapModel>, MethodObjec
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0.5, into: &batch, &rng)
-        let logits = net.net(batch.imageTensor)
-        return SegmentationLoss.bceDice(logits, batch.targetTensor, diceWeight: Float(context.config.method.diceWeight))
-    }
-}
-
-/// Pixel-wise BCE on logits plus weighted soft Dice on the probabilities.
-enum SegmentationLoss {
-    static func bceDice(_ logits: Tensor, _ targets: Tensor, diceWeight: Float, pixelWeights: Tensor? = nil) -> Tensor {
-        let bce: Tensor
-        if let pixelWeights {
-            bce = (bceWithLogitsLoss(logits, targets, reduction: .none) * pixelWeights).sum() / Swift.max(1, pixelWeights.values.reduce(0, +))
-        } else {
-            bce = bceWithLogitsLoss(logits, targets)
-        }
-        guard diceWeight > 0 else { return bce }
-        return bce + diceWeight * softDiceLoss(sigmoid(logits), targets)
+        return SegmentationLoss.bceDice(net, on: batch, diceWeight: context.config.method.diceWeight)
     }
 }

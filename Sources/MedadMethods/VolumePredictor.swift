@@ -31,26 +31,38 @@ public enum IntensityPreset: String, CaseIterable, Sendable {
 
 /// A trained run ready for inference on whole volumes: slice-wise along the run's eval axis (or all
 /// three, averaged), batched and without gradients. Raw scores are mapped into [0, 1] by the run's
-/// validation calibration (see `Calibration`).
+/// validation calibration (see `Calibration`), and the voxel map is post-processed as the run's
+/// `eval.postprocess` says (the volume score is not: it comes from the raw map).
 public final class VolumePredictor {
     let inference: RawInference
     let calibration: Calibration
     /// The preset the run was trained with (`data.preset`).
     public let preset: IntensityPreset
+    let postprocess: PostprocessConfig
 
     init(model: ScoringModel, config: RunConfig, calibration: Calibration) {
         inference = RawInference(model: model, config: config)
         self.calibration = calibration
         preset = config.data.preset
+        postprocess = config.eval.postprocess
     }
 
-    /// Voxel anomaly map in [0, 1] with the input's dims and the volume score in [0, 1].
+    /// Voxel anomaly map in [0, 1] with the input's dims and the volume score in [0, 1]. Without a
+    /// given brain mask, `eval.postprocess.mask` keeps the input's estimated head mask
+    /// (`Preprocess.headMask`, which the `mri` preset normalises over anyway).
     /// Memory: one volume's map plus one batch of slices.
     public func predict(_ volume: Volume, preset: IntensityPreset) throws -> (map: Volume, score: Double) {
-        let raw = try inference.predict(preset.apply(volume))
-        var map = raw.map
-        map.voxels = map.voxels.map { Float(calibration.voxel($0)) }
-        return (map, calibration.volume(raw.score))
+        let head = postprocess.mask ? Preprocess.headMask(volume) : nil
+        let raw = try inference.predict(preset.apply(volume, foreground: head))
+        return (try voxelMap(raw.map, brain: head), calibration.volume(raw.score))
+    }
+
+    /// The voxel map the metrics and `predict` report: the raw map calibrated, then post-processed
+    /// with `brain` as the mask.
+    func voxelMap(_ raw: Volume, brain: Volume?) throws -> Volume {
+        var map = raw
+        map.voxels = raw.voxels.map { Float(calibration.voxel($0)) }
+        return try Postprocessing.apply(postprocess, to: map, brain: brain, threshold: Calibration.operatingPoint)
     }
 }
 

@@ -27,6 +27,12 @@ import Testing
         #expect(other.contains("method.eta: unknown key"))
     }
 
+    @Test func labelNamesAVariantAndMustBeAName() throws {
+        #expect(error(#"{"method": {"name": "intensity", "reference": "global", "label": "intensity-global"}}"#) == nil)
+        #expect(try #require(error(#"{"method": {"name": "ae", "label": "a b"}}"#)).contains("method.label: \"a b\" is not a label"))
+        #expect(try #require(error(#"{"method": {"name": "ae", "label": ""}}"#)).contains("method.label"))
+    }
+
     @Test func wrongTypesNameTheirPath() throws {
         #expect(try #require(error(#"{"method": {"name": "ae"}, "train": {"steps": "many"}}"#)).contains("train.steps: expected"))
         #expect(try #require(error(#"{"method": {"name": "ae"}, "backbone": "cnn-xl"}"#)).contains("backbone"))
@@ -52,7 +58,52 @@ import Testing
         #expect(try lr(#"{"method": {"name": "ae"}}"#) == .number(0.002))
         #expect(try lr(#"{"method": {"name": "deepsad"}}"#) == .number(0.001))
         #expect(try lr(#"{"method": {"name": "devnet"}}"#) == .number(0.0001))
+        #expect(try lr(#"{"method": {"name": "supervised"}, "data": {"label_ratio": 0.1}}"#) == .number(0.002))
         #expect(try lr(#"{"method": {"name": "devnet"}, "train": {"lr": 0.0003}}"#) == .number(0.0003))
+    }
+
+    @Test func intensityOptionsAreChecked() throws {
+        let sign = try #require(error(#"{"method": {"name": "intensity", "sign": "up"}}"#))
+        #expect(sign.contains("run.json: method.sign:") && sign.contains("high") && sign.contains("abs"))
+        #expect(try #require(error(#"{"method": {"name": "intensity", "reference": "atlas"}}"#)).contains("method.reference"))
+        let bins = try #require(error(#"{"method": {"name": "intensity", "reference": "global", "position_bins": 4}}"#))
+        #expect(bins.contains("method.position_bins: only applies to reference \"position\""))
+        #expect(try #require(error(#"{"method": {"name": "ae", "sign": "high"}}"#)).contains("method.sign: unknown key"))
+        // Old configs keep their meaning: the per-position model scored by |z|.
+        let config = try RunConfig(JSONParser.parse(#"{"method": {"name": "intensity"}}"#, source: "cfg"), source: "cfg")
+        #expect(ConfigComposition.value(at: "method.reference", in: config.resolved) == .string("position"))
+        #expect(ConfigComposition.value(at: "method.sign", in: config.resolved) == .string("abs"))
+    }
+
+    /// `supervised` needs revealed masks: each missing piece is one line naming its key.
+    @Test func supervisedNeedsRevealedMasks() throws {
+        #expect(error(#"{"method": {"name": "supervised"}, "data": {"label_ratio": 0.2}}"#) == nil)
+        for (data, key) in [(#"{}"#, "data.label_ratio: 0 reveals no labels"),
+                            (#"{"label_ratio": 0.2, "masks": false}"#, "data.masks: false reveals no masks"),
+                            (#"{"label_ratio": 0.2, "source": "folders", "folders": {"train": "a", "val": "b", "test": "c"}}"#,
+                             "data.folders.labelled: missing")] {
+            let message = try #require(error(#"{"method": {"name": "supervised"}, "data": \#(data)}"#))
+            #expect(message.contains("run.json: " + key) && !message.contains("\n"), "\(message)")
+        }
+        #expect(try #require(error(#"{"method": {"name": "supervised", "positive_share": 0}, "data": {"label_ratio": 0.2}}"#))
+            .contains("method.positive_share"))
+        #expect(try #require(error(#"{"method": {"name": "synth", "positive_share": 0.5}}"#)).contains("method.positive_share: unknown key"))
+    }
+
+    @Test func postprocessIsCheckedAndOffByDefault() throws {
+        let config = try RunConfig(JSONParser.parse(#"{"method": {"name": "ae"}}"#, source: "cfg"), source: "cfg")
+        #expect(config.eval.postprocess == PostprocessConfig())
+        #expect(ConfigComposition.value(at: "eval.postprocess", in: config.resolved)
+            == (try JSONParser.parse(#"{"mask": false, "median": 0, "min_component": 0}"#, source: "expected")))
+        #expect(error(#"{"method": {"name": "ae"}, "eval": {"postprocess": {"mask": true, "median": 5, "min_component": 8}}}"#) == nil)
+        for (postprocess, path) in [(#"{"median": 4}"#, "eval.postprocess.median: 4 is not an odd size"),
+                                    (#"{"median": 1}"#, "eval.postprocess.median: 1 is not an odd size"),
+                                    (#"{"min_component": -1}"#, "eval.postprocess.min_component"),
+                                    (#"{"mask": 1}"#, "eval.postprocess.mask"),
+                                    (#"{"size": 3}"#, "eval.postprocess.size: unknown key")] {
+            let message = try #require(error(#"{"method": {"name": "ae"}, "eval": {"postprocess": \#(postprocess)}}"#))
+            #expect(message.contains("run.json: " + path), "\(message)")
+        }
     }
 
     @Test func setOverridesApplyBeforeValidation() throws {

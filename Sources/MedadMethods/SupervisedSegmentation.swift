@@ -1,0 +1,28 @@
+// The plain supervised reference of the annotation-efficient setting: what the revealed masks teach on
+// their own, without synthetic anomalies, transplanting or the unlabelled pool beyond negatives.
+import MedadSupport
+import MedadTensor
+
+/// `supervised`: the decoder is trained as a pixel-wise anomaly predictor (BCE + soft Dice) on the
+/// revealed anomalous slices, each in its own slice with its own mask (not transplanted), and on
+/// assumed-normal pool slices as negatives with all-zero targets; `positive_share` of each batch
+/// (half by default) are the revealed anomalies. No synthetic anomalies, no augmentation.
+final class SupervisedSegmentationObjective: ObjectiveBase<MapModel>, MethodObjective {
+    func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
+        let batch = try context.sampler.supervisedBatch(context.config.train.batch,
+                                                        positiveShare: context.config.method.positiveShare, &rng)
+        return SegmentationLoss.bceDice(net, on: batch, diceWeight: context.config.method.diceWeight)
+    }
+}
+
+extension PoolSampler {
+    /// `count` slices: round(positiveShare · count) revealed anomalous slices (at least one) with their
+    /// masks, then assumed-normal slices with zero targets for the rest.
+    package func supervisedBatch(_ count: Int, positiveShare: Double, _ rng: inout SeededRandom) throws -> SliceBatch {
+        let positives = min(count, max(1, Int((positiveShare * Double(count)).rounded())))
+        var batch = SliceBatch(size: size)
+        labelledAnomalies(positives, into: &batch, &rng)
+        try normals(count - positives, anomalyRate: 0, into: &batch, &rng)
+        return batch
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import MedadConfig
+import MedadMethods
+import MedadSupport
+import Testing
+
+/// `supervised`: what its batches hold, and that it trains on a tiny phantom run.
+@Suite(.serialized) struct SupervisedTests {
+    /// A pool of 8 × 8 slices, each image constant at its index: two revealed anomalous slices with
+    /// their masks, two unlabelled and one revealed normal slice, and a slice of an anomalous volume
+    /// without its mask (neither anomalous nor normal, so never drawn).
+    private let pool: [TrainingSlice] = {
+        let brain = [UInt8](repeating: 1, count: 64)
+        func image(_ index: Int) -> [Float] { [Float](repeating: Float(index), count: 64) }
+        let masks = [(0..<64).map { Float($0 < 5 ? 1 : 0) }, (0..<64).map { Float($0 % 9 == 0 ? 1 : 0) }]
+        return [
+            TrainingSlice(image: image(0), position: 0.2, label: 1, mask: masks[0], brain: brain),
+            TrainingSlice(image: image(1), position: 0.4, label: nil, mask: nil, brain: brain),
+            TrainingSlice(image: image(2), position: 0.6, label: 1, mask: masks[1], brain: brain),
+            TrainingSlice(image: image(3), position: 0.8, label: 0, mask: nil, brain: brain),
+            TrainingSlice(image: image(4), position: 0.5, label: nil, mask: nil, brain: brain),
+            TrainingSlice(image: image(5), position: 0.5, label: nil, mask: nil, inAnomalousVolume: true, brain: brain),
+        ]
+    }()
+
+    @Test(arguments: [(0.5, 4), (0.25, 2), (1.0, 8)])
+    func batchHoldsRevealedMasksAndZeroTargetsForNormals(share: Double, positives: Int) throws {
+        let sampler = try PoolSampler(pool: pool, size: 8, generators: [])
+        var rng = SeededRandom(seed: 5)
+        for _ in 0..<10 {
+            let batch = try sampler.supervisedBatch(8, positiveShare: share, &rng)
+            #expect(batch.count == 8)
+            for b in 0..<batch.count {
+                let image = Array(batch.images[(b * 64)..<((b + 1) * 64)]), target = Array(batch.targets[(b * 64)..<((b + 1) * 64)])
+                let source = pool[Int(image[0])]
+                #expect(image == source.image, "slice \(b) is not a pool slice as it is")
+                if b < positives {
+                    #expect(source.label == 1 && target == source.mask, "slice \(b) is not a revealed anomaly with its own mask")
+                    #expect(batch.labels[b] == 1)
+                } else {
+                    #expect(source.label != 1 && !source.inAnomalousVolume, "slice \(b) is not assumed normal")
+                    #expect(target.allSatisfy { $0 == 0 } && batch.labels[b] == 0)
+                }
+            }
+        }
+    }
+
+    /// 30 steps on the fixture's phantoms: the mean loss of the last five steps is below that of the
+    /// first five, and the run evaluates as a method that uses labels.
+    @Test func trainsOnRevealedMasks() throws {
+        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: "supervised", steps: 30), name: "supervised")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.status == .completed)
+        let losses = try RunFixtures.losses(dir)
+        #expect(losses.count == 30 && losses.allSatisfy(\.isFinite))
+        #expect(losses.suffix(5).reduce(0, +) < losses.prefix(5).reduce(0, +))
+        #expect(ConfigComposition.value(at: "uses_labels", in: result) == .bool(true))
+        #expect(RunFixtures.number("config.method.positive_share", in: result) == 0.5)
+        #expect(RunFixtures.number("config.train.lr", in: result) == 0.002)
+        #expect(RunFixtures.number("pixel.ap", in: result) != nil)
+    }
+
+    /// A pool that reveals no anomalous slice (no contamination) stops at data load, naming the key.
+    @Test func noRevealedAnomalyIsAnError() throws {
+        let dir = RunFixtures.directory("supervised-none")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try ConfigComposition.set(.number(0), at: ["data", "contamination"],
+                                               in: RunFixtures.config(method: "supervised"), fullPath: "data.contamination")
+        let error = #expect(throws: MedadError.self) {
+            try Runs.train(config: config, source: "fixture", directory: dir, resume: false, progress: .silent)
+        }
+        #expect(error?.description.contains("fixture: data.label_ratio: method supervised") == true)
+        #expect(error?.description.contains("\n") == false)
+    }
+}
