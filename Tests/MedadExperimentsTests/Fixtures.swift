@@ -19,18 +19,17 @@ let fakeExperiment = """
 }
 """
 
-/// A leave-one-volume-out sweep: cnn-s × two folds × two methods × two ratios, one seed (8 cells).
+/// The fake sweep made leave-one-volume-out (it extends fake.json): cnn-s × two folds × two methods ×
+/// two ratios, one seed (8 cells).
 let foldExperiment = """
 {
+  "extends": "fake.json",
   "name": "folds",
-  "seed": 0,
-  "backbone": "cnn-s",
-  "data": {"source": "folders", "label_ratio": 0},
-  "method": {"name": "ae"},
-  "sweep": {"data.folders": [{"train": "folds/fold-0/train", "val": "folds/fold-0/val", "test": "folds/fold-0/test"},
-                             {"train": "folds/fold-1/train", "val": "folds/fold-1/val", "test": "folds/fold-1/test"}],
-            "method.name": ["semi", "ae"], "data.label_ratio": [0, 0.25]},
-  "report": {"reference": "ae", "metrics": ["sample.ap", "pixel.ap", "pixel.best_dice"], "resamples": 200}
+  "data": {"source": "folders"},
+  "sweep": {"backbone": ["cnn-s"], "seed": [0],
+            "data.folders": [{"train": "folds/fold-0/train", "val": "folds/fold-0/val", "test": "folds/fold-0/test"},
+                             {"train": "folds/fold-1/train", "val": "folds/fold-1/val", "test": "folds/fold-1/test"}]},
+  "report": {"metrics": ["sample.ap", "pixel.ap", "pixel.best_dice"]}
 }
 """
 

@@ -9,6 +9,7 @@ import MedadTestSupport
 @Suite struct FoldReportTests {
     /// Runs the fake leave-one-volume-out sweep; returns its report and records.
     func foldReport(_ scratch: TemporaryFolder) throws -> (Report, [RunRecord]) {
+        try scratch.write("fake.json", fakeExperiment)
         let experiment = try Experiment(url: try scratch.write("folds.json", foldExperiment))
         _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(experiment.cells)
         let records = try RunRecord.load(experiment, root: scratch.file("runs")).records
