@@ -60,11 +60,12 @@ public struct Report {
         let seeds = Set(records.map(\.seed)).count
         let replicates = testSets.map { "seeds and test sets (\(seeds) seed\(seeds == 1 ? "" : "s") × \($0.count) test sets)" }
             ?? "\(seeds) seed\(seeds == 1 ? "" : "s")"
-        var legend = "Mean ± std over \(replicates) and, in brackets, the mean of the runs' bootstrap 95% "
+        let legend = "Mean ± std over \(replicates) and, in brackets, the mean of the runs' bootstrap 95% "
             + "confidence intervals; **bold**: best in its label-ratio column; rank: average rank across label ratios (1 = best)."
         var significance = ""
         if let reference = settings.reference {
-            significance = " \\*: p < 0.05 against `\(reference)` on the same backbone, \(testSets == nil ? "label ratio and seeds" : "label ratio, seeds and test sets") (paired permutation test, "
+            let same = testSets == nil ? "label ratio and seeds" : "label ratio, seeds and test sets"
+            significance = " \\*: p < 0.05 against `\(reference)` on the same backbone, \(same) (paired permutation test, "
                 + "\(settings.resamples) resamples, test cases matched by name; sample-level metrics only)."
         }
         md.line(legend + significance)
