@@ -26,6 +26,15 @@ public struct Report {
         let tables = settings.metrics.map {
             ReportTable(metric: $0, records: records, rows: rows, ratios: ratios, reference: settings.reference, resamples: settings.resamples)
         }
+        let testSets = TestSetBreakdown.testSets(records)
+        let breakdowns = try testSets.map { sets in
+            try settings.metrics.map {
+                try TestSetBreakdown(metric: $0, records: records, rows: rows, ratios: ratios, testSets: sets,
+                                     reference: settings.reference, resamples: settings.resamples)
+            }
+        } ?? []
+        // Replicates are seeds, and in a leave-one-volume-out sweep also the test sets of one seed.
+        let over = testSets == nil ? "seeds" : "seeds and test sets"
         let assets = experiment.name
         var extra: [(String, Data)] = []
         var md = Notebook()
@@ -49,27 +58,45 @@ public struct Report {
 
         md.heading("Results")
         let seeds = Set(records.map(\.seed)).count
-        var legend = "Mean ± std over \(seeds) seed\(seeds == 1 ? "" : "s") and, in brackets, the mean of the runs' bootstrap 95% "
+        let replicates = testSets.map { "seeds and test sets (\(seeds) seed\(seeds == 1 ? "" : "s") × \($0.count) test sets)" }
+            ?? "\(seeds) seed\(seeds == 1 ? "" : "s")"
+        let legend = "Mean ± std over \(replicates) and, in brackets, the mean of the runs' bootstrap 95% "
             + "confidence intervals; **bold**: best in its label-ratio column; rank: average rank across label ratios (1 = best)."
+        var significance = ""
         if let reference = settings.reference {
-            legend += " \\*: p < 0.05 against `\(reference)` on the same backbone, label ratio and seeds (paired permutation test, "
+            let same = testSets == nil ? "label ratio and seeds" : "label ratio, seeds and test sets"
+            significance = " \\*: p < 0.05 against `\(reference)` on the same backbone, \(same) (paired permutation test, "
                 + "\(settings.resamples) resamples, test cases matched by name; sample-level metrics only)."
         }
-        md.line(legend)
+        md.line(legend + significance)
         for table in tables {
             md.heading("`\(table.metric)` by label ratio", level: 3)
             md.line(markdownTable(table))
         }
+        if let testSets {
+            md.heading("Per test set and pooled")
+            let names = testSets.map { "`\($0.title)`" }.joined(separator: ", ")
+            md.line("Each cell was scored on one of \(testSets.count) test sets (\(names)). Per test set: its runs' value, mean ± std "
+                + "over seeds where there are several, in brackets the runs' bootstrap 95% interval; **bold**: best of its test set "
+                + "and label ratio." + significance + " Pooled, per seed over the runs on every test set: sample AP and AUROC "
+                + "from the union of their test cases' scores (each fold's model calibrated on its own validation set), in brackets "
+                + "a bootstrap 95% interval over cases stratified by label (\(settings.resamples) resamples, seed 0); pixel AP and "
+                + "AUROC from their summed voxel histograms (pixel-counts.json), without an interval; other metrics do not pool (—).")
+            for breakdown in breakdowns {
+                md.heading("`\(breakdown.metric)` per test set", level: 3)
+                md.line(testSetTable(breakdown))
+            }
+        }
 
         md.heading("Seen and unseen anomaly types")
-        md.line("Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over seeds.")
+        md.line("Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over \(over).")
         md.line(seenUnseenTable(records, rows: rows, ratios: ratios))
         let types = records.flatMap(\.anomalyTypes).reduce(into: [(name: String, seen: Bool)]()) { list, type in
             if !list.contains(where: { $0.name == type.name }) { list.append(type) }
         }.sorted { $0.name < $1.name }
         if !types.isEmpty {
             md.heading("Per anomaly type", level: 3)
-            md.line("Sample AP per anomaly type (its anomalous cases against all normal test cases), mean ± std over seeds.")
+            md.line("Sample AP per anomaly type (its anomalous cases against all normal test cases), mean ± std over \(over).")
             for ratio in ratios {
                 md.line("Label ratio \(ReportFormat.ratio(ratio)):")
                 md.line(perTypeTable(records, rows: rows, ratio: ratio, types: types))
@@ -110,7 +137,7 @@ public struct Report {
         }
 
         md.heading("Tables for papers")
-        extra.append(("\(assets)/tables.csv", Data(ReportExports.csv(tables).utf8)))
+        extra.append(("\(assets)/tables.csv", Data(ReportExports.csv(tables, testSets: breakdowns).utf8)))
         extra.append(("\(assets)/tables.tex", Data(ReportExports.latex(tables, reference: settings.reference).utf8)))
         md.line("[CSV](\(assets)/tables.csv) and [LaTeX](\(assets)/tables.tex) of the results tables.")
         return [("\(experiment.name).md", Data(md.text.utf8))] + extra

@@ -1,20 +1,30 @@
 import Foundation
 
-/// The report's tables as CSV (one row per backbone × method × label ratio × metric) and as LaTeX
-/// (booktabs, one tabular per metric), for papers.
+/// The report's tables as CSV (one row per backbone × method × label ratio × metric, and in a
+/// leave-one-volume-out sweep also per test set and pooled) and as LaTeX (booktabs, one tabular per
+/// metric), for papers.
 enum ReportExports {
-    static func csv(_ tables: [ReportTable]) -> String {
-        var lines = ["metric,backbone,method,label_ratio,seeds,mean,std,ci_low,ci_high,p_vs_reference,best"]
-        for table in tables {
+    /// With test sets, a `test_set` column follows `label_ratio`: empty for the rows over all replicates,
+    /// the test set's name or `pooled` for the others. Without, the columns are as they always were.
+    static func csv(_ tables: [ReportTable], testSets breakdowns: [TestSetBreakdown]) -> String {
+        let split = !breakdowns.isEmpty
+        var lines = ["metric,backbone,method,label_ratio," + (split ? "test_set," : "") + "seeds,mean,std,ci_low,ci_high,p_vs_reference,best"]
+        func rows(_ table: ReportTable, testSet: String?) {
             for (r, row) in table.rows.enumerated() {
                 for (c, ratio) in table.ratios.enumerated() {
                     guard let entry = table.entries[r][c] else { continue }
-                    lines.append([table.metric, row.backbone, row.method, ReportFormat.ratio(ratio), String(entry.seeds),
-                                  ReportFormat.csv(entry.mean), ReportFormat.csv(entry.std), ReportFormat.csv(entry.interval?.low),
-                                  ReportFormat.csv(entry.interval?.high), ReportFormat.csv(entry.pValue), entry.best ? "1" : "0"]
+                    lines.append(([table.metric, row.backbone, row.method, ReportFormat.ratio(ratio)] + (split ? [testSet ?? ""] : [])
+                                  + [String(entry.replicates), ReportFormat.csv(entry.mean), ReportFormat.csv(entry.std),
+                                     ReportFormat.csv(entry.interval?.low), ReportFormat.csv(entry.interval?.high),
+                                     ReportFormat.csv(entry.pValue), entry.best ? "1" : "0"])
                         .joined(separator: ","))
                 }
             }
+        }
+        for table in tables { rows(table, testSet: nil) }
+        for breakdown in breakdowns {
+            for (set, table) in zip(breakdown.testSets, breakdown.perTestSet) { rows(table, testSet: set.title) }
+            if let pooled = breakdown.pooled { rows(pooled, testSet: "pooled") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

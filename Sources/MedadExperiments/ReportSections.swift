@@ -1,7 +1,8 @@
 import Foundation
 import MedadMetrics
 
-/// The notebook's Markdown tables: results by label ratio, seen / unseen types, per type, and cost.
+/// The notebook's Markdown tables: results by label ratio, per test set and pooled, seen / unseen types,
+/// per type, and cost.
 extension Report {
     /// Header and separator of a table whose rows are backbone × method.
     static func header(_ columns: [String]) -> [String] {
@@ -11,15 +12,32 @@ extension Report {
     func markdownTable(_ table: ReportTable) -> String {
         var lines = Self.header(table.ratios.map { "r = \(ReportFormat.ratio($0))" } + ["rank"])
         for (r, row) in table.rows.enumerated() {
-            let cells = table.entries[r].map { entry -> String in
-                guard let entry else { return "–" }
-                let mean = entry.best ? "**\(ReportFormat.metric(entry.mean))**" : ReportFormat.metric(entry.mean)
-                let std = entry.std.map { " ± \(ReportFormat.metric($0))" } ?? ""
-                let ci = entry.interval.map { " [\(ReportFormat.metric($0.low)), \(ReportFormat.metric($0.high))]" } ?? ""
-                return mean + std + ci + ((entry.pValue ?? 1) < 0.05 ? " \\*" : "")
-            }
+            let cells = table.entries[r].map(Self.cell)
             let rank = table.averageRanks[r].map { String(format: "%.2f", $0) } ?? "–"
             lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " | \(rank) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Mean, ± std over replicates, [mean interval], bold when best in its column, \* when p < 0.05.
+    static func cell(_ entry: ReportTable.Entry?) -> String {
+        guard let entry else { return "–" }
+        let mean = entry.best ? "**\(ReportFormat.metric(entry.mean))**" : ReportFormat.metric(entry.mean)
+        let std = entry.std.map { " ± \(ReportFormat.metric($0))" } ?? ""
+        let ci = entry.interval.map { " [\(ReportFormat.metric($0.low)), \(ReportFormat.metric($0.high))]" } ?? ""
+        return mean + std + ci + ((entry.pValue ?? 1) < 0.05 ? " \\*" : "")
+    }
+
+    /// Rows backbone × method × label ratio; a column per test set, then the pooled one ("—" for a
+    /// metric that does not pool).
+    func testSetTable(_ breakdown: TestSetBreakdown) -> String {
+        var lines = Self.header(["r"] + breakdown.testSets.map(\.title) + ["pooled"])
+        let layout = breakdown.perTestSet[0]
+        for (r, row) in layout.rows.enumerated() {
+            for (c, ratio) in layout.ratios.enumerated() {
+                let cells = breakdown.perTestSet.map { Self.cell($0.entries[r][c]) } + [breakdown.pooled.map { Self.cell($0.entries[r][c]) } ?? "—"]
+                lines.append("| \(row.backbone) | \(row.method) | \(ReportFormat.ratio(ratio)) | " + cells.joined(separator: " | ") + " |")
+            }
         }
         return lines.joined(separator: "\n")
     }

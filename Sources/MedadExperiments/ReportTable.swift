@@ -2,7 +2,8 @@ import Foundation
 import MedadMetrics
 
 /// One metric over the sweep: rows backbone × method, columns label ratio, each entry mean ± std over
-/// seeds, the mean of the seeds' bootstrap 95% intervals, and a paired test against the reference.
+/// the replicates (seeds, and test sets in a leave-one-volume-out sweep), the mean of the replicates'
+/// bootstrap 95% intervals, and a paired test against the reference.
 public struct ReportTable {
     public struct Row: Equatable {
         public let backbone: String
@@ -11,13 +12,13 @@ public struct ReportTable {
 
     public struct Entry {
         public let mean: Double
-        /// Sample std over seeds; nil with a single seed.
+        /// Sample std over replicates; nil with a single one.
         public let std: Double?
-        public let seeds: Int
-        /// Mean over seeds of each run's bootstrap 95% interval.
+        public let replicates: Int
+        /// Mean over replicates of each one's bootstrap 95% interval.
         public let interval: (low: Double, high: Double)?
         /// Two-sided p of the paired permutation test against the reference method (same backbone,
-        /// ratio and seeds, shared test cases); nil for the reference itself or non-sample metrics.
+        /// ratio and replicates, shared test cases); nil for the reference itself or non-sample metrics.
         public let pValue: Double?
         /// Highest mean of its column.
         public let best: Bool
@@ -32,28 +33,43 @@ public struct ReportTable {
     public let averageRanks: [Double?]
 
     public init(metric: String, records: [RunRecord], rows: [Row], ratios: [Double], reference: String?, resamples: Int) {
+        let groups = Self.groups(records)
+        self.init(metric: metric, rows: rows, ratios: ratios) { row, ratio in
+            let runs = (groups[GroupKey(backbone: row.backbone, method: row.method, ratio: ratio)] ?? []).sorted { $0.replicate < $1.replicate }
+            let values = runs.compactMap { $0.metric(metric) }
+            guard !values.isEmpty else { return nil }
+            var p: Double?
+            if let reference, reference != row.method {
+                let references = groups[GroupKey(backbone: row.backbone, method: reference, ratio: ratio)] ?? []
+                p = PairedSignificance.pValue(metric: metric, runs: runs, references: references, resamples: resamples)
+            }
+            return Replicates(values: values, intervals: runs.compactMap { $0.interval(metric) }, pValue: p)
+        }
+    }
+
+    /// One cell's replicate values, their intervals and the test against the reference.
+    struct Replicates {
+        var values: [Double]
+        var intervals: [(low: Double, high: Double)]
+        var pValue: Double?
+    }
+
+    /// A table whose cells summarise what `replicates` gives for each row and ratio (nil: no value).
+    init(metric: String, rows: [Row], ratios: [Double], replicates: (Row, Double) throws -> Replicates?) rethrows {
         self.metric = metric
         self.rows = rows
         self.ratios = ratios
-        let groups = Dictionary(grouping: records) { GroupKey(backbone: $0.backbone, method: $0.method, ratio: $0.labelRatio) }
         var means: [[Double?]] = []
         var entries: [[(Double, Double?, Int, (Double, Double)?, Double?)?]] = []
         for row in rows {
             var rowEntries: [(Double, Double?, Int, (Double, Double)?, Double?)?] = []
             for ratio in ratios {
-                let runs = (groups[GroupKey(backbone: row.backbone, method: row.method, ratio: ratio)] ?? []).sorted { $0.seed < $1.seed }
-                let values = runs.compactMap { $0.metric(metric) }
-                guard !values.isEmpty else { rowEntries.append(nil); continue }
-                let summary = Statistics.meanAndStd(values)
-                let intervals = runs.compactMap { $0.interval(metric) }
+                guard let cell = try replicates(row, ratio), !cell.values.isEmpty else { rowEntries.append(nil); continue }
+                let summary = Statistics.meanAndStd(cell.values)
+                let intervals = cell.intervals
                 let interval = intervals.isEmpty ? nil
                     : (intervals.map(\.low).reduce(0, +) / Double(intervals.count), intervals.map(\.high).reduce(0, +) / Double(intervals.count))
-                var p: Double?
-                if let reference, reference != row.method {
-                    let references = groups[GroupKey(backbone: row.backbone, method: reference, ratio: ratio)] ?? []
-                    p = PairedSignificance.pValue(metric: metric, runs: runs, references: references, resamples: resamples)
-                }
-                rowEntries.append((summary.mean.number!, summary.std.number, values.count, interval, p))
+                rowEntries.append((summary.mean.number!, summary.std.number, cell.values.count, interval, cell.pValue))
             }
             means.append(rowEntries.map { $0?.0 })
             entries.append(rowEntries)
@@ -61,7 +77,7 @@ public struct ReportTable {
         let columnBest = ratios.indices.map { c in means.compactMap { $0[c] }.max() }
         self.entries = entries.map { row in
             row.enumerated().map { c, entry in
-                entry.map { Entry(mean: $0.0, std: $0.1, seeds: $0.2, interval: $0.3, pValue: $0.4, best: $0.0 == columnBest[c]) }
+                entry.map { Entry(mean: $0.0, std: $0.1, replicates: $0.2, interval: $0.3, pValue: $0.4, best: $0.0 == columnBest[c]) }
             }
         }
         if !means.isEmpty, means.allSatisfy({ $0.allSatisfy { $0 != nil } }), !ratios.isEmpty {
@@ -70,6 +86,10 @@ public struct ReportTable {
         } else {
             averageRanks = rows.map { _ in nil }
         }
+    }
+
+    static func groups(_ records: [RunRecord]) -> [GroupKey: [RunRecord]] {
+        Dictionary(grouping: records) { GroupKey(backbone: $0.backbone, method: $0.method, ratio: $0.labelRatio) }
     }
 
     struct GroupKey: Hashable {
@@ -95,19 +115,15 @@ public struct ReportTable {
 }
 
 /// Paired permutation test of a sample-level metric between a method's runs and the reference's runs
-/// on the same seeds: cases are matched by name, swaps happen within a seed, and the statistic is the
-/// mean over seeds of the metric difference.
+/// of the same replicates (seed and test set): cases are matched by name, swaps happen within a
+/// replicate, and the statistic is the mean over replicates of the metric difference.
 enum PairedSignificance {
     static func pValue(metric: String, runs: [RunRecord], references: [RunRecord], resamples: Int) -> Double? {
-        let statistic: (RankedCounts) -> Double?
-        switch metric {
-        case "sample.ap": statistic = { $0.averagePrecision.number }
-        case "sample.auroc": statistic = { $0.auroc.number }
-        default: return nil
-        }
+        guard metric.hasPrefix("sample."), let ranking = rankingMetric(String(metric.dropFirst("sample.".count))) else { return nil }
+        let statistic = { (counts: RankedCounts) in ranking(counts).number }
         var pairs: [(a: [Double], b: [Double], labels: [Bool])] = []
         for run in runs {
-            guard let reference = references.first(where: { $0.seed == run.seed }) else { continue }
+            guard let reference = references.first(where: { $0.replicate == run.replicate }) else { continue }
             let referenceScores = Dictionary(reference.cases.map { ($0.name, $0.score) }, uniquingKeysWith: { first, _ in first })
             let shared = run.cases.filter { referenceScores[$0.name] != nil }
             guard shared.contains(where: \.label), shared.contains(where: { !$0.label }) else { continue }
@@ -130,5 +146,15 @@ enum PairedSignificance {
             return total / Double(pairs.count)
         }
         return test.pValue.number
+    }
+}
+
+/// The ranking metrics that follow from a case ranking alone (`ap`, `auroc`), so paired tests and
+/// pooling over test sets can recompute them from scores.
+func rankingMetric(_ name: String) -> ((RankedCounts) -> MetricValue)? {
+    switch name {
+    case "ap": return { $0.averagePrecision }
+    case "auroc": return { $0.auroc }
+    default: return nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MedadConfig
+import MedadMetrics
 import MedadSupport
 
 /// What a report needs from one cell's result.json (schema 1, written by `Runs.evaluate`).
@@ -16,6 +17,10 @@ public struct RunRecord {
     public let method: String
     public let labelRatio: Double
     public let seed: Int
+    /// Hash of the test cases the run was scored on and its readable name (`fold-0`, `phantom`); nil in
+    /// result.json written before they were recorded, where every run counts as scored on one test set.
+    public let testSet: String?
+    public let testName: String?
     public let parameters: Int?
     public let trainSeconds: Double?
     public let evalSeconds: Double?
@@ -45,6 +50,8 @@ public struct RunRecord {
         method = try string("method")
         labelRatio = ratio
         self.seed = Int(seed)
+        testSet = try? string("test_set")
+        testName = try? string("test_name")
         parameters = number("parameters").map { Int($0) }
         trainSeconds = number("train.seconds")
         evalSeconds = number("eval_seconds")
@@ -60,6 +67,25 @@ public struct RunRecord {
             }
         }
         self.cases = cases
+    }
+
+    /// A replicate of its (backbone, method, label ratio) group: a seed on a test set.
+    public var replicate: Replicate { Replicate(seed: seed, testSet: testSet) }
+
+    public struct Replicate: Hashable, Comparable {
+        public let seed: Int
+        public let testSet: String?
+
+        public static func < (a: Replicate, b: Replicate) -> Bool {
+            (a.seed, a.testSet ?? "") < (b.seed, b.testSet ?? "")
+        }
+    }
+
+    /// The voxel histogram written beside result.json; nil for runs evaluated before it was written.
+    public func pixelHistogram() throws -> PixelHistogram? {
+        let url = directory.appendingPathComponent(PixelHistogram.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try PixelHistogram(contentsOf: url)
     }
 
     /// A metric by dotted path (`sample.ap`, `seen.sample.ap`, `per_type.sphere.sample.ap`); nil when

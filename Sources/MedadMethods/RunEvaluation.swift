@@ -93,6 +93,8 @@ struct RunEvaluation {
                                                    method: reference.inference.config.method.label,
                                                    resamples: run.eval.bootstrap, seed: run.seed)
         }
+        for (key, identity) in Self.testSet(data) { result[key] = identity }
+        try PixelHistogram(summaries: cases.map(\.pixel)).write(to: directory.appendingPathComponent(PixelHistogram.fileName))
         let value = JSONValue.object(result)
         try AtomicFile.write(value.pretty(), to: directory.appendingPathComponent(RunFiles.result))
         return value
@@ -155,6 +157,18 @@ struct RunEvaluation {
             ("run", .string(reference)), ("method", .string(method)), ("resamples", .number(Double(resamples))),
             ("overall", try tests { _ in true }), ("per_type", .object(JSONObject(perType))),
         ]))
+    }
+
+    /// `test_set` (a hash of the manifest's test list) and `test_name`: a report tells the replicates of a
+    /// leave-one-volume-out sweep (same seed, other test volume) apart by them and names its columns.
+    private static func testSet(_ data: RunData) -> [(String, JSONValue)] {
+        let test = ConfigComposition.value(at: "test", in: data.manifest) ?? .null
+        let name = switch data.config.data.source {
+        case .phantom: "phantom"
+        // RunData has read the folders, so they are there; fold-<k>/test names the fold.
+        case .folders: URL(fileURLWithPath: data.config.data.folders!.test).deletingLastPathComponent().lastPathComponent
+        }
+        return [("test_set", .string(String(StableHash.hex(test.canonical).prefix(8)))), ("test_name", .string(name))]
     }
 
     private static func number(_ value: MetricValue) -> JSONValue { value.number.map(JSONValue.number) ?? .null }

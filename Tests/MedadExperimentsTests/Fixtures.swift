@@ -19,6 +19,20 @@ let fakeExperiment = """
 }
 """
 
+/// The fake sweep made leave-one-volume-out (it extends fake.json): cnn-s × two folds × two methods ×
+/// two ratios, one seed (8 cells).
+let foldExperiment = """
+{
+  "extends": "fake.json",
+  "name": "folds",
+  "data": {"source": "folders"},
+  "sweep": {"backbone": ["cnn-s"], "seed": [0],
+            "data.folders": [{"train": "folds/fold-0/train", "val": "folds/fold-0/val", "test": "folds/fold-0/test"},
+                             {"train": "folds/fold-1/train", "val": "folds/fold-1/val", "test": "folds/fold-1/test"}]},
+  "report": {"metrics": ["sample.ap", "pixel.ap", "pixel.best_dice"]}
+}
+"""
+
 /// Writes a schema-1 result.json from the cell's axes, with scores whose quality depends on the method
 /// (semi separates the classes clearly, ae weakly), counting calls; cells listed in `failing` throw.
 final class FakeExecutor: CellExecutor, @unchecked Sendable {
@@ -31,6 +45,9 @@ final class FakeExecutor: CellExecutor, @unchecked Sendable {
     func run(cell: SweepCell, source: String, directory: URL, resume: Bool) throws {
         lock.lock(); calls.append(cell.id); lock.unlock()
         guard !failing.contains(cell.id) else { throw MedadError("loss became NaN at step 3") }
+        if let pixelCounts = FakeResult.pixelCounts(for: cell.config) {
+            try AtomicFile.write(Data(pixelCounts.utf8), to: directory.appendingPathComponent("pixel-counts.json"))
+        }
         try AtomicFile.write(FakeResult.json(for: cell.config).pretty(sortedKeys: true), to: directory.appendingPathComponent("result.json"))
         try FakeResult.examples(to: directory.appendingPathComponent("examples.safetensors"))
     }
@@ -47,24 +64,41 @@ enum FakeResult {
         return 0
     }
 
+    /// The fold of a leave-one-volume-out cell (`…/fold-<k>/test`), nil for other cells.
+    static func fold(_ config: JSONValue) -> Int? {
+        let test = string("data.folders.test", config)
+        return test.isEmpty ? nil : Int(test.split(separator: "/").dropLast().last!.dropFirst("fold-".count))
+    }
+
+    /// pixel-counts.json of a fold cell: voxels in three score bins (0.125, 0.5, 1), semi ranking the
+    /// anomalous voxels higher than ae; nil for other cells.
+    static func pixelCounts(for config: JSONValue) -> String? {
+        guard let fold = fold(config) else { return nil }
+        let semi = string("method.name", config) == "semi"
+        let negatives = semi ? [90 + fold, 9, 1] : [60, 30 + fold, 10]
+        let positives = semi ? [1, 4, 15 + fold] : [5, 8 + fold, 7]
+        return #"{"bins":[12288,14336,15360],"cases":40,"negatives":\#(negatives),"positives":\#(positives)}"#
+    }
+
     static func json(for config: JSONValue) -> JSONValue {
         let method = string("method.name", config), backbone = string("backbone", config)
         let ratio = number("data.label_ratio", config), seed = number("seed", config)
-        var random = SeededRandom(seed: UInt64(seed) &* 7919 &+ UInt64(ratio * 100) &+ UInt64(backbone.count))
+        let fold = fold(config)
+        var random = SeededRandom(seed: UInt64(seed) &* 7919 &+ UInt64(ratio * 100) &+ UInt64(backbone.count) &+ UInt64(fold ?? 0) &* 31)
         let separation = method == "semi" ? 2.5 : 0.4
         let cases: [JSONValue] = (0..<40).map { k in
             let label = k % 2
             let score = Double(label) * separation + random.nextNormal()
-            return .object(JSONObject([("name", .string("case_\(k)")), ("label", .number(Double(label))),
+            return .object(JSONObject([("name", .string((fold.map { "fold\($0)_" } ?? "") + "case_\(k)")), ("label", .number(Double(label))),
                                        ("type", .string(k % 4 == 1 ? "sphere" : "noise")), ("seen", .bool(k % 4 == 1)),
                                        ("score", .number(score))]))
         }
-        let ap = method == "semi" ? 0.9 + 0.02 * seed + 0.04 * ratio : 0.6 + 0.02 * seed
+        let ap = (method == "semi" ? 0.9 + 0.02 * seed + 0.04 * ratio : 0.6 + 0.02 * seed) + 0.02 * Double(fold ?? 0)
         func block(_ value: Double) -> JSONValue {
-            .object(JSONObject([("ap", .number(value)), ("auroc", .number(value - 0.05)),
+            .object(JSONObject([("ap", .number(value)), ("auroc", .number(value - 0.05)), ("best_dice", .number(value - 0.2)),
                                 ("ci", .object(JSONObject([("ap", .array([.number(value - 0.1), .number(value + 0.05)]))])))]))
         }
-        return .object(JSONObject([
+        var result = JSONObject([
             ("schema", .number(1)), ("backbone", .string(backbone)), ("method", .string(method)),
             ("label_ratio", .number(ratio)), ("seed", .number(seed)), ("uses_labels", .bool(method == "semi")),
             ("config", config), ("parameters", .number(backbone == "cnn-s" ? 1000 : 2000)),
@@ -79,7 +113,12 @@ enum FakeResult {
             ]))),
             ("cases", .array(cases)),
             ("examples", .string("examples.safetensors")),
-        ]))
+        ])
+        if let fold {
+            result["test_set"] = .string("set\(fold)")
+            result["test_name"] = .string("fold-\(fold)")
+        }
+        return .object(result)
     }
 
     static func examples(to url: URL) throws {

@@ -51,6 +51,10 @@ import MedadTestSupport
             #expect((0...1).contains(ap))
         }
         #expect(result["uses_labels"] as? Bool == true)
+        // The test folder's parent names the test set (data/realdev-folds/fold-<k>/test gives fold-<k>).
+        #expect(result["test_name"] as? String == temp.url.lastPathComponent)
+        #expect((result["test_set"] as? String)?.count == 8)
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("pixel-counts.json").path))
 
         // Paired tests through the CLI: against itself nothing differs; a folder that is no run is one error line.
         let summary = try MOODRoundTripTests.medad(["evaluate", "--run", run.path, "--versus", run.path])

@@ -1,6 +1,7 @@
 import Foundation
 import MedadConfig
 import MedadMethods
+import MedadMetrics
 import MedadNN
 import MedadTensor
 import MedadSupport
@@ -43,6 +44,14 @@ import Testing
         try checkSchema(result, method: "intensity")
         #expect(RunFixtures.number("parameters", in: result) == 0)
         #expect(ConfigComposition.value(at: "uses_labels", in: result) == .bool(false))
+        // The test set's identity, and its voxel histogram written beside result.json: pooling it alone
+        // gives the run's pixel AP.
+        #expect(ConfigComposition.value(at: "test_name", in: result) == .string("phantom"))
+        guard case .string(let testSet)? = ConfigComposition.value(at: "test_set", in: result) else { Issue.record("no test_set"); return }
+        #expect(testSet.count == 8 && testSet.allSatisfy(\.isHexDigit))
+        let histogram = try PixelHistogram(contentsOf: dir.appendingPathComponent(PixelHistogram.fileName))
+        #expect(histogram.averagePrecision.number == RunFixtures.number("pixel.ap", in: result))
+        #expect(histogram.auroc.number == RunFixtures.number("pixel.auroc", in: result))
     }
 
     /// ae with the two token backbones: the mean reconstruction loss of the last five of 30 steps is
@@ -139,6 +148,8 @@ import Testing
         _ = try Runs.train(config: ratio, source: "fixture", directory: otherRatio, resume: false, progress: .silent)
         let paired = try Runs.evaluate(run: dir, versus: otherRatio)
         #expect(RunFixtures.number("versus.overall.sample.ap_difference", in: paired) != nil)
+        #expect(ConfigComposition.value(at: "test_set", in: try Runs.evaluate(run: otherRatio))
+                == ConfigComposition.value(at: "test_set", in: paired))
 
         let config = try ConfigComposition.set(.number(13), at: ["data", "phantom", "subjects"],
                                                in: RunFixtures.config(method: "intensity", steps: 0), fullPath: "data.phantom.subjects")
