@@ -9,7 +9,8 @@ import MedadVolumes
 /// `eval.postprocess` on a calibrated voxel map, in this order:
 /// 1. `mask`: scores outside `brain` become 0 (the calibrated minimum);
 /// 2. `median`: a median filter of side `median` (a cube in volumes, a square in slices; the window is
-///    clipped at the border, and an even count of values takes the mean of the middle two);
+///    clipped at the border, and an even count of values takes the mean of the middle two), then the
+///    mask again, so that no score leaks out of the brain;
 /// 3. `min_component`: the map is binarised at `threshold` (≥ is anomalous), and the voxels of its
 ///    connected components (26-connectivity, 8 in slices) smaller than `min_component` voxels get 0.
 public enum Postprocessing {
@@ -23,6 +24,8 @@ public enum Postprocessing {
         }
         if config.median > 0 {
             out = Preprocess.denoise(out, .median(radius: config.median / 2))
+            // The filter spreads brain scores a voxel or two into the background: mask again.
+            if config.mask, let brain { zeroOutside(&out, brain) }
         }
         if config.minComponent > 0 {
             try removeSmallComponents(&out, minimum: config.minComponent, threshold: threshold)

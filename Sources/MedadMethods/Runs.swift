@@ -50,13 +50,27 @@ public enum Runs {
             var maps: [[Float]] = [], scores: [Double] = []
             for volume in data.validation where volume.label == 0 {
                 let raw = try inference.predict(volume.image)
-                maps.append(raw.map.voxels)
+                // Calibrate on the voxels that are scored: with eval.postprocess.mask the background is
+                // zeroed later, and its scores (far from any brain intensity for `intensity` with
+                // `reference: global`) would otherwise set the normal median and clamp the brain to 0.
+                maps.append(run.eval.postprocess.mask ? Self.inside(raw.map.voxels, volume.brain) : raw.map.voxels)
                 scores.append(raw.score)
             }
             let calibration = try Calibration(normalMaps: maps, normalScores: scores)
             try AtomicFile.write(calibration.json.pretty(), to: directory.appendingPathComponent(RunFiles.calibration))
         }
         return outcome
+    }
+
+    private static func inside(_ values: [Float], _ brain: Volume) -> [Float] {
+        var kept: [Float] = []
+        kept.reserveCapacity(values.count)
+        values.withUnsafeBufferPointer { v in
+            brain.voxels.withUnsafeBufferPointer { b in
+                for i in 0..<v.count where b[i] != 0 { kept.append(v[i]) }
+            }
+        }
+        return kept.isEmpty ? values : kept
     }
 
     /// Evaluates a trained run on its split's test set; writes directory/result.json atomically and

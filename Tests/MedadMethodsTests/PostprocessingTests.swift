@@ -73,4 +73,20 @@ import Testing
         let map = try Runs.predictor(for: dir).predict(volume, preset: .mriPercentile).map
         #expect(head.voxels.contains(0) && zip(map.voxels, head.voxels).allSatisfy { $1 != 0 || $0 == 0 })
     }
+
+    /// With the mask, calibration takes its normal statistics inside the brain: the background's |z|
+    /// under the global reference used to set the normal median and clamp every brain voxel to 0
+    /// (pixel AUROC exactly 0.5 on 32³ phantoms).
+    @Test func maskedRunsCalibrateInsideTheBrain() throws {
+        let config = try ConfigComposition.set(
+            JSONParser.parse(#"{"mask": true}"#, source: "set"), at: ["eval", "postprocess"],
+            in: RunFixtures.config(method: "intensity", steps: 0, extra: #", "reference": "global""#),
+            fullPath: "eval.postprocess")
+        let (dir, _, result) = try RunFixtures.trainAndEvaluate(config, name: "masked-calibration")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let calibration = try JSONParser.parse(file: dir.appendingPathComponent("calibration.json"))
+        let median = try #require(RunFixtures.number("voxel_median", in: calibration))
+        #expect(median < 1.5, "the normal median |z| of brain voxels, got \(median)")
+        #expect(try #require(RunFixtures.number("pixel.auroc", in: result)) > 0.55)
+    }
 }
