@@ -113,8 +113,10 @@ static int check_header(const struct nifti_1_header *nh, const char *path, long 
         fail(err, errlen, "bitpix %d does not match datatype %s", nh->bitpix, cn_datatype_name(nh->datatype));
         return -1;
     }
-    if (!isfinite(nh->vox_offset) || nh->vox_offset < 348 || nh->vox_offset > (1 << 24)) {
-        fail(err, errlen, "absurd vox_offset %g", (double)nh->vox_offset);
+    // A single file needs 352 at least: bytes 348-351 are the extension flag, which an offset of 348
+    // would read as the first voxel.
+    if (!isfinite(nh->vox_offset) || nh->vox_offset < 352 || nh->vox_offset > (1 << 24)) {
+        fail(err, errlen, "vox_offset %g is out of range (expected 352 to %d)", (double)nh->vox_offset, 1 << 24);
         return -1;
     }
     if (!isfinite(nh->scl_slope) || !isfinite(nh->scl_inter)) {

@@ -140,6 +140,16 @@ import MedadTestSupport
         expectError(checksum, containing: "corrupt gzip")
     }
 
+    /// Bytes 348-351 of a single file are the extension flag: an offset of 348 would read them as voxel 0.
+    @Test func voxOffsetBelow352IsRejected() throws {
+        for name in ["offset.nii", "offset.nii.gz"] {
+            let url = try patched(ramp(), name: name) { data in
+                data.replaceSubrange(108..<112, with: [Float(348)].withUnsafeBytes { Data($0) })
+            }
+            expectError(url, containing: "vox_offset 348 is out of range (expected 352")
+        }
+    }
+
     @Test func garbageAndWrongMagicAreRejected() throws {
         var random = SeededRandom(seed: 1)
         let garbage = Data((0..<4000).map { _ in UInt8(random.nextInt(256)) })
