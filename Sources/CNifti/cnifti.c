@@ -312,8 +312,16 @@ int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, in
     size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
     int size = cn_datatype_size(h->datatype);
     unsigned char *raw = read_exactly(fp, n * (size_t)size, err, errlen);
-    znzclose(fp);
+    // zlib reports a member that ends before its 8-byte trailer (CRC-32, length) only as a soft
+    // error, kept until gzclose returns Z_BUF_ERROR: without this check a .nii.gz cut by a few bytes
+    // reads as whole. The read above already drove zlib to the end, so this costs nothing.
+    int closed = znzclose(fp);
     if (raw == NULL) return -1;
+    if (closed != 0) {
+        free(raw);
+        fail(err, errlen, "truncated or corrupt gzip stream (the trailer after the voxel data is missing or damaged)");
+        return -1;
+    }
     if (h->swapped && size > 1) nifti_swap_Nbytes(n, size, raw);
     float *out = malloc(n * sizeof(float));
     if (out == NULL) {

@@ -140,6 +140,19 @@ import MedadTestSupport
         expectError(checksum, containing: "corrupt gzip")
     }
 
+    /// A gzip member cut inside its 8-byte trailer still holds every voxel; only the trailer's
+    /// checksum and length show the file is damaged.
+    @Test func gzipCutInItsTrailerIsDetected() throws {
+        let whole = folder.file("whole.nii.gz")
+        try Nifti.write(ramp(), to: whole)
+        let data = try Data(contentsOf: whole)
+        for cut in [1, 8] {
+            let url = folder.file("cut\(cut).nii.gz")
+            try data.dropLast(cut).write(to: url)
+            expectError(url, containing: "truncated or corrupt gzip stream")
+        }
+    }
+
     /// Bytes 348-351 of a single file are the extension flag: an offset of 348 would read them as voxel 0.
     @Test func voxOffsetBelow352IsRejected() throws {
         for name in ["offset.nii", "offset.nii.gz"] {

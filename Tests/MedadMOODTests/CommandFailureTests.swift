@@ -1,0 +1,25 @@
+import Foundation
+import MedadVolumes
+import Testing
+import MedadTestSupport
+
+/// Failures the built CLI must report as one line on stderr with a non-zero exit, never as a success,
+/// a trace or a silently lost result.
+@Suite struct CommandFailureTests {
+    static func lines(_ text: String) -> [Substring] { text.split(separator: "\n") }
+
+    /// A .nii.gz cut inside its gzip trailer holds every voxel; it was read with exit 0.
+    @Test func dataInfoRefusesAGzipCutInItsTrailer() throws {
+        let temp = try TemporaryFolder()
+        let whole = temp.file("whole.nii.gz")
+        try Nifti.write(Volume(dims: [8, 8, 8], voxels: (0..<512).map { Float($0) }), to: whole)
+        let data = try Data(contentsOf: whole)
+        for cut in [1, 8] {
+            let url = temp.file("cut\(cut).nii.gz")
+            try data.dropLast(cut).write(to: url)
+            let result = try runProcess(medadExecutable, ["data", "info", url.path])
+            #expect(result.status != 0 && result.output.isEmpty)
+            #expect(Self.lines(result.error) == ["Error: \(url.path): truncated or corrupt gzip stream (the trailer after the voxel data is missing or damaged)"])
+        }
+    }
+}
