@@ -22,7 +22,7 @@ public final class ConfigReader {
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public func fail(_ key: String, _ what: String) -> MedadError {
-        MedadError("\(source): \(keyPath(key)): \(what)")
+        MedadError("\(source): \(keyPath(ConfigText.clipped(key))): \(what)")
     }
 
     public func has(_ key: String) -> Bool {
@@ -47,7 +47,7 @@ public final class ConfigReader {
         guard let value = lookup(key) else { return try missing(key, fallback, expected) }
         guard case .string(let s) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
         if let allowed, !allowed.contains(s) {
-            throw fail(key, "\"\(s)\" is not \(expected)\(Suggestion.phrase(for: s, among: allowed))")
+            throw fail(key, "\"\(ConfigText.clipped(s))\" is not \(expected)\(Suggestion.phrase(for: s, among: allowed))")
         }
         return s
     }
@@ -82,7 +82,7 @@ public final class ConfigReader {
         return try items.enumerated().map { index, item in
             guard case .string(let s) = item else { throw fail("\(key)[\(index)]", "expected a string, got \(item.typeName)") }
             if let allowed, !allowed.contains(s) {
-                throw fail("\(key)[\(index)]", "\"\(s)\" is not one of \(allowed.joined(separator: ", "))\(Suggestion.phrase(for: s, among: allowed))")
+                throw fail("\(key)[\(index)]", "\"\(ConfigText.clipped(s))\" is not one of \(allowed.joined(separator: ", "))\(Suggestion.phrase(for: s, among: allowed))")
             }
             return s
         }

@@ -13,10 +13,24 @@ public enum JSONParser {
         return value
     }
 
+    /// Configs and the records medad writes are kilobytes; the bound keeps a wrong path (a volume,
+    /// /dev/zero) from being read into memory whole.
+    public static let maxFileBytes = 16 << 20
+
     public static func parse(file url: URL) throws -> JSONValue {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch {
             throw MedadError("\(url.path): cannot read the file (\(error.localizedDescription))")
+        }
+        guard data.count <= maxFileBytes else {
+            throw MedadError("\(url.path): file is larger than \(maxFileBytes >> 20) MiB, the limit for a JSON config or record")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw MedadError("\(url.path): cannot read the file (not UTF-8 text)")
         }
         return try parse(text, source: url.path)
     }
@@ -82,9 +96,9 @@ private struct Reader {
             let key = try string()
             if object[key] != nil {
                 position = keyStart
-                throw error("key \"\(key)\" appears twice in the same object")
+                throw error("key \"\(ConfigText.clipped(key))\" appears twice in the same object")
             }
-            try expect(UInt8(ascii: ":"), "':' after the key \"\(key)\"")
+            try expect(UInt8(ascii: ":"), "':' after the key \"\(ConfigText.clipped(key))\"")
             skipSpace()
             object[key] = try value(depth: depth + 1)
             skipSpace()

@@ -1,9 +1,13 @@
 /// "Did you mean" for mistyped keys and values: the closest candidate by edit distance, when close.
 public enum Suggestion {
     public static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        let length = word.count, limit = max(2, length / 3)
+        // The distance is at least the difference in length: skipping candidates that cannot be close
+        // keeps a megabyte-long word from costing length × candidate length.
+        let scored = candidates.filter { abs($0.count - length) <= limit }
+            .map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+        return best.1 <= limit ? best.0 : nil
     }
 
     /// " (did you mean "x"?)" or "".

@@ -51,11 +51,11 @@ public struct SweepPlan {
     private static func axes(_ block: JSONObject, path: String, source: String) throws -> Axes {
         try block.pairs.map { axis, values in
             guard case .array(let list) = values, !list.isEmpty else {
-                throw MedadError("\(source): \(path).\(axis): expected a non-empty list of values, got \(values.typeName)")
+                throw MedadError("\(source): \(path).\(ConfigText.clipped(axis)): expected a non-empty list of values, got \(values.typeName)")
             }
             var seen = Set<String>()
             if let twice = list.first(where: { !seen.insert($0.canonical).inserted }) {
-                throw MedadError("\(source): \(path).\(axis): value \(twice.canonical) is listed twice; each cell must be listed once")
+                throw MedadError("\(source): \(path).\(ConfigText.clipped(axis)): value \(ConfigText.clipped(twice.canonical)) is listed twice; each cell must be listed once")
             }
             return (axis, list)
         }

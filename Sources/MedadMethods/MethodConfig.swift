@@ -84,7 +84,7 @@ public struct MethodConfig {
         name = MethodName(rawValue: try r.string("name", allowed: MethodName.allCases.map(\.rawValue)))!
         label = try r.string("label", default: name.rawValue)
         guard !label.isEmpty, label.count <= 64, label.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw r.fail("label", "\"\(label)\" is not a label; expected 1 to 64 letters, digits, '-', '_' or '.'")
+            throw r.fail("label", "\"\(ConfigText.clipped(label))\" is not a label; expected 1 to 64 letters, digits, '-', '_' or '.'")
         }
         switch name {
         case .ae:

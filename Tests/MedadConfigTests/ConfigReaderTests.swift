@@ -1,3 +1,4 @@
+import Foundation
 import MedadConfig
 import MedadSupport
 import Testing
@@ -33,5 +34,28 @@ import Testing
                 == "run.json: backbone: \"cnn-x\" is not one of cnn-s, vit-s, mamba-s (did you mean \"cnn-s\"?)")
         #expect(message { _ = try r.double("ratio", range: 0...1) } == "run.json: ratio: 1.5 is out of range; expected a number in [0, 1]")
         #expect(message { _ = try r.int("seed") } == "run.json: seed: missing; expected a whole number")
+    }
+
+    /// A config may hold a string of megabytes; quoted whole, it made the error line as large.
+    @Test func longKeysAndValuesAreClippedInErrors() throws {
+        let long = String(repeating: "x", count: 5_000_000)
+        let clipped = String(repeating: "x", count: 80) + "… (5000000 characters)"
+        let r = try reader(#"{"backbone": "\#(long)", "\#(long)": 1, "list": ["\#(long)"]}"#)
+        #expect(message { _ = try r.string("backbone", allowed: ["cnn-s", "vit-s"]) }
+                == "run.json: backbone: \"\(clipped)\" is not one of cnn-s, vit-s")
+        #expect(message { _ = try r.stringList("list", allowed: ["a"]) } == "run.json: list[0]: \"\(clipped)\" is not one of a")
+        #expect(message { try r.finish() } == "run.json: \(clipped): unknown key; allowed keys: backbone, list")
+        #expect(message { _ = try JSONParser.parse(#"{"\#(long)": 1, "\#(long)": 2}"#, source: "run.json") }
+                == "run.json:1:\(long.count + 9): key \"\(clipped)\" appears twice in the same object")
+    }
+
+    /// A config is read whole into memory: a wrong path (a volume, /dev/zero) must not be.
+    @Test func oversizedFilesAreRefused() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("medad-big-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(count: JSONParser.maxFileBytes + 1).write(to: url)
+        #expect(message { _ = try JSONParser.parse(file: url) } == "\(url.path): file is larger than 16 MiB, the limit for a JSON config or record")
+        #expect(message { _ = try JSONParser.parse(file: URL(fileURLWithPath: "/dev/zero")) }
+                == "/dev/zero: file is larger than 16 MiB, the limit for a JSON config or record")
     }
 }
