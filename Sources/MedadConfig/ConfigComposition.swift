@@ -33,26 +33,49 @@ public enum ConfigComposition {
         return .object(merged)
     }
 
+    /// Bounds of a key path (`--set`, sweep axes): far above any config's (a few keys of a few letters), they stop a
+    /// runaway argument with a clear error before it is split and walked.
+    public static let maxPathLength = 1024
+    public static let maxPathDepth = 32
+
     /// Applies `path=value` overrides. The value is read as JSON when it parses (numbers, booleans,
     /// lists) and as a plain string otherwise, so `--set backbone=vit-s` needs no quotes.
     public static func apply(_ assignments: [String], to document: JSONValue) throws -> JSONValue {
         var result = document
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw MedadError("--set \(assignment): expected path=value, e.g. train.steps=30")
+                throw MedadError("--set \(ConfigText.clipped(assignment)): expected path=value, e.g. train.steps=30")
             }
             let path = String(assignment[..<equals])
+            let keys = try self.keys(of: path, origin: "--set ")
             let text = String(assignment[assignment.index(after: equals)...])
             let value = (try? JSONParser.parse(text, source: "--set")) ?? .string(text)
-            result = try set(value, at: path.split(separator: ".", omittingEmptySubsequences: false).map(String.init), in: result, fullPath: path)
+            result = try set(value, at: keys, in: result, fullPath: path)
         }
         return result
     }
 
+    /// The keys of a dotted config path within the bounds; errors start with `origin` and the path.
+    public static func keys(of path: String, origin: String) throws -> [String] {
+        guard path.count <= maxPathLength else {
+            throw MedadError("\(origin)\(ConfigText.clipped(path)): the key path is longer than \(maxPathLength) characters")
+        }
+        let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard keys.count <= maxPathDepth else {
+            throw MedadError("\(origin)\(ConfigText.clipped(path)): the key path has \(keys.count) keys, more than \(maxPathDepth)")
+        }
+        return keys
+    }
+
     /// Sets a value at a dotted path, creating objects on the way.
     public static func set(_ value: JSONValue, at keys: [String], in document: JSONValue, fullPath: String) throws -> JSONValue {
+        try set(value, at: keys[...], in: document, fullPath: fullPath)
+    }
+
+    // A slice, so each level passes the rest of the path on without copying it.
+    private static func set(_ value: JSONValue, at keys: ArraySlice<String>, in document: JSONValue, fullPath: String) throws -> JSONValue {
         guard let first = keys.first, !first.isEmpty, case .object(var object) = document else {
-            throw MedadError("--set \(fullPath): expected a dotted path of non-empty keys, e.g. train.steps")
+            throw MedadError("--set \(ConfigText.clipped(fullPath)): expected a dotted path of non-empty keys, e.g. train.steps")
         }
         guard keys.count > 1 else {
             object[first] = value
@@ -60,9 +83,9 @@ public enum ConfigComposition {
         }
         let inner = object[first] ?? .object(JSONObject())
         guard case .object = inner else {
-            throw MedadError("--set \(fullPath): \(first) is \(inner.typeName), not an object")
+            throw MedadError("--set \(ConfigText.clipped(fullPath)): \(ConfigText.clipped(first)) is \(inner.typeName), not an object")
         }
-        object[first] = try set(value, at: Array(keys.dropFirst()), in: inner, fullPath: fullPath)
+        object[first] = try set(value, at: keys.dropFirst(), in: inner, fullPath: fullPath)
         return .object(object)
     }
 

@@ -50,6 +50,7 @@ public struct SweepPlan {
 
     private static func axes(_ block: JSONObject, path: String, source: String) throws -> Axes {
         try block.pairs.map { axis, values in
+            _ = try ConfigComposition.keys(of: axis, origin: "\(source): \(path).")
             guard case .array(let list) = values, !list.isEmpty else {
                 throw MedadError("\(source): \(path).\(ConfigText.clipped(axis)): expected a non-empty list of values, got \(values.typeName)")
             }

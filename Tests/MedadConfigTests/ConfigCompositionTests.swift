@@ -28,4 +28,24 @@ import Testing
         try AtomicFile.write(#"{"extends": "a.json"}"#, to: folder.appendingPathComponent("b.json"))
         #expect(throws: MedadError.self) { _ = try ConfigComposition.load(folder.appendingPathComponent("a.json")) }
     }
+
+    /// Unbounded, a long path cost memory quadratic in its length (120 KB of keys took 8 GB).
+    @Test func setPathsAreBounded() throws {
+        let empty = JSONValue.object(JSONObject())
+        let deep = Array(repeating: "a", count: 33).joined(separator: ".")
+        #expect(throws: MedadError("--set \(deep): the key path has 33 keys, more than 32")) {
+            _ = try ConfigComposition.apply([deep + "=1"], to: empty)
+        }
+        let long = String(repeating: "k", count: 1025)
+        #expect(throws: MedadError("--set \(long.prefix(80))… (1025 characters): the key path is longer than 1024 characters")) {
+            _ = try ConfigComposition.apply([long + "=1"], to: empty)
+        }
+        let deepest = Array(repeating: "a", count: 32).joined(separator: ".")
+        let set = try ConfigComposition.apply([deepest + "=1"], to: empty)
+        #expect(ConfigComposition.value(at: deepest, in: set) == .number(1))
+        #expect(throws: MedadError("x.json: sweep.\(deep): the key path has 33 keys, more than 32")) {
+            _ = try SweepPlan(experiment: .object(JSONObject([("sweep", .object(JSONObject([(deep, .array([.number(1)]))])))])),
+                              source: "x.json")
+        }
+    }
 }
