@@ -1,5 +1,6 @@
 import Foundation
 import MedadConfig
+import MedadMetrics
 import MedadSupport
 
 /// An experiment file: a run config plus a `sweep` block of axes, an optional `extends` base and an
@@ -89,7 +90,7 @@ public struct ReportSettings: Equatable {
         metrics = try reader.stringList("metrics", default: ["sample.ap", "pixel.ap"], allowed: Self.metricChoices)
         if metrics.isEmpty { throw reader.fail("metrics", "expected at least one metric") }
         reference = reader.has("reference") ? try reader.string("reference") : nil
-        resamples = try reader.int("resamples", default: 1000, range: 10...100_000)
+        resamples = try reader.int("resamples", default: 1000, range: Bootstrap.allowedResamples)
         try reader.finish()
     }
 }

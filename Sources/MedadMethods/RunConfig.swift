@@ -1,6 +1,7 @@
 import Foundation
 import MedadAnomalies
 import MedadConfig
+import MedadMetrics
 import MedadSupport
 import MedadZoo
 
@@ -213,7 +214,7 @@ public struct EvalConfig {
         volumeScore = VolumeScore(rawValue: try r.string("volume_score", default: "top_quantile",
                                                           allowed: VolumeScore.allCases.map(\.rawValue)))!
         quantile = try r.double("quantile", default: 0.99, range: 0...1)
-        bootstrap = try r.int("bootstrap", default: 200, range: 1...100_000)
+        bootstrap = try r.int("bootstrap", default: 200, range: Bootstrap.allowedResamples)
         batch = try r.int("batch", default: 16, range: 1...4096)
         examples = try r.int("examples", default: 4, range: 0...64)
         postprocess = try PostprocessConfig(r.section("postprocess"))

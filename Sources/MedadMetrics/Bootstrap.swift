@@ -9,6 +9,10 @@ public struct Bootstrap: Sendable {
     public var seed: UInt64
     /// Coverage of the interval (0.95: the 2.5th and 97.5th percentiles).
     public var level: Double
+    /// Resamples a user may ask for (`medad score --resamples`, `eval.bootstrap`, `report.resamples`):
+    /// fewer give no usable percentile, more only cost memory and time (each resample holds a copy of
+    /// every metric).
+    public static let allowedResamples = 10...100_000
 
     public init(resamples: Int = 1000, seed: UInt64 = 0, level: Double = 0.95) {
         precondition(resamples > 0 && level > 0 && level < 1, "bootstrap needs resamples > 0 and level in (0, 1)")

@@ -29,7 +29,10 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         guard MOODTask(rawValue: task) != nil else { throw ValidationError("--task must be sample or pixel, got '\(task)'") }
-        guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }
+        let allowed = Bootstrap.allowedResamples
+        guard allowed.contains(resamples) else {
+            throw ValidationError("--resamples must be a whole number in \(allowed.lowerBound)...\(allowed.upperBound), got \(resamples)")
+        }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         guard (valPred == nil) == (valLabel == nil) else { throw ValidationError("--val-pred and --val-label go together") }
         if threshold != nil && valPred != nil { throw ValidationError("give either --threshold or validation folders, not both") }

@@ -52,4 +52,27 @@ import MedadTestSupport
         let wrong = try Self.run(["score", "--task", "voxel", "--pred", predictions.path, "--label", labels.path])
         #expect(wrong.status != 0 && wrong.error.contains("--task must be sample or pixel"))
     }
+
+    /// Sample folders of four cases: labels 0, 1, 0, 1 and scores 0.2 to 0.5.
+    static func sampleFolders(_ temp: TemporaryFolder) throws -> (predictions: URL, labels: URL) {
+        let labels = try temp.folder("label"), predictions = try temp.folder("pred")
+        for (i, label) in [0, 1, 0, 1].enumerated() {
+            try temp.write("label/c\(i).nii.gz.txt", "\(label)\n")
+            try temp.write("pred/c\(i).nii.gz.txt", "0.\(i + 2)\n")
+        }
+        return (predictions, labels)
+    }
+
+    /// --resamples 1e9 reached 16 GB; the bounds are those of report.resamples and eval.bootstrap
+    /// (tested just outside them: 1e9 itself would take that memory again without the bound).
+    @Test func resamplesAreBounded() throws {
+        let temp = try TemporaryFolder()
+        let (predictions, labels) = try Self.sampleFolders(temp)
+        for resamples in ["100001", "5"] {
+            let result = try Self.run(["score", "--task", "sample", "--pred", predictions.path, "--label", labels.path,
+                                       "--resamples", resamples])
+            #expect(result.status != 0 && result.error.hasPrefix("Error: --resamples must be a whole number in 10...100000, got \(resamples)\n"),
+                    "\(result.error)")
+        }
+    }
 }
