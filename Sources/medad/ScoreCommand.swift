@@ -19,8 +19,8 @@ struct Score: ParsableCommand {
     @Option(help: "Decision threshold chosen on validation data (metrics at threshold, e.g. Dice).") var threshold: Double?
     @Option(help: "Validation prediction folder to choose the threshold on (with --val-label).") var valPred: String?
     @Option(help: "Validation label folder (may hold only normal cases with --threshold-rule pNN).") var valLabel: String?
-    @Option(help: "How --val-pred/--val-label pick the threshold: f1 (F1-optimal) or pNN (NN-th percentile of normal scores).")
-    var thresholdRule = "f1"
+    @Option(help: "How --val-pred/--val-label pick the threshold: f1 (F1-optimal, default) or pNN (NN-th percentile of normal scores).")
+    var thresholdRule: String?
     @Option(help: "Bootstrap resamples for the confidence intervals.") var resamples = 1000
     @Option(help: "Bootstrap seed.") var seed: UInt64 = 0
     @Option(help: "A second method's prediction folder: adds paired tests (DeLong, permutation) of --pred against it.")
@@ -36,10 +36,14 @@ struct Score: ParsableCommand {
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         guard (valPred == nil) == (valLabel == nil) else { throw ValidationError("--val-pred and --val-label go together") }
         if threshold != nil && valPred != nil { throw ValidationError("give either --threshold or validation folders, not both") }
+        if let thresholdRule, valPred == nil {
+            throw ValidationError("--threshold-rule \(thresholdRule) picks the threshold on --val-pred and --val-label; give them too")
+        }
         _ = try rule()
     }
 
     func rule() throws -> ThresholdRule {
+        let thresholdRule = self.thresholdRule ?? "f1"
         if thresholdRule == "f1" { return .f1Optimal }
         if thresholdRule.hasPrefix("p"), let percent = Double(thresholdRule.dropFirst()), (0...100).contains(percent) {
             return .normalPercentile(percent)

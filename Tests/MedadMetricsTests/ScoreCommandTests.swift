@@ -75,4 +75,14 @@ import MedadTestSupport
                     "\(result.error)")
         }
     }
+
+    /// A threshold rule without the validation folders it picks from was ignored.
+    @Test func thresholdRuleNeedsValidationFolders() throws {
+        let temp = try TemporaryFolder()
+        let (predictions, labels) = try Self.sampleFolders(temp)
+        let result = try Self.run(["score", "--task", "sample", "--pred", predictions.path, "--label", labels.path,
+                                   "--threshold-rule", "p99"])
+        #expect(result.status != 0 && result.error.hasPrefix("Error: --threshold-rule p99 picks the threshold on --val-pred and --val-label"),
+                "\(result.error)")
+    }
 }
