@@ -1,7 +1,8 @@
 // Folder conventions of the MICCAI MOOD challenge evaluation (github.com/MIC-DKFZ/mood, scripts/evalresults.py):
 // every file of the label folder is one case, the prediction of the same file name is looked up in the
 // prediction folder, predictions are clipped to [0, 1], and a prediction that is missing, unreadable or of
-// the wrong shape counts as all zeros. Here each such case is also reported as a warning.
+// the wrong shape counts as all zeros. Here a missing or wrong-shaped prediction is also reported as a warning,
+// and an unreadable one (a folder, a corrupt file) is an error naming it, in both tasks.
 import Foundation
 import MedadSupport
 
@@ -40,11 +41,17 @@ public enum MOODFolders {
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    /// The first line of a sample-task file, trimmed; nil when the file cannot be read as text.
-    static func firstLine(_ url: URL) -> String? {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            return nil
+    /// The first line of a sample-task file, trimmed; nil when it is not UTF-8 text. A path that
+    /// cannot be read at all (a folder, no permission) is an error naming it, as the `role` file.
+    static func firstLine(_ url: URL, role: String) throws -> String? {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw MedadError("\(url.path): \(role) is a folder, not a file")
         }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw MedadError("\(url.path): \(role) cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return nil }
         return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -84,7 +84,7 @@ public enum MOODSampleScoring {
     }
 
     static func readLabel(_ url: URL) throws -> Bool {
-        guard let line = MOODFolders.firstLine(url) else { throw MedadError("\(url.path): label file is not readable text") }
+        guard let line = try MOODFolders.firstLine(url, role: "label") else { throw MedadError("\(url.path): label file is not readable text") }
         switch line {
         case "0": return false
         case "1": return true
@@ -92,12 +92,13 @@ public enum MOODSampleScoring {
         }
     }
 
-    /// The clipped score, or 0 with a warning when the prediction is missing or not a number.
+    /// The clipped score, or 0 with a warning when the prediction is missing or not a number (the
+    /// challenge's rules); a prediction path that cannot be read is an error.
     static func readPrediction(_ item: MOODCase) throws -> (Double, String?) {
         guard FileManager.default.fileExists(atPath: item.prediction.path) else {
             return (0, "\(item.name): prediction missing, counted as 0")
         }
-        guard let line = MOODFolders.firstLine(item.prediction), let value = Double(line) else {
+        guard let line = try MOODFolders.firstLine(item.prediction, role: "prediction"), let value = Double(line) else {
             return (0, "\(item.name): prediction is not a number, counted as 0")
         }
         guard value.isFinite else {

@@ -85,4 +85,24 @@ import MedadTestSupport
         #expect(result.status != 0 && result.error.hasPrefix("Error: --threshold-rule p99 picks the threshold on --val-pred and --val-label"),
                 "\(result.error)")
     }
+
+    /// A folder where a prediction file should be is unreadable: an error in both tasks (the sample
+    /// task counted it as 0 with a warning).
+    @Test func folderAsPredictionIsAnErrorInBothTasks() throws {
+        let temp = try TemporaryFolder()
+        let (predictions, labels) = try Self.sampleFolders(temp)
+        try FileManager.default.removeItem(at: predictions.appendingPathComponent("c1.nii.gz.txt"))
+        let folder = try temp.folder("pred/c1.nii.gz.txt")
+        let sample = try Self.run(["score", "--task", "sample", "--pred", predictions.path, "--label", labels.path, "--resamples", "10"])
+        #expect(sample.status != 0 && sample.error == "Error: \(folder.path): prediction is a folder, not a file\n", "\(sample.error)")
+
+        let pixelLabels = try temp.folder("pixel-label"), pixelPredictions = try temp.folder("pixel-pred")
+        try Nifti.write(Volume(dims: [4, 4, 4], filledWith: 0), to: pixelLabels.appendingPathComponent("c.nii.gz"))
+        let pixelFolder = try temp.folder("pixel-pred/c.nii.gz")
+        let pixel = try Self.run(["score", "--task", "pixel", "--pred", pixelPredictions.path, "--label", pixelLabels.path, "--resamples", "10"])
+        #expect(pixel.status != 0 && pixel.error.hasPrefix("Error: \(pixelFolder.path): "), "\(pixel.error)")
+        #expect(Self.lines(pixel.error) == 1)
+    }
+
+    static func lines(_ text: String) -> Int { text.split(separator: "\n").count }
 }
