@@ -181,6 +181,8 @@ public struct TrainConfig {
         checkpointEvery = try r.int("checkpoint_every", default: 100, range: 1...10_000_000)
         try r.finish()
         if trainable && steps == 0 { throw r.fail("steps", "must be at least 1 for a trainable method") }
+        // The trainer refuses a zero rate too, but only after the data is built and without the key's name.
+        if lr == 0 { throw r.fail("lr", "0 is out of range; expected a number above 0, at most 10") }
     }
 
     var json: JSONValue {

@@ -49,6 +49,13 @@ import Testing
         #expect(try #require(error(#"{"method": {"name": "ae"}, "backbone": "vit-s", "data": {"size": 20}}"#)).contains("data.size"))
     }
 
+    /// A zero rate passed the range check and failed at training, naming neither the file nor the key.
+    @Test func learningRateMustBePositive() throws {
+        #expect(error(#"{"method": {"name": "ae"}, "train": {"lr": 0}}"#)
+                == "run.json: train.lr: 0 is out of range; expected a number above 0, at most 10")
+        #expect(error(#"{"method": {"name": "ae"}, "train": {"lr": 1e-9}}"#) == nil)
+    }
+
     /// Without `train.lr` each method gets the rate that trained it on the phantoms; a given one wins.
     @Test func learningRateDefaultsPerMethod() throws {
         func lr(_ text: String) throws -> JSONValue? {
