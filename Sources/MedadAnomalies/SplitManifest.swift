@@ -55,7 +55,10 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         }
         let n = ids.count
         let testCount = max(1, Int((config.testFraction * Double(n)).rounded()))
-        let validationCount = max(1, Int((config.validationFraction * Double(n)).rounded()))
+        var validationCount = max(1, Int((config.validationFraction * Double(n)).rounded()))
+        // Validation needs a normal case (calibration) and, when anomalies are asked for, an anomalous
+        // one (model selection): two subjects, when training can spare one (small sets round to one).
+        if validationCount == 1 && config.validationAnomalyFraction > 0 && n - testCount - 2 >= 1 { validationCount = 2 }
         guard n - testCount - validationCount >= 1 else {
             throw MedadError("splits.subjects: \(n) subjects leave none for training after \(testCount) test and \(validationCount) validation subjects")
         }
@@ -74,9 +77,10 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         var testSeeds = root.split(6), testPicks = root.split(7)
         let train = trainingPool(trainIDs, config: config, &picks, &seeds)
         let validation = evaluationCases(validationIDs, fraction: config.validationAnomalyFraction,
-                                         types: config.validationTypes, seen: nil, &validationPicks, &validationSeeds)
+                                         types: config.validationTypes, seen: nil, keepNormal: true, &validationPicks, &validationSeeds)
         let test = evaluationCases(testIDs, fraction: config.testAnomalyFraction,
-                                   types: config.seenTypes + config.unseenTypes, seen: Set(config.seenTypes), &testPicks, &testSeeds)
+                                   types: config.seenTypes + config.unseenTypes, seen: Set(config.seenTypes), keepNormal: false,
+                                   &testPicks, &testSeeds)
         var manifest = SplitManifest(version: 1, config: config, train: train, validation: validation, test: test, hash: "")
         manifest.hash = try manifest.contentHash()
         return manifest
@@ -140,9 +144,9 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         return items
     }
 
-    /// round(rate * count) of the indices 0..<count, chosen at random, as a set.
-    private static func pick(_ count: Int, rate: Double, _ random: inout SeededRandom) -> Set<Int> {
-        Set(shuffle(Array(0..<count), &random).prefix(Int((rate * Double(count)).rounded())))
+    /// round(rate * count) of the indices 0..<count (at most `limit`), chosen at random, as a set.
+    private static func pick(_ count: Int, rate: Double, limit: Int = .max, _ random: inout SeededRandom) -> Set<Int> {
+        Set(shuffle(Array(0..<count), &random).prefix(min(limit, Int((rate * Double(count)).rounded()))))
     }
 
     private static func trainingPool(_ ids: [String], config: SplitProtocol, _ picks: inout SeededRandom,
@@ -170,9 +174,10 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         }
     }
 
+    /// `keepNormal`: leave at least one case normal whatever the fraction.
     private static func evaluationCases(_ ids: [String], fraction: Double, types: [AnomalyType], seen: Set<AnomalyType>?,
-                                        _ picks: inout SeededRandom, _ seeds: inout SeededRandom) -> [EvaluationCase] {
-        let anomalous = pick(ids.count, rate: fraction, &picks)
+                                        keepNormal: Bool, _ picks: inout SeededRandom, _ seeds: inout SeededRandom) -> [EvaluationCase] {
+        let anomalous = pick(ids.count, rate: fraction, limit: keepNormal ? ids.count - 1 : .max, &picks)
         var k = 0
         return ids.enumerated().map { index, id in
             var item = EvaluationCase(subject: id)

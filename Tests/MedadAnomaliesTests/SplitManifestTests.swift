@@ -90,6 +90,23 @@ import Testing
         }
     }
 
+    /// Six to nine subjects round to one validation subject, which the anomaly fraction made
+    /// anomalous: no normal case was left for calibration.
+    @Test(arguments: 6...9)
+    func smallSetsKeepANormalAndAnAnomalousValidationCase(count: Int) throws {
+        for seed in UInt64(0)..<4 {
+            var config = Self.config(seed: seed)
+            config.validationAnomalyFraction = 0.5   // the run configs' share
+            let m = try SplitManifest.make(subjects: Array(Self.subjects.prefix(count)), config: config)
+            #expect(m.validation.count == 2 && Set(m.validation.map(\.label)) == [0, 1], "\(count) subjects, seed \(seed)")
+            #expect(!m.train.isEmpty)
+        }
+        var everyCase = Self.config()
+        everyCase.validationAnomalyFraction = 1
+        let m = try SplitManifest.make(subjects: Self.subjects, config: everyCase)
+        #expect(m.validation.count == 15 && m.validation.filter { $0.label == 0 }.count == 1)
+    }
+
     @Test func trainingGeneratorOfAnUnseenTypeIsAnError() throws {
         var config = Self.config()
         config.trainingGenerators = [.fpi, .pii]

@@ -36,6 +36,19 @@ import Testing
         #expect(try RunFixtures.losses(dir).allSatisfy(\.isFinite))
     }
 
+    /// 6 and 8 subjects are valid phantom sets; their one validation subject used to be anomalous,
+    /// which stopped the run ("validation set holds no normal case").
+    @Test(arguments: [6, 8])
+    func smallPhantomSetsTrainAndEvaluate(subjects: Int) throws {
+        for seed in 0..<4 {
+            var config = RunFixtures.config(method: "ae", steps: 1)
+            config = try ConfigComposition.apply(["data.phantom.subjects=\(subjects)", "seed=\(seed)"], to: config)
+            let (dir, outcome, _) = try RunFixtures.trainAndEvaluate(config, name: "small-\(subjects)-\(seed)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            #expect(outcome.status == .completed, "\(subjects) subjects, seed \(seed)")
+        }
+    }
+
     @Test func intensityNeedsNoTraining() throws {
         let config = RunFixtures.config(method: "intensity", steps: 0)
         let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(config, name: "intensity")
