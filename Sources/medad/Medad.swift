@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MedadTensor
 
 struct Medad: ParsableCommand {
@@ -28,5 +29,11 @@ enum Entry {
     static func main() {
         ComputeRuntime.reexecWithTunedBLASCoreIfNeeded()
         Medad.main()
+        // Standard output is buffered, so a full disk or a closed file shows only when it is flushed;
+        // a command whose output was lost must not exit 0. (Failing commands exit inside main.)
+        if fflush(stdout) != 0 || ferror(stdout) != 0 {
+            printError("cannot write to standard output: \(String(cString: strerror(errno)))")
+            exit(1)
+        }
     }
 }

@@ -6,6 +6,8 @@ import MedadTestSupport
 /// Failures the built CLI must report as one line on stderr with a non-zero exit, never as a success,
 /// a trace or a silently lost result.
 @Suite struct CommandFailureTests {
+    static let fullDevice = URL(fileURLWithPath: "/dev/full")
+
     static func lines(_ text: String) -> [Substring] { text.split(separator: "\n") }
 
     /// A .nii.gz cut inside its gzip trailer holds every voxel; it was read with exit 0.
@@ -20,6 +22,24 @@ import MedadTestSupport
             let result = try runProcess(medadExecutable, ["data", "info", url.path])
             #expect(result.status != 0 && result.output.isEmpty)
             #expect(Self.lines(result.error) == ["Error: \(url.path): truncated or corrupt gzip stream (the trailer after the voxel data is missing or damaged)"])
+        }
+    }
+
+    /// Output written to a full device was lost without a word and the command exited 0.
+    @Test func commandsFailWhenStandardOutputCannotBeWritten() throws {
+        let temp = try TemporaryFolder()
+        let volume = temp.file("v.nii.gz")
+        try Nifti.write(Volume(dims: [4, 4, 4], filledWith: 1), to: volume)
+        let labels = try temp.folder("labels"), predictions = try temp.folder("pred")
+        for (i, label) in [0, 1, 0, 1].enumerated() {
+            try temp.write("labels/c\(i).nii.gz.txt", "\(label)\n")
+            try temp.write("pred/c\(i).nii.gz.txt", "0.\(i + 2)\n")
+        }
+        for arguments in [["data", "info", volume.path],
+                          ["score", "--task", "sample", "--pred", predictions.path, "--label", labels.path, "--json", "--resamples", "10"]] {
+            let result = try runProcess(medadExecutable, arguments, standardOutput: Self.fullDevice)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.error == "cannot write to standard output: No space left on device\n", "\(arguments)")
         }
     }
 }

@@ -65,6 +65,11 @@ import MedadTestSupport
                                          "--label", test.appendingPathComponent("toy_label/\(task)").path, "--json", "--resamples", "20"])
             try Self.checkScores(scored, keys: task == "pixel" ? ["ap", "auroc", "best_dice", "aupro_30"] : ["ap", "auroc", "max_f1"])
         }
+        // The per-file lines printed to a full device are lost: the command says so and fails.
+        let full = try runProcess(Self.medad, ["predict", "--task", "sample", "--input", toy.path, "--output",
+                                               root.appendingPathComponent("pred-full").path, "--model", run.path, "--threads", "2"],
+                                  standardOutput: URL(fileURLWithPath: "/dev/full"))
+        #expect(full.status != 0 && full.error == "cannot write to standard output: No space left on device\n", "\(full.error)")
         for name in cases {
             let (map, header) = try Nifti.read(root.appendingPathComponent("pred-pixel/\(name)"))
             let input = try Nifti.readHeader(toy.appendingPathComponent(name))

@@ -4,18 +4,21 @@ import Foundation
 public let medadExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
 
 /// Runs `executable` to completion; `environment` entries are added to (or replace) this process's.
-public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:])
-    throws -> (status: Int32, output: String, error: String) {
+/// `standardOutput`: a file to send the child's standard output to (e.g. /dev/full) instead of `output`.
+public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                       standardOutput: URL? = nil) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let output = Pipe(), error = Pipe()
-    process.standardOutput = output
+    let file = try standardOutput.map { try FileHandle(forWritingTo: $0) }
+    defer { try? file?.close() }
+    process.standardOutput = file ?? output
     process.standardError = error
     try process.run()
     // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let outData = file == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
     let errData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
