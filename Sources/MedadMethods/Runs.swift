@@ -20,8 +20,9 @@ public enum Runs {
                              progress: TrainingProgress) throws -> TrainingOutcome {
         let run = try RunConfig(config, source: source)
         try check(run, source: source)
+        // Before the data is built: an unusable directory should cost nothing but its error.
+        try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         let data = try RunData(config: run, source: source, includeTraining: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
 

@@ -7,12 +7,31 @@ public enum AtomicFile {
     @discardableResult
     public static func createFolder(for url: URL) throws -> URL {
         let folder = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw MedadError("\(folder.path): cannot create folder (\(error.localizedDescription))")
-        }
+        try createFolder(at: folder)
         return folder
+    }
+
+    /// Creates `folder` and its parents, or checks an existing one, and that it can take new files.
+    /// Errors are one line naming the path and the system's reason (Foundation's would name neither
+    /// plainly), so a run can check its output folder before it spends any time.
+    public static func createFolder(at folder: URL) throws {
+        try makeFolder(folder.standardizedFileURL.path)
+        guard access(folder.path, W_OK) == 0 else {
+            throw MedadError("\(folder.path): folder is not writable (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    private static func makeFolder(_ path: String) throws {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw MedadError("\(path): exists and is not a folder") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeFolder(parent) }
+        guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
+            throw MedadError("\(path): cannot create folder (\(String(cString: strerror(errno))))")
+        }
     }
 
     public static func write(_ data: Data, to url: URL) throws {

@@ -42,4 +42,21 @@ import MedadTestSupport
             #expect(result.error == "cannot write to standard output: No space left on device\n", "\(arguments)")
         }
     }
+
+    /// An unusable run directory gave a Foundation error dump, after the data had been built.
+    @Test func unusableTrainOutputIsOneLine() throws {
+        let temp = try TemporaryFolder()
+        let config = try temp.write("run.json", #"{"method": {"name": "ae"}, "data": {"size": 16, "phantom": {"volume_size": 16}}}"#)
+        let file = try temp.write("taken", "a file")
+        let cases: [(out: String, says: String)] = [
+            ("/proc/medad-\(UUID().uuidString)/run", "/proc/medad-"),
+            (file.path, "\(file.path): exists and is not a folder"),
+            (file.appendingPathComponent("run").path, "\(file.path): exists and is not a folder"),
+        ]
+        for (out, says) in cases {
+            let result = try runProcess(medadExecutable, ["train", "--config", config.path, "--out", out])
+            #expect(result.status != 0, "\(out)")
+            #expect(Self.lines(result.error).count == 1 && result.error.contains(says) && !result.error.contains("Domain"), "\(result.error)")
+        }
+    }
 }
