@@ -37,26 +37,42 @@ public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
         let folder = try createFolder(for: url)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
-            throw MedadError("\(url.path): cannot write (folder not writable?)")
-        }
+        // Whatever fails after the temporary exists (a full disk, a file size limit, the rename), it
+        // goes: a stale temporary would pile up beside checkpoints with every failed write.
         do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw MedadError("\(url.path): write failed (\(error.localizedDescription))")
+            try writeNew(data, at: temporary.path)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw MedadError("cannot move the finished file into place (\(String(cString: strerror(errno))))")
+            }
+        } catch let error as MedadError {
+            unlink(temporary.path)
+            throw MedadError("\(url.path): \(error.message)")
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw MedadError("\(url.path): cannot move the finished file into place (\(reason))")
-        }
+    }
+
+    /// Creates `path`, writes `data` and syncs it; the error says which step failed and why.
+    private static func writeNew(_ data: Data, at path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw MedadError("cannot write (\(String(cString: strerror(errno))))") }
+        var code = data.withUnsafeBytes { writeAll(descriptor, $0) }
+        if code == 0 && fsync(descriptor) != 0 { code = errno }
+        if close(descriptor) != 0 && code == 0 { code = errno }
+        if code != 0 { throw MedadError("write failed (\(String(cString: strerror(code))))") }
     }
 
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
+}
+
+/// Writes every byte (retrying short and interrupted writes); 0, or the errno of the failure.
+private func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return written < 0 ? errno : EIO }
+        offset += written
+    }
+    return 0
 }

@@ -74,18 +74,12 @@ public final class Trainer {
             optimizer.zeroGrad()
             model.train()
             var rng = root.split(UInt64(step))
-            let lossValue: Float
-            do {
-                let loss = try objective.loss(step: step, rng: &rng)
-                lossValue = loss.item()
-                guard lossValue.isFinite else {
-                    return try stopNonFinite(step: step, what: "loss", started: started, progress: progress)
-                }
-                loss.backward()
-            } catch {
-                try finish(status: "failed", step: step, extra: [("error", .string("\(error)"))], progress: progress)
-                throw error
+            let loss = try recordingFailure(step: step, progress: progress) { try objective.loss(step: step, rng: &rng) }
+            let lossValue = loss.item()
+            guard lossValue.isFinite else {
+                return try stopNonFinite(step: step, what: "loss", started: started, progress: progress)
             }
+            loss.backward()
             let norm = clipGradientNorm(optimizer.parameters, maxNorm: clip)
             guard norm.isFinite else {
                 optimizer.zeroGrad()
@@ -105,11 +99,13 @@ public final class Trainer {
             if updatesDone % options.validateEvery == 0 || updatesDone == options.steps {
                 try validate(progress: progress)
             }
-            if updatesDone % options.checkpointEvery == 0 && updatesDone < end { try writeLast(status: "running") }
+            if updatesDone % options.checkpointEvery == 0 && updatesDone < end {
+                try recordingFailure(step: updatesDone, progress: progress) { try writeLast(status: "running") }
+            }
         }
         optimizer.zeroGrad()
         let status: TrainingStatus = updatesDone == options.steps ? .completed : .stopped(step: updatesDone)
-        try writeLast(status: status.name)
+        try recordingFailure(step: updatesDone, progress: progress) { try writeLast(status: status.name) }
         try finish(status: status.name, step: updatesDone, extra: [], progress: progress)
         return outcome(status, started: started)
     }
@@ -123,6 +119,19 @@ public final class Trainer {
         let status = TrainingStatus.stoppedNonFinite(step: step, what: what)
         try finish(status: status.name, step: step, extra: [("what", .string(what))], progress: progress)
         return outcome(status, started: started)
+    }
+
+    /// Runs one step of a run that can fail (a loss, a validation, a checkpoint write) so that every
+    /// failure is recorded alike, as a `failed` status, before its error goes on.
+    private func recordingFailure<T>(step: Int, progress: TrainingProgress, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            // The error says what went wrong; a status that cannot be written either (the same full
+            // disk) must not replace it.
+            try? finish(status: "failed", step: step, extra: [("error", .string("\(error)"))], progress: progress)
+            throw error
+        }
     }
 
     /// The closing log line, status.json and a progress note. The checkpoint files stay as the last
@@ -154,12 +163,8 @@ public final class Trainer {
             }
             return (score, metrics, improved)
         }
-        let (score, metrics, improved): (Double, [String: Double], Bool)
-        do {
-            (score, metrics, improved) = try ema.map { try $0.withAveragedWeights(judge) } ?? judge()
-        } catch {
-            try finish(status: "failed", step: updatesDone, extra: [("error", .string("\(error)"))], progress: progress)
-            throw error
+        let (score, metrics, improved) = try recordingFailure(step: updatesDone, progress: progress) {
+            try ema.map { try $0.withAveragedWeights(judge) } ?? judge()
         }
         lastMetrics = metrics
         try log.append(JSONObject([("kind", .string("validation")), ("step", .number(Double(updatesDone))),

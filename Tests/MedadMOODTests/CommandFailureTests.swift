@@ -59,4 +59,29 @@ import MedadTestSupport
             #expect(Self.lines(result.error).count == 1 && result.error.contains(says) && !result.error.contains("Domain"), "\(result.error)")
         }
     }
+
+    /// A checkpoint that cannot be written (here: a file size limit between the best checkpoint's size
+    /// and the last one's, which holds the optimizer state too) is recorded like any other failure, and
+    /// its temporary file goes.
+    @Test func failedCheckpointWriteIsRecordedAndCleanedUp() throws {
+        let temp = try TemporaryFolder()
+        let config = try temp.write("run.json", """
+            {"method": {"name": "ae"}, "data": {"size": 16, "phantom": {"subjects": 6, "volume_size": 16}},
+             "train": {"steps": 2, "batch": 2, "val_every": 1, "checkpoint_every": 1, "warmup": 0}}
+            """)
+        let run = temp.file("run")
+        // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing the process;
+        // dash counts the limit in 512-byte blocks: 8 MiB.
+        let result = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' XFSZ; ulimit -f 16384; exec \"$0\" \"$@\"",
+                                                                      medadExecutable.path, "train", "--config", config.path,
+                                                                      "--out", run.path, "--threads", "2"])
+        let reason = "\(run.path)/checkpoints/last.safetensors: write failed (File too large)"
+        #expect(result.status == 1 && result.error.hasSuffix("Error: \(reason)\n"), "\(result.error)")
+        let status = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("status.json"))) as? [String: Any]
+        #expect(status?["status"] as? String == "failed" && status?["error"] as? String == reason)
+        let log = try String(contentsOf: run.appendingPathComponent("train.jsonl"), encoding: .utf8)
+        #expect(Self.lines(log).last?.contains(#""kind":"status","status":"failed""#) == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("checkpoints").path).sorted()
+                == ["best.json", "best.safetensors"])
+    }
 }
