@@ -29,12 +29,12 @@ extension Report {
     }
 
     /// Rows backbone × method × label ratio; a column per test set, then the pooled one ("—" for a
-    /// metric that does not pool).
+    /// metric that does not pool). A method not run at a ratio (no test set has it) has no row.
     func testSetTable(_ breakdown: TestSetBreakdown) -> String {
         var lines = Self.header(["r"] + breakdown.testSets.map(\.title) + ["pooled"])
         let layout = breakdown.perTestSet[0]
         for (r, row) in layout.rows.enumerated() {
-            for (c, ratio) in layout.ratios.enumerated() {
+            for (c, ratio) in layout.ratios.enumerated() where breakdown.perTestSet.contains(where: { $0.entries[r][c] != nil }) {
                 let cells = breakdown.perTestSet.map { Self.cell($0.entries[r][c]) } + [breakdown.pooled.map { Self.cell($0.entries[r][c]) } ?? "—"]
                 lines.append("| \(row.backbone) | \(row.method) | \(ReportFormat.ratio(ratio)) | " + cells.joined(separator: " | ") + " |")
             }
