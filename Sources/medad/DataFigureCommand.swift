@@ -11,25 +11,34 @@ struct DataFigure: ParsableCommand {
         subcommands: [DataFigurePhantoms.self, DataFigureAnomalies.self])
 }
 
+/// What every data figure takes: the PNG, the phantoms' edge length and the seed.
+struct FigureOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "PNG file to write.") var out: String
+    @Option(name: .long, help: "Edge length of the phantoms in voxels (16 to 512).") var size = 128
+    @Option(name: .long, help: "Seed of the phantoms (and anomalies).") var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (16...512).contains(size) else { throw ValidationError("--size must be between 16 and 512, got \(size)") }
+    }
+}
+
 struct DataFigurePhantoms: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phantoms",
         abstract: "A 3 x 3 grid of mid slices of the first nine phantoms of a seed (PNG).")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "PNG file to write.") var out: String
-    @Option(name: .long, help: "Edge length of the phantoms in voxels.") var size = 128
-    @Option(name: .long, help: "Data set seed.") var seed: UInt64 = 0
+    @OptionGroup var options: FigureOptions
     @Option(name: .long, help: "Slice plane: axial, coronal or sagittal.") var plane = "axial"
 
     func validate() throws {
         guard ["axial", "coronal", "sagittal"].contains(plane) else {
             throw ValidationError("--plane must be axial, coronal or sagittal, got \(plane)")
         }
-        guard (8...512).contains(size) else { throw ValidationError("--size must be between 8 and 512, got \(size)") }
     }
 
     func run() throws {
-        global.apply()
+        options.global.apply()
+        let (size, seed, out) = (options.size, options.seed, options.out)
         var canvas = FigureCanvas(tile: size, columns: 3, rows: 3)
         for k in 0..<9 {
             canvas.paint(Self.slice(Phantom.brain(size: size, seed: seed, index: k).image, plane: plane, index: size / 2),
@@ -63,17 +72,11 @@ struct DataFigureAnomalies: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anomalies",
         abstract: "One axial slice per anomaly type on phantoms: the image above, the image with its mask in red below (PNG).")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "PNG file to write.") var out: String
-    @Option(name: .long, help: "Edge length of the phantoms in voxels.") var size = 128
-    @Option(name: .long, help: "Seed of the phantoms and the anomalies.") var seed: UInt64 = 0
-
-    func validate() throws {
-        guard (16...512).contains(size) else { throw ValidationError("--size must be between 16 and 512, got \(size)") }
-    }
+    @OptionGroup var options: FigureOptions
 
     func run() throws {
-        global.apply()
+        options.global.apply()
+        let (size, seed, out) = (options.size, options.seed, options.out)
         let types = AnomalyType.allCases
         var canvas = FigureCanvas(tile: size, columns: types.count, rows: 2)
         let generator = try AnomalyGenerator()

@@ -64,4 +64,49 @@ import MedadTestSupport
         #expect(refused.error.contains("--versus \(slices.path): not a run directory"))
         #expect(refused.error.split(separator: "\n").count == 1)
     }
+
+    /// Real lesion volumes as the CLI user slices them: `data folds`, then a run on `{"folds", "fold"}`
+    /// with `preset: none`, which records which fold it was tested on.
+    @Test func lesionVolumesBecomeFoldsThatTrainAndEvaluate() throws {
+        let temp = try TemporaryFolder()
+        var cases: [String] = []
+        for (index, name) in ["one", "two"].enumerated() {
+            let (image, labels) = Phantom.brain(size: 24, seed: 5, index: index)
+            var lesion = labels
+            // A "lesion" of white matter in slices 10-13, as a mask would mark it.
+            lesion.voxels = labels.voxels.indices.map { i in
+                let z = i / (24 * 24)
+                return (10...13).contains(z) && labels.voxels[i] == Float(Phantom.Tissue.whiteMatter.rawValue) ? 1 : 0
+            }
+            let imageURL = temp.file("\(name).nii.gz"), maskURL = temp.file("\(name)_mask.nii.gz")
+            try Nifti.write(image, to: imageURL)
+            try Nifti.write(lesion, to: maskURL, datatype: .uint8)
+            cases += ["--case", "\(name)=\(imageURL.path),\(maskURL.path)"]
+        }
+        let folds = temp.url.appendingPathComponent("folds")
+        let printed = try MOODRoundTripTests.medad(["data", "folds", "--out", folds.path, "--size", "16", "--margin", "2"] + cases)
+        #expect(printed.contains("test one: 4 lesion") && printed.contains("wrote 2 folds"))
+        let config = temp.file("folds.json")
+        try """
+        {"name": "folds", "method": {"name": "supervised"},
+         "data": {"source": "folders", "folders": {"folds": "\(folds.path)", "fold": 1}, "preset": "none", "size": 16,
+                  "label_ratio": 1},
+         "train": {"steps": 2, "batch": 4, "warmup": 0, "val_every": 2}, "eval": {"bootstrap": 10}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let run = temp.url.appendingPathComponent("run")
+        try MOODRoundTripTests.medad(["train", "--config", config.path, "--out", run.path])
+        try MOODRoundTripTests.medad(["evaluate", "--run", run.path])
+        let result = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: run.appendingPathComponent("result.json"))) as? [String: Any])
+        #expect(result["test_name"] as? String == "fold-1")
+        #expect((result["cases"] as? [Any])?.count ?? 0 > 4)
+
+        // The figures are PNGs of the stated size: nine anomaly types × 32 plus gaps, two rows.
+        let png = temp.file("types.png")
+        try MOODRoundTripTests.medad(["data", "figure", "anomalies", "--out", png.path, "--size", "32"])
+        let bytes = [UInt8](try Data(contentsOf: png))
+        func be32(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        #expect(bytes.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(be32(16) == 9 * 32 + 8 * 4 && be32(20) == 2 * 32 + 4)
+    }
 }
