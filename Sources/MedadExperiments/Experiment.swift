@@ -75,14 +75,18 @@ public struct ReportSettings: Equatable {
     public var reference: String?
     /// Paired permutation resamples.
     public var resamples: Int
+    /// Markdown paragraphs printed under the notebook's title: what the experiment is for and what a
+    /// reader must know to read it (the notebook itself is generated and must not be edited).
+    public var about: [String]
 
     public static let metricChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc", "pixel.dice",
                                        "pixel.best_dice", "pixel.aupro", "pixel.froc_average"]
 
-    public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000) {
+    public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000, about: [String] = []) {
         self.metrics = metrics
         self.reference = reference
         self.resamples = resamples
+        self.about = about
     }
 
     init(_ value: JSONValue, source: String) throws {
@@ -91,6 +95,7 @@ public struct ReportSettings: Equatable {
         if metrics.isEmpty { throw reader.fail("metrics", "expected at least one metric") }
         reference = reader.has("reference") ? try reader.string("reference") : nil
         resamples = try reader.int("resamples", default: 1000, range: Bootstrap.allowedResamples)
+        about = try reader.stringList("about", default: [])
         try reader.finish()
     }
 }

@@ -37,14 +37,17 @@ import Testing
         #expect(try Self.value("pixel.auroc", intensity) > 0.65)
         #expect(try Self.value("pixel.auroc", global) > 0.6)
 
-        // synth finds the deformation it never saw: sink_source voxel AUROC 0.82–0.97 against
-        // intensity's 0.56–0.68 (margins 0.26–0.31).
+        // synth finds pii, an unseen type that keeps intensities in range, as in phantom-methods.md
+        // (voxel AUROC 0.83 against 0.65 there). Here 0.98 against 0.61 on seed 0, the gate's seed;
+        // seed 2 agrees (0.98 / 0.63) and seed 1 ties (0.63 / 0.67), so a 300-step run decides this
+        // on a seed, not in general: the gate catches a synth that stops learning.
         let synth = try Self.result(#""name": "synth""#)
-        #expect(try Self.value("per_type.sink_source.pixel.auroc", synth)
-                > Self.value("per_type.sink_source.pixel.auroc", intensity) + 0.1)
+        #expect(try Self.value("per_type.pii.pixel.auroc", synth)
+                > Self.value("per_type.pii.pixel.auroc", intensity) + 0.1)
 
         // supervised, with a quarter of the contaminated pool revealed, finds blur, which keeps
-        // intensities in range: voxel AUROC 0.66–0.77 against intensity's 0.49–0.68 (margins 0.09–0.26).
+        // intensities in range: voxel AUROC 0.66–0.77 against intensity's 0.49–0.68 on seeds 0–2
+        // (margins 0.09–0.26), and 0.80 against 0.55 in phantom-methods.md.
         let supervised = try Self.result(#""name": "supervised""#, ratio: 0.25)
         #expect(try Self.value("per_type.blur.pixel.auroc", supervised)
                 > Self.value("per_type.blur.pixel.auroc", intensity))
