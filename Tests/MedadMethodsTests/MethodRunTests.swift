@@ -135,7 +135,7 @@ import Testing
         #expect(ConfigComposition.value(at: "versus.method", in: same) == .string("intensity"))
         let types = try #require(ConfigComposition.value(at: "versus.per_type", in: same)?.objectValue).keys
         #expect(!types.isEmpty)
-        for block in ["versus.overall"] + types.map { "versus.per_type.\($0)" } {
+        for block in ["versus.overall"] + types.map({ "versus.per_type.\($0)" }) {
             for level in ["sample", "pixel"] {
                 #expect(RunFixtures.number("\(block).\(level).ap_difference", in: same) == 0, "\(block).\(level)")
                 #expect(RunFixtures.number("\(block).\(level).ap_permutation_p", in: same) == 1, "\(block).\(level)")
