@@ -300,26 +300,40 @@ static size_t to_float(const void *raw, int datatype, size_t n, double slope, do
     return bad;
 }
 
-int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, int errlen) {
-    *voxels = NULL;
+// Opens the file, checks its header and seeks to the first voxel.
+static znzFile open_at_voxels(const char *path, cn_header *h, char *err, int errlen) {
     znzFile fp = open_and_check(path, h, err, errlen);
-    if (znz_isnull(fp)) return -1;
+    if (znz_isnull(fp)) return NULL;
     if (znzseek(fp, (znz_off_t)h->vox_offset, SEEK_SET) < 0) {
         fail(err, errlen, "truncated or corrupt before the voxel data (offset %lld)", h->vox_offset);
         znzclose(fp);
-        return -1;
+        return NULL;
     }
+    return fp;
+}
+
+// zlib reports a member that ends before its 8-byte trailer (CRC-32, length) only as a soft error,
+// kept until gzclose returns Z_BUF_ERROR: without this check a .nii.gz cut by a few bytes reads as
+// whole. The reads before it already drove zlib to the end, so this costs nothing.
+static int close_checked(znzFile fp, char *err, int errlen) {
+    if (znzclose(fp) == 0) return 0;
+    fail(err, errlen, "truncated or corrupt gzip stream (the trailer after the voxel data is missing or damaged)");
+    return -1;
+}
+
+int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, int errlen) {
+    *voxels = NULL;
+    znzFile fp = open_at_voxels(path, h, err, errlen);
+    if (znz_isnull(fp)) return -1;
     size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
     int size = cn_datatype_size(h->datatype);
     unsigned char *raw = read_exactly(fp, n * (size_t)size, err, errlen);
-    // zlib reports a member that ends before its 8-byte trailer (CRC-32, length) only as a soft
-    // error, kept until gzclose returns Z_BUF_ERROR: without this check a .nii.gz cut by a few bytes
-    // reads as whole. The read above already drove zlib to the end, so this costs nothing.
-    int closed = znzclose(fp);
-    if (raw == NULL) return -1;
-    if (closed != 0) {
+    if (raw == NULL) {
+        znzclose(fp);
+        return -1;
+    }
+    if (close_checked(fp, err, errlen) != 0) {
         free(raw);
-        fail(err, errlen, "truncated or corrupt gzip stream (the trailer after the voxel data is missing or damaged)");
         return -1;
     }
     if (h->swapped && size > 1) nifti_swap_Nbytes(n, size, raw);
@@ -337,6 +351,61 @@ int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, in
         return -1;
     }
     *voxels = out;
+    return 0;
+}
+
+int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char *err, int errlen) {
+    znzFile fp = open_at_voxels(path, h, err, errlen);
+    if (znz_isnull(fp)) return -1;
+    const size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
+    const int size = cn_datatype_size(h->datatype);
+    // One chunk of raw bytes and its floats at a time: memory stays flat whatever the header claims,
+    // so a small .nii.gz that inflates to gigabytes (a gzip bomb) is described without holding it.
+    const size_t chunk = (size_t)1 << 20;
+    unsigned char *raw = malloc(chunk * (size_t)size);
+    float *values = malloc(chunk * sizeof(float));
+    int status = raw != NULL && values != NULL ? 0 : -1;
+    if (status != 0) fail(err, errlen, "out of memory for a %zu-voxel read buffer", chunk);
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t done = 0; status == 0 && done < n;) {
+        size_t count = n - done < chunk ? n - done : chunk;
+        size_t want = count * (size_t)size;
+        size_t got = znzread(raw, 1, want, fp);
+        if (got != want) {
+            fail(err, errlen, got > want ? "corrupt gzip stream after %zu of %zu voxels" : "truncated: %zu of %zu voxels present",
+                 done + (got <= want ? got / (size_t)size : 0), n);
+            status = -1;
+            break;
+        }
+        if (h->swapped && size > 1) nifti_swap_Nbytes(count, size, raw);
+        if (to_float(raw, h->datatype, count, h->slope, h->inter, values) > 0) {
+            fail(err, errlen, "NaN or infinite voxels among voxels %zu to %zu", done, done + count);
+            status = -1;
+            break;
+        }
+        for (size_t i = 0; i < count; i++) {
+            lo = values[i] < lo ? values[i] : lo;
+            hi = values[i] > hi ? values[i] : hi;
+        }
+        done += count;
+    }
+    free(raw);
+    free(values);
+    if (status == 0) {
+        // As in read_exactly: one more read drives zlib to the member's end, where it checks CRC and length.
+        unsigned char extra;
+        if (znzread(&extra, 1, 1, fp) > 1) {
+            fail(err, errlen, "corrupt gzip stream (checksum or trailer)");
+            status = -1;
+        }
+    }
+    if (status != 0) {
+        znzclose(fp);
+        return -1;
+    }
+    if (close_checked(fp, err, errlen) != 0) return -1;
+    *min = lo;
+    *max = hi;
     return 0;
 }
 

@@ -87,6 +87,15 @@ public enum Nifti {
         return NiftiHeader(header)
     }
 
+    /// The header and the intensity range (scl_slope/scl_inter applied) of a file, read completely
+    /// with the same checks as `read` but in bounded memory (about 5 MB whatever the file claims).
+    public static func range(_ url: URL) throws -> (header: NiftiHeader, min: Float, max: Float) {
+        var header = cn_header()
+        var low: Float = 0, high: Float = 0
+        try call(url) { cn_volume_range(url.path, &header, &low, &high, $0, $1) }
+        return (NiftiHeader(header), low, high)
+    }
+
     /// Reads a 3D volume (or 2D image, as depth 1) as float32 with scl_slope/scl_inter applied.
     public static func read(_ url: URL) throws -> (volume: Volume, header: NiftiHeader) {
         var header = cn_header()

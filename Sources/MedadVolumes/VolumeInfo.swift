@@ -12,16 +12,15 @@ public struct VolumeInfo: Codable, Equatable, Sendable {
     /// Axis codes of the voxel-to-world transform, e.g. "RAS".
     public let orientation: String
 
-    /// Reads `url` completely (so a truncated or corrupt file is reported, not described).
+    /// Reads `url` completely (so a truncated or corrupt file is reported, not described), streaming
+    /// its voxels: a small .nii.gz that inflates to gigabytes is described in bounded memory.
     public init(reading url: URL) throws {
-        let (volume, header) = try Nifti.read(url)
+        let (header, low, high) = try Nifti.range(url)
         file = url.path
         shape = header.dims
         spacing = header.spacing
         datatype = header.datatype.rawValue
-        (min, max) = volume.voxels.withUnsafeBufferPointer { voxels in
-            voxels.reduce((Float.infinity, -Float.infinity)) { (Swift.min($0.0, $1), Swift.max($0.1, $1)) }
-        }
+        (min, max) = (low, high)
         orientation = header.orientation
     }
 

@@ -14,15 +14,20 @@ import MedadTestSupport
         return Volume(dims: dims, spacing: spacing, voxels: (0..<count).map { Float($0 % 100) })
     }
 
-    func expectError(_ url: URL, containing words: String) {
-        do {
-            _ = try Nifti.read(url)
-            Issue.record("reading \(url.lastPathComponent) should fail with '\(words)'")
-        } catch let error as MedadError {
-            #expect(error.message.hasPrefix(url.path), "\(error.message)")
-            #expect(error.message.contains(words), "\(error.message)")
-        } catch {
-            Issue.record("unexpected error type \(error)")
+    /// `read` fails with `words`; the streaming `range` (what `data info` uses) fails on the same file,
+    /// naming it, with the same words unless it stops at the first bad chunk (`rangeWords`).
+    func expectError(_ url: URL, containing words: String, rangeWords: String? = nil) {
+        for (reader, expected) in [({ _ = try Nifti.read(url) }, words), ({ _ = try Nifti.range(url) }, rangeWords ?? words)]
+            as [(() throws -> Void, String)] {
+            do {
+                try reader()
+                Issue.record("reading \(url.lastPathComponent) should fail with '\(expected)'")
+            } catch let error as MedadError {
+                #expect(error.message.hasPrefix(url.path), "\(error.message)")
+                #expect(error.message.contains(expected), "\(error.message)")
+            } catch {
+                Issue.record("unexpected error type \(error)")
+            }
         }
     }
 
@@ -52,6 +57,28 @@ import MedadTestSupport
         #expect(header.qformCode == 1 && header.sformCode == 1)
         #expect(header.sform == [1.5, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3.25, 0, 0, 0, 0, 1])
         #expect(header.orientation == "RAS")
+    }
+
+    /// The streaming range equals the range of the voxels `read` returns, for every datatype, byte
+    /// order and scaling.
+    @Test func rangeStreamsTheSameValuesAsRead() throws {
+        var files: [URL] = []
+        for datatype in NiftiDatatype.allCases {
+            for suffix in [".nii", ".nii.gz"] {
+                files.append(folder.file("range-\(datatype.rawValue)\(suffix)"))
+                try Nifti.write(ramp(dims: [7, 5, 4]), to: files.last!, datatype: datatype)
+            }
+        }
+        files.append(try ReferenceFiles.bigEndianFloat32(in: folder))
+        files.append(try patched(ramp(), datatype: .int16, name: "range-scaled.nii") { data in
+            data.replaceSubrange(112..<120, with: [Float(-2), Float(10)].withUnsafeBytes { Data($0) })
+        })
+        for url in files {
+            let (volume, header) = try Nifti.read(url)
+            let streamed = try Nifti.range(url)
+            #expect(streamed.min == volume.voxels.min() && streamed.max == volume.voxels.max(), "\(url.lastPathComponent)")
+            #expect(streamed.header.dims == header.dims && streamed.header.datatype == header.datatype)
+        }
     }
 
     @Test func integersRoundAndClampOnWrite() throws {
@@ -207,6 +234,6 @@ import MedadTestSupport
             data.replaceSubrange((352 + 28)..<(352 + 32), with: [Float.nan].withUnsafeBytes { Data($0) })
             data.replaceSubrange((352 + 36)..<(352 + 40), with: [-Float.infinity].withUnsafeBytes { Data($0) })
         }
-        expectError(url, containing: "2 of 60 voxels are NaN or infinite")
+        expectError(url, containing: "2 of 60 voxels are NaN or infinite", rangeWords: "NaN or infinite voxels among voxels 0 to 60")
     }
 }

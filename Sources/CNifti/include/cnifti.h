@@ -33,6 +33,10 @@ int cn_read_header(const char *path, cn_header *h, char *err, int errlen);
 // Fails on 4D data (more than one volume), short data and corrupt compressed streams.
 int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, int errlen);
 
+// Reads the header and streams the voxels in fixed-size chunks for their range (scl_slope/scl_inter
+// applied): the same checks as cn_read_volume in bounded memory, whatever size the header claims.
+int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char *err, int errlen);
+
 void cn_free(void *p);
 
 // Writes voxels as `datatype` (integers are rounded and clamped; NaN or Inf voxels are refused,
