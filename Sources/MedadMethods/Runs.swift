@@ -54,24 +54,14 @@ public enum Runs {
                 // Calibrate on the voxels that are scored: with eval.postprocess.mask the background is
                 // zeroed later, and its scores (far from any brain intensity for `intensity` with
                 // `reference: global`) would otherwise set the normal median and clamp the brain to 0.
-                maps.append(run.eval.postprocess.mask ? Self.inside(raw.map.voxels, volume.brain) : raw.map.voxels)
+                let brain = run.eval.postprocess.mask ? Preprocess.selected(raw.map, by: volume.brain) : []
+                maps.append(brain.isEmpty ? raw.map.voxels : brain)
                 scores.append(raw.score)
             }
             let calibration = try Calibration(normalMaps: maps, normalScores: scores)
             try AtomicFile.write(calibration.json.pretty(), to: directory.appendingPathComponent(RunFiles.calibration))
         }
         return outcome
-    }
-
-    private static func inside(_ values: [Float], _ brain: Volume) -> [Float] {
-        var kept: [Float] = []
-        kept.reserveCapacity(values.count)
-        values.withUnsafeBufferPointer { v in
-            brain.voxels.withUnsafeBufferPointer { b in
-                for i in 0..<v.count where b[i] != 0 { kept.append(v[i]) }
-            }
-        }
-        return kept.isEmpty ? values : kept
     }
 
     /// Evaluates a trained run on its split's test set; writes directory/result.json atomically and

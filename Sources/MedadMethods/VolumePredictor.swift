@@ -11,7 +11,7 @@ public enum IntensityPreset: String, CaseIterable, Sendable {
     case mriPercentile = "mri"
     /// Abdominal CT: the abdomen soft-tissue window W400/L40, Hounsfield units [−160, 240] scaled to [0, 1].
     case ctAbdomen = "ct"
-    /// Already normalised (for example by `medad data realdev`, per volume): used as it is.
+    /// Already normalised (for example by `medad data folds`, per volume): used as it is.
     case none
 
     /// `foreground` (0/1, the image's dims) is where `mri` takes its percentiles; without it the head

@@ -191,7 +191,8 @@ public enum Preprocess {
         return scratch.withUnsafeMutableBufferPointer { ck_percentile($0.baseAddress, $0.count, q) }
     }
 
-    private static func selected(_ volume: Volume, by mask: Volume) -> [Float] {
+    /// The voxels of `volume` where `mask` is nonzero, in voxel order.
+    public static func selected(_ volume: Volume, by mask: Volume) -> [Float] {
         precondition(volume.dims == mask.dims, "mask dims \(mask.dims) differ from volume dims \(volume.dims)")
         var values: [Float] = []
         values.reserveCapacity(volume.count)

@@ -86,9 +86,8 @@ struct DataFigureAnomalies: ParsableCommand {
             let made = try generator.make(type, on: image, foreground: Phantom.brainMask(labels), donor: donor, seed: seed + UInt64(k))
             // The axial slice holding most of the mask.
             let plane = size * size
-            let z = (0..<size).max { a, b in
-                made.mask[(a * plane)..<((a + 1) * plane)].reduce(0) { $0 + Int($1) } < made.mask[(b * plane)..<((b + 1) * plane)].reduce(0) { $0 + Int($1) }
-            }!
+            let counts = (0..<size).map { z in made.mask[(z * plane)..<((z + 1) * plane)].reduce(0) { $0 + Int($1) } }
+            let z = counts.indices.max { counts[$0] < counts[$1] }!
             let picture = DataFigurePhantoms.slice(made.image, plane: "axial", index: z)
             canvas.paint(picture, column: k, row: 0)
             canvas.paint(picture, column: k, row: 1, overlay: DataFigurePhantoms.slice(made.maskVolume, plane: "axial", index: z))
