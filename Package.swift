@@ -57,7 +57,7 @@ let nn: [Target] = [
 
 let zoo: [Target] = [
     .target(name: "MedadZoo", dependencies: ["MedadSupport", "MedadTensor", "MedadNN"]),
-    .testTarget(name: "MedadZooTests", dependencies: ["MedadZoo", "MedadNN", "MedadTensor", "MedadSupport"],
+    .testTarget(name: "MedadZooTests", dependencies: ["MedadZoo", "MedadNN", "MedadTensor", "MedadSupport", "MedadTraining", "MedadConfig"],
                 exclude: ["Fixtures"]),
 ]
 

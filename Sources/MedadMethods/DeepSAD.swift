@@ -6,20 +6,21 @@ import MedadSupport
 import MedadTensor
 import MedadZoo
 
-/// `deepsad` model: the backbone's encoder and the hypersphere centre c. Every cell of the [B, 192, S/8,
-/// S/8] feature grid is one embedding: its distance ‖φ − c‖² is the voxel score of the 8 × 8 pixels it
+/// `deepsad` model: the backbone's encoder and the hypersphere centre c. Every cell of the deepest
+/// feature grid ([B, C, S/8, S/8]) is one embedding: its distance ‖φ − c‖² is the voxel score of the 8 × 8 pixels it
 /// covers (upsampled), and the image score is the largest cell distance. On phantoms the distance of
 /// the globally pooled embedding, Ruff et al.'s image-level form, stayed at chance: a local anomaly
 /// moves one cell's features but barely their average.
 final class DeepSADModel: Module, ScoringModel {
-    let encoder: any ImageEncoder
-    /// c [192] and whether it has been set; saved with the weights, never trained.
-    let center: Tensor
-    let centerReady: Tensor
+    @Key("encoder") private(set) var encoder: PyramidEncoder
+    /// c [C] and whether it has been set; saved with the weights, never trained.
+    @Key("center") private(set) var center: Tensor
+    @Key("centerReady") private(set) var centerReady: Tensor
 
     init(config: RunConfig, rng: inout SeededRandom) {
-        encoder = config.backbone.makeEncoder(mambaScan: config.mambaScan, rng: &rng)
-        center = Tensor(shape: [encoderChannels], repeating: 0)
+        super.init()
+        encoder = config.backbone.makeEncoder(config.backboneOptions, rng: &rng)
+        center = Tensor(shape: [encoder.deepest.channels], repeating: 0)
         centerReady = Tensor(shape: [1], repeating: 0)
         center.requiresGrad = false
         centerReady.requiresGrad = false
@@ -27,7 +28,11 @@ final class DeepSADModel: Module, ScoringModel {
 
     /// Squared distance of every cell's embedding to c: [B, 1, S/8, S/8].
     func cellDistances(_ images: Tensor) -> Tensor {
-        (encoder(images) - center.reshaped([1, encoderChannels, 1, 1])).square().sum(axes: [1], keepDims: true)
+        (deepestFeatures(images) - center.reshaped([1, center.count, 1, 1])).square().sum(axes: [1], keepDims: true)
+    }
+
+    private func deepestFeatures(_ images: Tensor) -> Tensor {
+        encoder.features(images).last!.tensor
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
@@ -41,7 +46,7 @@ final class DeepSADModel: Module, ScoringModel {
     /// c = mean cell embedding of `images` (Ruff et al.: an initial forward pass), with coordinates near 0
     /// pushed to ±0.1 so that the trivial all-zero features cannot reach the centre.
     func setCenter(_ images: Tensor) {
-        let mean = withNoGrad { encoder(images).mean(axes: [0, 2, 3]) }
+        let mean = withNoGrad { deepestFeatures(images).mean(axes: [0, 2, 3]) }
         let values = mean.values.map { abs($0) < 0.1 ? ($0 < 0 ? -0.1 : 0.1) : $0 }
         center.withMutableBuffer { for i in 0..<$0.count { $0[i] = values[i] } }
         centerReady.withMutableBuffer { $0[0] = 1 }
@@ -70,7 +75,8 @@ final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
         }
         let distance = net.cellDistances(batch.imageTensor)
         // A cell is anomalous when any pixel of its 8 × 8 block is in the target mask.
-        let anomalous = maxPool2d(batch.targetTensor, kernel: encoderStride, stride: encoderStride).values
+        let cellSide = net.encoder.deepest.stride
+        let anomalous = maxPool2d(batch.targetTensor, kernel: cellSide, stride: cellSide).values
         let cells = anomalous.count / batch.count
         var pull = [Float](repeating: 0, count: anomalous.count), push = pull
         for b in 0..<batch.count {

@@ -9,18 +9,21 @@ import MedadZoo
 /// The image score is the mean of the top-k fraction of the voxel scores.
 final class MapModel: Module, ScoringModel {
     enum Reading { case reconstruction, logits, deviation }
-    let net: EncoderDecoder
+    @Key("net") private(set) var net: EncoderDecoder
     /// semi's mean teacher (no gradient; updated as an EMA of `net`).
-    let teacher: EncoderDecoder?
+    @Key("teacher") private(set) var teacher: EncoderDecoder?
     /// ae with `residual: standardized`: the normal model of x − x̂, fitted before each validation.
-    let residualNormal: PixelNormalModel?
+    @Key("residualNormal") private(set) var residualNormal: PixelNormalModel?
     private let reading: Reading
     private let topK: Double
 
     init(config: RunConfig, reading: Reading, withTeacher: Bool, rng: inout SeededRandom) {
-        net = EncoderDecoder(backbone: config.backbone, outChannels: 1, mambaScan: config.mambaScan, rng: &rng)
+        self.reading = reading
+        topK = config.method.topK
+        super.init()
+        net = EncoderDecoder(backbone: config.backbone, options: config.backboneOptions, rng: &rng)
         if withTeacher {
-            let copy = EncoderDecoder(backbone: config.backbone, outChannels: 1, mambaScan: config.mambaScan, rng: &rng)
+            let copy = EncoderDecoder(backbone: config.backbone, options: config.backboneOptions, rng: &rng)
             for (_, tensor) in copy.namedParameters() { tensor.requiresGrad = false }
             teacher = copy
         } else {
@@ -30,8 +33,6 @@ final class MapModel: Module, ScoringModel {
             ? PixelNormalModel(bins: config.method.positionBins, pixels: config.data.size * config.data.size,
                                floor: config.method.sigmaFloor)
             : nil
-        self.reading = reading
-        topK = config.method.topK
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {

@@ -14,8 +14,8 @@ public enum DeviationSign: String, CaseIterable, Sendable { case high, low, abs 
 /// `intensity`'s global reference, one distribution of all foreground intensities.
 public class PixelNormalModel: Module {
     /// [bins, pixels] statistics (saved in checkpoints like weights, never trained).
-    public let mean: Tensor
-    public let std: Tensor
+    @Key("mean") public private(set) var mean: Tensor
+    @Key("std") public private(set) var std: Tensor
     private let bins: Int
     private let floor: Float
 
@@ -29,6 +29,7 @@ public class PixelNormalModel: Module {
     public init(bins: Int, pixels: Int, floor: Double) {
         self.bins = bins
         self.floor = Float(floor)
+        super.init()
         mean = Tensor(shape: [bins, pixels], repeating: 0)
         std = Tensor(shape: [bins, pixels], repeating: 1)
         mean.requiresGrad = false

@@ -12,6 +12,7 @@ public struct RunConfig {
     public var seed: UInt64
     public var backbone: Backbone
     public var mambaScan: MambaScan
+    public var backboneOptions: BackboneOptions { BackboneOptions(mambaScan: mambaScan) }
     public var data: DataConfig
     public var method: MethodConfig
     public var train: TrainConfig
@@ -21,7 +22,7 @@ public struct RunConfig {
         let root = try ConfigReader(document, source: source)
         name = try root.string("name", default: "run")
         seed = UInt64(try root.int("seed", default: 0, range: 0...Int(Int32.max)))
-        backbone = try Backbone(rawValue: root.string("backbone", default: "cnn-s", allowed: Backbone.names))!
+        backbone = try Backbone(named: root.string("backbone", default: "cnn-s", allowed: Backbone.names))
         mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
         data = try DataConfig(root.section("data"))
         method = try MethodConfig(root.section("method"))
@@ -32,15 +33,15 @@ public struct RunConfig {
             throw root.fail("sweep", "a run config holds one run; run experiment files with `medad sweep run`, or train one cell with `medad train --config`")
         }
         try root.finish()
-        if backbone == .vitS || backbone == .mambaS, data.size % encoderStride != 0 {
-            throw root.fail("data.size", "\(data.size) must be a multiple of \(encoderStride) for \(backbone.rawValue)")
+        if data.size % Backbone.imageMultiple != 0 {
+            throw root.fail("data.size", "\(data.size) must be a multiple of \(Backbone.imageMultiple): every backbone's deepest features are 8 times smaller")
         }
     }
 
     /// The resolved document: every key with the value this run uses.
     public var resolved: JSONValue {
         .object(JSONObject([
-            ("name", .string(name)), ("seed", .number(Double(seed))), ("backbone", .string(backbone.rawValue)),
+            ("name", .string(name)), ("seed", .number(Double(seed))), ("backbone", .string(backbone.name)),
             ("mamba_scan", .string(mambaScan.rawValue)), ("data", data.json), ("method", method.json),
             ("train", train.json), ("eval", eval.json),
         ]))

@@ -67,7 +67,7 @@ struct RunEvaluation {
         let training = try? JSONParser.parse(file: directory.appendingPathComponent(RunFiles.training))
         let trainable = predictor.inference.model.trainableParameters().reduce(0) { $0 + $1.tensor.count }
         var result = JSONObject([
-            ("schema", .number(1)), ("name", .string(run.name)), ("backbone", .string(run.backbone.rawValue)),
+            ("schema", .number(1)), ("name", .string(run.name)), ("backbone", .string(run.backbone.name)),
             ("method", .string(run.method.label)), ("label_ratio", .number(run.data.labelRatio)),
             ("seed", .number(Double(run.seed))), ("uses_labels", .bool(run.method.name.usesLabels)),
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)),

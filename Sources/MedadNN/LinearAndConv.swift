@@ -4,11 +4,12 @@ import MedadTensor
 /// Fully connected layer y = x·Wᵀ + b with PyTorch's layout (weight [out, in], bias [out]) and default
 /// initialisation (kaiming-uniform with a = √5, i.e. U(−1/√in, 1/√in) for weight and bias alike).
 public final class Linear: Module {
-    public let weight: Tensor
-    public let bias: Tensor?
+    @Key("weight") public private(set) var weight: Tensor
+    @Key("bias") public private(set) var bias: Tensor?
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, rng: inout SeededRandom) {
         precondition(inFeatures > 0 && outFeatures > 0, "Linear needs positive sizes, got \(inFeatures) → \(outFeatures)")
+        super.init()
         (weight, self.bias) = pytorchDefaultParameters(weightShape: [outFeatures, inFeatures], fanIn: inFeatures, bias: bias, rng: &rng)
     }
 
@@ -20,8 +21,8 @@ public final class Linear: Module {
 /// 2D convolution over NCHW images with PyTorch's layout (weight [out, in/groups, k, k], bias [out])
 /// and default initialisation: U(−1/√fanIn, 1/√fanIn) with fanIn = in/groups · k².
 public final class Conv2d: Module {
-    public let weight: Tensor
-    public let bias: Tensor?
+    @Key("weight") public private(set) var weight: Tensor
+    @Key("bias") public private(set) var bias: Tensor?
     public let stride: Int
     public let padding: Int
     public let groups: Int
@@ -31,11 +32,12 @@ public final class Conv2d: Module {
         precondition(inChannels > 0 && outChannels > 0 && kernel > 0 && stride > 0 && padding >= 0 && groups > 0
                      && inChannels % groups == 0 && outChannels % groups == 0,
                      "Conv2d(\(inChannels) → \(outChannels), kernel \(kernel), stride \(stride), padding \(padding), groups \(groups)): invalid sizes")
-        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outChannels, inChannels / groups, kernel, kernel],
-                                                       fanIn: inChannels / groups * kernel * kernel, bias: bias, rng: &rng)
         self.stride = stride
         self.padding = padding
         self.groups = groups
+        super.init()
+        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outChannels, inChannels / groups, kernel, kernel],
+                                                       fanIn: inChannels / groups * kernel * kernel, bias: bias, rng: &rng)
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

@@ -15,17 +15,18 @@ public struct NamedParameter {
     }
 }
 
-/// Base class of layers and models, in the spirit of mlx-swift: subclasses store their parameters and
-/// children as ordinary properties and are found by reflection, so there is nothing to register and
-/// nothing to forget.
+/// Base class of layers and models, in the spirit of mlx-swift: subclasses declare their parameters
+/// and children as properties marked with their checkpoint key (`@Key("weight")`), and are found by
+/// reflection, so there is nothing to register.
 ///
 /// Naming rules (depth-first in declaration order, superclass properties first):
-/// - a stored `Tensor` (or `Tensor?` when set) is a parameter named by its property;
-/// - a stored `Module` (or `Module?`) is a child whose names are prefixed with `property.`;
-/// - `[Module]` / `[Tensor]` entries are named `property.0`, `property.1`, …;
-/// - `[String: Module]` entries are named `property.key`, keys in sorted order.
-/// Every stored tensor is therefore saved and loaded; keep constants in other types (e.g. `[Float]`).
-/// Declare parameters with `let`: optimizers and `load` update them in place, never replace them.
+/// - a keyed `Tensor` (or `Tensor?` when set) is a parameter named by its key;
+/// - a keyed `Module` (or `Module?`) is a child whose names are prefixed with `key.`;
+/// - keyed `[Module]` / `[Tensor]` entries are named `key.0`, `key.1`, …;
+/// - keyed `[String: Module]` entries are named `key.name`, names in sorted order.
+/// A stored tensor or module without a key stops the program with its property named: checkpoint
+/// names must never follow a Swift rename silently. Keep constants in other types (e.g. `[Float]`).
+/// Optimizers and `load` update parameters in place, never replace them, so set each one only in `init`.
 /// A tensor or module reachable twice (weight tying) is listed once, under its first name.
 open class Module {
     /// Training mode (dropout active); `eval()` turns it off for the whole tree.
@@ -92,6 +93,7 @@ open class Module {
         if strict && !unexpected.isEmpty { problems.append("unexpected " + nameListing(unexpected)) }
         if !misshaped.isEmpty { problems.append("mis-shaped " + nameListing(misshaped)) }
         guard problems.isEmpty else {
+            if let known = knownForeignLayout(Set(parameters.keys)) { throw MedadError(known) }
             throw MedadError("cannot load parameters: " + problems.joined(separator: "; "))
         }
         for (name, tensor) in own {
@@ -100,6 +102,22 @@ open class Module {
                 tensor.withMutableBuffer { $0.baseAddress!.update(from: source.baseAddress!, count: source.count) }
             }
         }
+    }
+
+    /// A module whose checkpoint layout has changed overrides this to recognise the old layout in
+    /// `names` (relative to the module) and say what it is, so that loading an old file fails with
+    /// that one line instead of a list of missing names.
+    open func describeForeignLayout(_ names: Set<String>) -> String? { nil }
+
+    /// The first description a module of this tree gives of the names under its prefix.
+    private func knownForeignLayout(_ names: Set<String>) -> String? {
+        for (prefix, module) in namedModules() {
+            let relative = prefix.isEmpty ? names : Set(names.compactMap { name in
+                name.hasPrefix(prefix + ".") ? String(name.dropFirst(prefix.count + 1)) : nil
+            })
+            if !relative.isEmpty, let description = module.describeForeignLayout(relative) { return description }
+        }
+        return nil
     }
 
     private func parameterEntries() -> [NamedParameter] {
@@ -119,14 +137,14 @@ open class Module {
                       tensor visitTensor: (Module, String, String, Tensor) -> Void) {
         guard seen.insert(ObjectIdentifier(self)).inserted else { return }
         visitModule(prefix, self)
-        for (label, value) in storedProperties() {
-            let name = prefix.isEmpty ? label : prefix + "." + label
+        for (key, value) in keyedProperties() {
+            let name = prefix.isEmpty ? key : prefix + "." + key
             if let tensor = value as? Tensor {
-                visitTensor(self, label, name, tensor)
+                visitTensor(self, key, name, tensor)
             } else if let module = value as? Module {
                 module.walk(prefix: name, seen: &seen, module: visitModule, tensor: visitTensor)
             } else if let tensors = value as? [Tensor] {
-                for (index, tensor) in tensors.enumerated() { visitTensor(self, label, "\(name).\(index)", tensor) }
+                for (index, tensor) in tensors.enumerated() { visitTensor(self, key, "\(name).\(index)", tensor) }
             } else if let modules = value as? [Module] {
                 for (index, module) in modules.enumerated() {
                     module.walk(prefix: "\(name).\(index)", seen: &seen, module: visitModule, tensor: visitTensor)
@@ -137,6 +155,20 @@ open class Module {
                 }
             }
         }
+    }
+
+    /// The keyed properties of the whole class chain, base class first, as (key, value).
+    private func keyedProperties() -> [(String, Any)] {
+        storedProperties().compactMap { label, value in
+            if let keyed = value as? KeyedProperty { return (keyed.name, keyed.value) }
+            precondition(!Module.holdsParameters(value),
+                         "\(type(of: self)).\(label) holds a tensor or module without a checkpoint key; declare it with @Key(\"name\")")
+            return nil
+        }
+    }
+
+    private static func holdsParameters(_ value: Any) -> Bool {
+        value is Tensor || value is Module || value is [Tensor] || value is [Module] || value is [String: Module]
     }
 
     /// Stored properties of the whole class chain, base class first; lazy storage and the like skipped.

@@ -8,9 +8,10 @@ import MedadTensor
 public enum TrainingDemo {
     /// Two hidden SiLU layers: 2 → width → width → 1.
     public final class MLP: Module {
-        public let layers: [Linear]
+        @Key("layers") public private(set) var layers: [Linear]
 
         public init(width: Int, rng: inout SeededRandom) {
+            super.init()
             layers = [Linear(2, width, rng: &rng), Linear(width, width, rng: &rng), Linear(width, 1, rng: &rng)]
         }
 

@@ -2,20 +2,33 @@ import MedadNN
 import MedadSupport
 import MedadTensor
 
-/// An encoder of the zoo with the shared decoder, named `encoder.*` and `decoder.*` exactly as the
-/// PyTorch twin, so weights move between the two as safetensors files.
+/// A zoo encoder with the shared U-Net decoder, named `encoder.*` and `decoder.*` exactly as the
+/// PyTorch twin (interop/pytorch), so weights move between the two as safetensors files.
 public final class EncoderDecoder: Module {
-    public let encoder: any ImageEncoder
-    public let decoder: Decoder
+    @Key("encoder") public private(set) var encoder: PyramidEncoder
+    @Key("decoder") public private(set) var decoder: UNetDecoder
 
-    public init(backbone: Backbone, outChannels: Int = 1, mambaScan: MambaScan = .bi, rng: inout SeededRandom) {
-        encoder = backbone.makeEncoder(mambaScan: mambaScan, rng: &rng)
-        decoder = Decoder(outChannels: outChannels, rng: &rng)
+    /// `conditioning`: the size of a per-sample vector the decoder's normalisations take (0: none).
+    public init(backbone: Backbone, options: BackboneOptions = BackboneOptions(), outChannels: Int = 1,
+                conditioning: Int = 0, rng: inout SeededRandom) {
+        super.init()
+        encoder = backbone.makeEncoder(options, rng: &rng)
+        decoder = UNetDecoder(levels: encoder.levels, outChannels: outChannels, conditioning: conditioning, rng: &rng)
+    }
+
+    /// Checkpoints of the single-scale zoo (before v2) have an 8×8 patch embedding or a decoder
+    /// without skips; they cannot be mapped onto these networks.
+    public override func describeForeignLayout(_ names: Set<String>) -> String? {
+        let singleScale = names.contains { name in
+            name.hasPrefix("decoder.ups.") || name.hasPrefix("decoder.head.") || name == "encoder.patch_embed.weight"
+                || name == "encoder.stem.conv.weight"
+        }
+        return singleScale ? "a checkpoint of the single-scale model zoo (v1: decoder.ups.*, no skips); "
+            + "this medad builds zoo v2 networks (shared stem, feature pyramid, U-Net decoder), so retrain the run" : nil
     }
 
     /// images [B, 1, H, W] → maps [B, out, H, W].
-    public func callAsFunction(_ images: Tensor) -> Tensor { decoder(encoder(images)) }
-
-    /// Features pooled over the grid: embeddings [B, 192] for one-class and image-level heads.
-    public func embed(_ images: Tensor) -> Tensor { globalAvgPool2d(encoder(images)) }
+    public func callAsFunction(_ images: Tensor, conditioning: Tensor? = nil) -> Tensor {
+        decoder(encoder.features(images), conditioning: conditioning)
+    }
 }

@@ -13,7 +13,8 @@ public enum ZooBenchmark {
     }
 
     public static func run(backbones: [Backbone] = Backbone.allCases, size: Int, batch: Int, steps: Int) throws -> [Timing] {
-        guard size > 0, size % encoderStride == 0 else { throw MedadError("--size \(size): expected a positive multiple of \(encoderStride)") }
+        let multiple = Backbone.imageMultiple
+        guard size > 0, size % multiple == 0 else { throw MedadError("--size \(size): expected a positive multiple of \(multiple)") }
         guard batch > 0 else { throw MedadError("--batch \(batch): expected a positive whole number") }
         guard steps > 0 else { throw MedadError("--steps \(steps): expected a positive whole number") }
         return backbones.map { backbone in
@@ -27,7 +28,7 @@ public enum ZooBenchmark {
                 optimizer.step()
             }
             let infer = Stopwatch.median(runs: steps, warmup: 1) { _ = withNoGrad { model(x) } }
-            return Timing(backbone: backbone.rawValue, trainStepSeconds: train, inferSeconds: infer)
+            return Timing(backbone: backbone.name, trainStepSeconds: train, inferSeconds: infer)
         }
     }
 }

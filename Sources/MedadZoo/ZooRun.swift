@@ -15,12 +15,12 @@ public enum ZooRun {
     /// Loads `weights` by name (missing, unexpected and mis-shaped tensors are one error), runs the
     /// model on tensor `x` [B, 1, H, W] of `input`, and writes `y`; with `gradients`, also `loss`
     /// (shape [1]) and `grad.<parameter name>` for every parameter.
-    public static func run(backbone: Backbone, mambaScan: MambaScan = .bi, weights: URL, input: URL, output: URL,
-                           gradients: Bool) throws -> Summary {
+    public static func run(backbone: Backbone, options: BackboneOptions = BackboneOptions(), weights: URL, input: URL,
+                           output: URL, gradients: Bool) throws -> Summary {
         var rng = SeededRandom(seed: 0)
-        let model = EncoderDecoder(backbone: backbone, mambaScan: mambaScan, rng: &rng)
+        let model = EncoderDecoder(backbone: backbone, options: options, rng: &rng)
         try model.load(from: weights)
-        let x = try readImages(input)
+        let x = try readImages(input, multiple: model.encoder.inputMultiple)
         if !gradients {
             let y = withNoGrad { model(x) }
             try SafeTensors.write(SafeTensors.Content(tensors: ["y": y]), to: output)
@@ -38,14 +38,14 @@ public enum ZooRun {
     }
 
     /// Tensor `x` of a safetensors file, checked to be images the encoders accept.
-    static func readImages(_ url: URL) throws -> Tensor {
+    static func readImages(_ url: URL, multiple: Int) throws -> Tensor {
         let content = try SafeTensors.read(url)
         guard let x = content.tensors["x"] else {
             throw MedadError("\(url.path): no tensor named \"x\" (found: \(content.tensors.keys.sorted().joined(separator: ", ")))")
         }
         guard x.rank == 4, x.shape[1] == 1, x.shape[2] > 0, x.shape[3] > 0,
-              x.shape[2] % encoderStride == 0, x.shape[3] % encoderStride == 0 else {
-            throw MedadError("\(url.path): x has shape \(x.shape); expected [B, 1, H, W] with H and W multiples of \(encoderStride)")
+              x.shape[2] % multiple == 0, x.shape[3] % multiple == 0 else {
+            throw MedadError("\(url.path): x has shape \(x.shape); expected [B, 1, H, W] with H and W multiples of \(multiple)")
         }
         return x
     }

@@ -11,7 +11,7 @@ struct Zoo: ParsableCommand {
 }
 
 struct ZooList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Parameters and forward GFLOPs of every backbone and the decoder.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Parameters and forward GFLOPs of every backbone's whole network (stem, body, decoder).")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON list instead of a table.") var json = false
     @Option(help: "Image side for the GFLOPs (a multiple of 8).") var size = 128
@@ -20,13 +20,17 @@ struct ZooList: ParsableCommand {
         global.apply()
         let rows = try ModelCost.zoo(size: size)
         if json {
-            try printJSON(rows.map { ["name": $0.name, "params": $0.parameters, "gflops": $0.gflops, "size": size] as [String: Any] })
+            try printJSON(rows.map { ["name": $0.name, "params": $0.parameters, "body_params": $0.bodyParameters,
+                                      "gflops": $0.gflops, "size": size] as [String: Any] })
         } else {
-            print("name        params   GFLOPs (1×1×\(size)×\(size))")
+            print("name        params  body params   GFLOPs (1×1×\(size)×\(size))  body")
             for row in rows {
+                let summary = (try? Backbone(named: row.name).summary) ?? ""
                 print(row.name.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + String(row.parameters).leftPadded(to: 10) + String(format: "%11.3f", row.gflops))
+                      + String(row.parameters).leftPadded(to: 10) + String(row.bodyParameters).leftPadded(to: 13)
+                      + String(format: "%11.3f", row.gflops) + String(repeating: " ", count: 14) + summary)
             }
+            print("every backbone: shared conv stem (strides 2, 4) → its body (stride 8) → shared U-Net decoder with skips")
         }
     }
 }
@@ -48,7 +52,7 @@ struct ZooRunCommand: ParsableCommand {
         guard let mambaScan = MambaScan(rawValue: scan) else {
             throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let summary = try ZooRun.run(backbone: Backbone(named: backbone), mambaScan: mambaScan,
+        let summary = try ZooRun.run(backbone: Backbone(named: backbone), options: BackboneOptions(mambaScan: mambaScan),
                                      weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
                                      output: URL(fileURLWithPath: out), gradients: grad)
         print("wrote \(out): y \(summary.outputShape)" + (summary.loss.map { String(format: ", loss %.6g", $0) } ?? ""))

@@ -76,8 +76,11 @@ import Testing
 
     @Test func dropoutFollowsTrainAndEvalModes() {
         final class Net: Module {
-            let drop: Dropout
-            init(rng: inout SeededRandom) { drop = Dropout(0.5, rng: &rng) }
+            @Key("drop") var drop: Dropout
+            init(rng: inout SeededRandom) {
+                super.init()
+                drop = Dropout(0.5, rng: &rng)
+            }
         }
         var rng = SeededRandom(seed: 1)
         let net = Net(rng: &rng)

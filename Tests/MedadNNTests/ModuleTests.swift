@@ -1,28 +1,29 @@
+import Foundation
 import MedadNN
 import MedadSupport
 import MedadTensor
 import Testing
 
 private final class Leaf: Module {
-    let weight: Tensor
-    let bias: Tensor?
+    @Key("weight") var weight: Tensor
+    @Key("bias") var bias: Tensor?
 
     init(_ size: Int, bias: Bool = true) {
+        super.init()
         weight = Tensor(shape: [size, 2], repeating: 1)
         self.bias = bias ? Tensor(shape: [size], repeating: 0) : nil
-        super.init()
         weight.requiresGrad = true
         self.bias?.requiresGrad = true
     }
 }
 
 private final class Net: Module {
-    let stem = Leaf(3)
-    let stages = [Leaf(1), Leaf(2, bias: false)]
-    let scale = Tensor(shape: [1], repeating: 2)
-    let head: Leaf? = nil
-    let branches: [String: Leaf] = ["b": Leaf(1, bias: false), "a": Leaf(1, bias: false)]
-    let decay = Tensor(shape: [2], repeating: 0)
+    @Key("stem") var stem = Leaf(3)
+    @Key("stages") var stages = [Leaf(1), Leaf(2, bias: false)]
+    @Key("scale") var scale = Tensor(shape: [1], repeating: 2)
+    @Key("head") var head: Leaf? = nil
+    @Key("branches") var branches: [String: Leaf] = ["b": Leaf(1, bias: false), "a": Leaf(1, bias: false)]
+    @Key("decay") var decay = Tensor(shape: [2], repeating: 0)
     let counter = 3
 
     override init() {
@@ -66,9 +67,12 @@ private final class Net: Module {
 
     @Test func tiedTensorsAreListedOnce() {
         final class Tied: Module {
-            let first: Leaf
-            let second: Leaf
-            override init() { first = Leaf(1); second = first }
+            @Key("first") var first = Leaf(1)
+            @Key("second") var second: Leaf
+            override init() {
+                super.init()
+                second = first
+            }
         }
         #expect(Tied().namedParameters().map(\.0) == ["first.weight", "first.bias"])
     }
@@ -111,10 +115,10 @@ private final class Net: Module {
 @Suite struct ModuleArrayTests {
     @Test func tensorArraysAreNumberedAndSubclassPropertiesFollowTheBase() {
         class Base: Module {
-            let taps = [Tensor(shape: [1]), Tensor(shape: [2])]
+            @Key("taps") var taps = [Tensor(shape: [1]), Tensor(shape: [2])]
         }
         final class Derived: Base {
-            let extra = Tensor(shape: [3])
+            @Key("extra") var extra = Tensor(shape: [3])
             lazy var cached = Tensor(shape: [4])
         }
         let module = Derived()
@@ -126,10 +130,52 @@ private final class Net: Module {
 @Suite struct LoadErrorLengthTests {
     @Test func longListsAreCapped() {
         final class Many: Module {
-            let taps = (0..<12).map { _ in Tensor(shape: [1]) }
+            @Key("taps") var taps = (0..<12).map { _ in Tensor(shape: [1]) }
         }
         #expect(throws: MedadError("cannot load parameters: missing 12: taps.0, taps.1, taps.2, taps.3, taps.4, taps.5, taps.6, taps.7, … (4 more)")) {
             try Many().load(parameters: [:])
+        }
+    }
+}
+
+@Suite struct CheckpointKeyTests {
+    /// The same layer twice, its properties named differently: the keys alone decide the checkpoint.
+    fileprivate final class Before: Module {
+        @Key("proj") var projection = Tensor(shape: [2], values: [1, 2])
+        @Key("inner") var child = Leaf(1)
+    }
+    fileprivate final class AfterRename: Module {
+        @Key("proj") var outputProjection = Tensor(shape: [2], values: [0, 0])
+        @Key("inner") var renamedChild = Leaf(1)
+    }
+
+    @Test func renamingAPropertyKeepsTheCheckpointFormat() throws {
+        #expect(Before().namedParameters().map(\.0) == ["proj", "inner.weight", "inner.bias"])
+        #expect(AfterRename().namedParameters().map(\.0) == Before().namedParameters().map(\.0))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("medad-keys-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("before.safetensors")
+        try Before().save(to: url)
+        let renamed = AfterRename()
+        try renamed.load(from: url)
+        #expect(renamed.outputProjection.values == [1, 2])
+    }
+
+    @Test func aParameterWithoutAKeyStopsTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            final class Unkeyed: Module {
+                let weight = Tensor(shape: [1])
+            }
+            _ = Unkeyed().namedParameters()
+        }
+    }
+
+    @Test func aKeyedModuleNeverSetStopsTheProgram() async {
+        await #expect(processExitsWith: .failure) {
+            final class Unset: Module {
+                @Key("weight") var weight: Tensor
+            }
+            _ = Unset().namedParameters()
         }
     }
 }

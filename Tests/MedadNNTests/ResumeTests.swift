@@ -5,11 +5,12 @@ import Testing
 
 /// conv → group norm → SiLU → global average → linear: every layer kind with parameters.
 private final class TinyConvNet: Module {
-    let conv: Conv2d
-    let norm = GroupNorm(groups: 2, channels: 4)
-    let head: Linear
+    @Key("conv") var conv: Conv2d
+    @Key("norm") var norm = GroupNorm(groups: 2, channels: 4)
+    @Key("head") var head: Linear
 
     init(rng: inout SeededRandom) {
+        super.init()
         conv = Conv2d(1, 4, kernel: 3, padding: 1, rng: &rng)
         head = Linear(4, 1, rng: &rng)
     }

@@ -114,8 +114,8 @@ private func problem(_ data: Data) -> String {
 
     @Test func fileRoundTripThroughAModule() throws {
         final class Pair: Module {
-            let weight = Tensor(shape: [2, 2], values: [1, -2, 3.5, 1e-30])
-            let bias = Tensor(shape: [2], values: [0, .infinity])
+            @Key("weight") var weight = Tensor(shape: [2, 2], values: [1, -2, 3.5, 1e-30])
+            @Key("bias") var bias = Tensor(shape: [2], values: [0, .infinity])
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("medad-nn-\(UInt64.random(in: 0...UInt64.max))")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,6 +1,7 @@
 // vit-s: a Vision Transformer after "An Image is Worth 16x16 Words: Transformers for Image Recognition
-// at Scale" (Dosovitskiy et al., ICLR 2021), pre-norm, with 8×8 patches and fixed sine-cosine
-// positions (see TokenEncoder), scaled to match cnn-s and mamba-s in size.
+// at Scale" (Dosovitskiy et al., ICLR 2021), pre-norm, on the tokens of the shared conv stem as in
+// TransUNet ("TransUNet: Transformers Make Strong Encoders for Medical Image Segmentation", Chen et
+// al., 2021); see TokenBody. An MLP ratio of 3 matches it to cnn-s and mamba-s in size.
 import Foundation
 import MedadNN
 import MedadSupport
@@ -8,15 +9,16 @@ import MedadTensor
 
 /// Multi-head self-attention with a fused qkv projection and an output projection, both with bias.
 public final class Attention: Module {
-    public let qkv: Linear
-    public let proj: Linear
+    @Key("qkv") public private(set) var qkv: Linear
+    @Key("proj") public private(set) var proj: Linear
     let heads: Int
 
     public init(dim: Int, heads: Int, rng: inout SeededRandom) {
         precondition(dim % heads == 0, "attention: dim \(dim) is not divisible by \(heads) heads")
+        self.heads = heads
+        super.init()
         qkv = Linear(dim, 3 * dim, bias: true, rng: &rng)
         proj = Linear(dim, dim, bias: true, rng: &rng)
-        self.heads = heads
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -31,12 +33,13 @@ public final class Attention: Module {
     }
 }
 
-/// The transformer MLP: 192→768→192 with exact (erf) GELU.
+/// The transformer MLP: dim → hidden → dim with exact (erf) GELU.
 public final class MLP: Module {
-    public let fc1: Linear
-    public let fc2: Linear
+    @Key("fc1") public private(set) var fc1: Linear
+    @Key("fc2") public private(set) var fc2: Linear
 
     public init(dim: Int, hidden: Int, rng: inout SeededRandom) {
+        super.init()
         fc1 = Linear(dim, hidden, bias: true, rng: &rng)
         fc2 = Linear(hidden, dim, bias: true, rng: &rng)
     }
@@ -46,16 +49,17 @@ public final class MLP: Module {
 
 /// A pre-norm transformer block.
 public final class ViTBlock: Module, TokenBlock {
-    public let norm1: LayerNorm
-    public let attn: Attention
-    public let norm2: LayerNorm
-    public let mlp: MLP
+    @Key("norm1") public private(set) var norm1: LayerNorm
+    @Key("attn") public private(set) var attn: Attention
+    @Key("norm2") public private(set) var norm2: LayerNorm
+    @Key("mlp") public private(set) var mlp: MLP
 
-    public init(dim: Int, heads: Int, rng: inout SeededRandom) {
+    public init(dim: Int, heads: Int, mlpRatio: Int, rng: inout SeededRandom) {
+        super.init()
         norm1 = LayerNorm(dim)
         attn = Attention(dim: dim, heads: heads, rng: &rng)
         norm2 = LayerNorm(dim)
-        mlp = MLP(dim: dim, hidden: 4 * dim, rng: &rng)
+        mlp = MLP(dim: dim, hidden: mlpRatio * dim, rng: &rng)
     }
 
     public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
@@ -64,10 +68,9 @@ public final class ViTBlock: Module, TokenBlock {
     }
 }
 
-extension TokenEncoder {
-    /// vit-s (1,792,320 parameters): 4 blocks, 3 heads of 64 channels.
-    public static func vitS(rng: inout SeededRandom) -> TokenEncoder {
-        let blocks = (0..<4).map { _ in ViTBlock(dim: encoderChannels, heads: 3, rng: &rng) }
-        return TokenEncoder(blocks: blocks, rng: &rng)
+extension TokenBody {
+    /// vit-s's body: 3 blocks of width 192, 3 heads of 64 channels, MLP ratio 3.
+    public static func vitS(rng: inout SeededRandom) -> TokenBody {
+        TokenBody(dim: 192, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) }, count: 3, rng: &rng)
     }
 }

@@ -2,13 +2,15 @@
 // State Spaces" (Gu & Dao, 2023), arranged for images as in Vision Mamba ("Vim", Zhu et al., ICML 2024):
 // a bidirectional mixer with shared in/out projections. `scan: cross4` instead scans the token grid
 // in four orders as VMamba's SS2D ("VMamba: Visual State Space Model", Liu et al., NeurIPS 2024).
+// The blocks sit on the shared conv stem's tokens, as U-Mamba's encoder does ("U-Mamba: Enhancing
+// Long-range Dependency for Biomedical Image Segmentation", Ma et al., 2024); see TokenBody.
 import Foundation
 import MedadNN
 import MedadSupport
 import MedadTensor
 
 /// How a Mamba mixer orders the token grid.
-public enum MambaScan: String, CaseIterable {
+public enum MambaScan: String, CaseIterable, Sendable {
     /// Raster order forwards and backwards (Vim); outputs averaged.
     case bi
     /// Row-major, column-major and both reversed (VMamba SS2D); outputs summed back in place.
@@ -18,10 +20,11 @@ public enum MambaScan: String, CaseIterable {
 /// Mamba's short causal convolution over tokens, one filter per channel (PyTorch Conv1d layout
 /// [C, 1, k] and default initialisation).
 public final class CausalConv1d: Module {
-    public let weight: Tensor
-    public let bias: Tensor
+    @Key("weight") public private(set) var weight: Tensor
+    @Key("bias") public private(set) var bias: Tensor
 
     public init(channels: Int, kernel: Int, rng: inout SeededRandom) {
+        super.init()
         let bound = 1 / Float(kernel).squareRoot()
         weight = Tensor.uniform([channels, 1, kernel], low: -bound, high: bound, rng: &rng)
         bias = Tensor.uniform([channels], low: -bound, high: bound, rng: &rng)
@@ -38,27 +41,27 @@ public final class CausalConv1d: Module {
 /// One scan direction: causal depthwise conv1d + SiLU, x_proj to (Δ, B, C), dt_proj, and the selective
 /// scan with A = −exp(A_log) and skip D. Initialisation as upstream Mamba.
 public final class MambaDirection: Module {
-    public let conv1d: CausalConv1d
-    public let x_proj: Linear
-    public let dt_proj: Linear
-    public let A_log: Tensor
-    public let D: Tensor
+    @Key("conv1d") public private(set) var conv1d: CausalConv1d
+    @Key("x_proj") public private(set) var inputProjection: Linear
+    @Key("dt_proj") public private(set) var timeStepProjection: Linear
+    @Key("A_log") public private(set) var logDecay: Tensor
+    @Key("D") public private(set) var skipGain: Tensor
     let dtRank: Int
     let stateSize: Int
 
     public init(channels: Int, stateSize: Int, dtRank: Int, convKernel: Int, rng: inout SeededRandom) {
-        conv1d = CausalConv1d(channels: channels, kernel: convKernel, rng: &rng)
-        x_proj = Linear(channels, dtRank + 2 * stateSize, bias: false, rng: &rng)
-        dt_proj = Linear(dtRank, channels, bias: true, rng: &rng)
-        A_log = Tensor(shape: [channels, stateSize],
-                       values: (0..<channels).flatMap { _ in (1...stateSize).map { Float(log(Double($0))) } })
-        D = Tensor(shape: [channels], repeating: 1)
         self.dtRank = dtRank
         self.stateSize = stateSize
         super.init()
-        MambaDirection.initialiseTimeStep(dt_proj, rank: dtRank, rng: &rng)
-        for parameter in [A_log, D] { parameter.requiresGrad = true }
-        excludeFromWeightDecay(A_log, D)
+        conv1d = CausalConv1d(channels: channels, kernel: convKernel, rng: &rng)
+        inputProjection = Linear(channels, dtRank + 2 * stateSize, bias: false, rng: &rng)
+        timeStepProjection = Linear(dtRank, channels, bias: true, rng: &rng)
+        logDecay = Tensor(shape: [channels, stateSize],
+                          values: (0..<channels).flatMap { _ in (1...stateSize).map { Float(log(Double($0))) } })
+        skipGain = Tensor(shape: [channels], repeating: 1)
+        MambaDirection.initialiseTimeStep(timeStepProjection, rank: dtRank, rng: &rng)
+        for parameter in [logDecay, skipGain] { parameter.requiresGrad = true }
+        excludeFromWeightDecay(logDecay, skipGain)
     }
 
     /// Upstream Mamba: dt_proj weight uniform ±rank^−½; its bias is softplus⁻¹(dt) with dt log-uniform
@@ -79,50 +82,52 @@ public final class MambaDirection: Module {
     /// tokens [B, L, Di] in this direction's order → [B, L, Di].
     public func callAsFunction(_ tokens: Tensor) -> Tensor {
         let x = silu(conv1d(tokens))
-        let parts = x_proj(x).split(sizes: [dtRank, stateSize, stateSize], axis: -1)
-        let delta = linear(parts[0], weight: dt_proj.weight, bias: nil)
-        return selectiveScan(u: x, delta: delta, a: -A_log.exp(), b: parts[1], c: parts[2], d: D,
-                             deltaBias: dt_proj.bias!)
+        let parts = inputProjection(x).split(sizes: [dtRank, stateSize, stateSize], axis: -1)
+        let delta = linear(parts[0], weight: timeStepProjection.weight, bias: nil)
+        return selectiveScan(u: x, delta: delta, a: -logDecay.exp(), b: parts[1], c: parts[2], d: skipGain,
+                             deltaBias: timeStepProjection.bias!)
     }
 }
 
 /// The mixer: in_proj splits into x and z; the directions scan x; out = out_proj(combined · SiLU(z)).
 public final class MambaMixer: Module {
-    public let in_proj: Linear
-    public let fwd: MambaDirection?
-    public let bwd: MambaDirection?
-    public let directions: [MambaDirection]
-    public let out_proj: Linear
+    @Key("in_proj") public private(set) var inputProjection: Linear
+    @Key("fwd") public private(set) var forward: MambaDirection?
+    @Key("bwd") public private(set) var backward: MambaDirection?
+    @Key("directions") public private(set) var directions: [MambaDirection]
+    @Key("out_proj") public private(set) var outputProjection: Linear
     let scan: MambaScan
 
     public init(dim: Int, stateSize: Int = 16, convKernel: Int = 4, expand: Int = 2, scan: MambaScan, rng: inout SeededRandom) {
         let inner = expand * dim
         let dtRank = (dim + 15) / 16
-        in_proj = Linear(dim, 2 * inner, bias: false, rng: &rng)
+        self.scan = scan
+        super.init()
+        inputProjection = Linear(dim, 2 * inner, bias: false, rng: &rng)
         func direction() -> MambaDirection {
             MambaDirection(channels: inner, stateSize: stateSize, dtRank: dtRank, convKernel: convKernel, rng: &rng)
         }
         switch scan {
         case .bi:
-            fwd = direction(); bwd = direction(); directions = []
+            forward = direction(); backward = direction(); directions = []
         case .cross4:
-            fwd = nil; bwd = nil; directions = (0..<4).map { _ in direction() }
+            forward = nil; backward = nil; directions = (0..<4).map { _ in direction() }
         }
-        out_proj = Linear(inner, dim, bias: false, rng: &rng)
-        self.scan = scan
+        outputProjection = Linear(inner, dim, bias: false, rng: &rng)
     }
 
     public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
-        let halves = in_proj(tokens).split(sizes: [in_proj.weight.shape[0] / 2, in_proj.weight.shape[0] / 2], axis: -1)
+        let inner = inputProjection.weight.shape[0] / 2
+        let halves = inputProjection(tokens).split(sizes: [inner, inner], axis: -1)
         let (x, z) = (halves[0], halves[1])
         let mixed: Tensor
         switch scan {
         case .bi:
-            mixed = (fwd!(x) + bwd!(x.flipped(axes: [1])).flipped(axes: [1])) * 0.5
+            mixed = (forward!(x) + backward!(x.flipped(axes: [1])).flipped(axes: [1])) * 0.5
         case .cross4:
             mixed = crossScan(x, grid: grid)
         }
-        return out_proj(mixed * silu(z))
+        return outputProjection(mixed * silu(z))
     }
 
     /// Row-major, column-major, and both reversed; each output returned to row-major order and summed.
@@ -142,10 +147,11 @@ public final class MambaMixer: Module {
 
 /// A pre-norm residual Mamba block.
 public final class MambaBlock: Module, TokenBlock {
-    public let norm: LayerNorm
-    public let mixer: MambaMixer
+    @Key("norm") public private(set) var norm: LayerNorm
+    @Key("mixer") public private(set) var mixer: MambaMixer
 
     public init(dim: Int, scan: MambaScan, rng: inout SeededRandom) {
+        super.init()
         norm = LayerNorm(dim)
         mixer = MambaMixer(dim: dim, scan: scan, rng: &rng)
     }
@@ -155,11 +161,9 @@ public final class MambaBlock: Module, TokenBlock {
     }
 }
 
-extension TokenEncoder {
-    /// mamba-s (1,141,824 parameters with `.bi`): 4 blocks, d_model 192, expand 2, d_state 16,
-    /// d_conv 4, dt_rank 12.
-    public static func mambaS(scan: MambaScan = .bi, rng: inout SeededRandom) -> TokenEncoder {
-        let blocks = (0..<4).map { _ in MambaBlock(dim: encoderChannels, scan: scan, rng: &rng) }
-        return TokenEncoder(blocks: blocks, rng: &rng)
+extension TokenBody {
+    /// mamba-s's body: 4 blocks, d_model 192, expand 2, d_state 16, d_conv 4, dt_rank 12.
+    public static func mambaS(scan: MambaScan, rng: inout SeededRandom) -> TokenBody {
+        TokenBody(dim: 192, blocks: { MambaBlock(dim: 192, scan: scan, rng: &$0) }, count: 4, rng: &rng)
     }
 }

@@ -1,0 +1,43 @@
+// cnn-s: residual convolutions after "Deep Residual Learning for Image Recognition" (He et al., CVPR
+// 2016), with GroupNorm ("Group Normalization", Wu & He, ECCV 2018) so that small medical batches
+// normalise well, and SiLU activations.
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// Two 3×3 ConvNorms on the main path and a 1×1 ConvNorm on the skip when the shape changes;
+/// SiLU after the sum.
+public final class ResidualBlock: Module {
+    @Key("conv1") public private(set) var conv1: ConvNorm
+    @Key("conv2") public private(set) var conv2: ConvNorm
+    @Key("skip") public private(set) var skip: ConvNorm?
+
+    public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, rng: inout SeededRandom) {
+        super.init()
+        conv1 = ConvNorm(inChannels, outChannels, kernel: 3, stride: stride, rng: &rng)
+        conv2 = ConvNorm(outChannels, outChannels, kernel: 3, rng: &rng)
+        skip = stride == 1 && inChannels == outChannels
+            ? nil : ConvNorm(inChannels, outChannels, kernel: 1, stride: stride, rng: &rng)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        silu(conv2(silu(conv1(x))) + (skip.map { $0(x) } ?? x))
+    }
+}
+
+/// cnn-s's body: a residual stage 64→192 of stride 2, then one residual block at stride 8.
+public final class CNNBody: Module, EncoderBody {
+    @Key("down") public private(set) var down: ResidualBlock
+    @Key("blocks") public private(set) var blocks: [ResidualBlock]
+    public let levels = [FeatureLevel(stride: 8, channels: 192)]
+
+    public init(rng: inout SeededRandom) {
+        super.init()
+        down = ResidualBlock(ConvStem.levels.last!.channels, 192, stride: 2, rng: &rng)
+        blocks = [ResidualBlock(192, 192, rng: &rng)]
+    }
+
+    public func callAsFunction(_ stride4: FeatureMap) -> [FeatureMap] {
+        [FeatureMap(blocks.reduce(down(stride4.tensor)) { x, block in block(x) }, stride: 8)]
+    }
+}

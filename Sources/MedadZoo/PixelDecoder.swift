@@ -1,0 +1,89 @@
+// The decoder every backbone shares: a U-Net decoder ("U-Net: Convolutional Networks for Biomedical
+// Image Segmentation", Ronneberger et al., MICCAI 2015) with a skip at every scale of the pyramid,
+// and optional FiLM conditioning ("FiLM: Visual Reasoning with a General Conditioning Layer", Perez
+// et al., AAAI 2018) applied to its normalisations as guided-diffusion applies its timestep.
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// Turns an encoder's pyramid into full-resolution maps; `conditioning` is a per-sample vector
+/// [B, E] (a diffusion timestep's embedding, say), nil for decoders built without one.
+public protocol PixelDecoder: Module {
+    func callAsFunction(_ features: [FeatureMap], conditioning: Tensor?) -> Tensor
+}
+
+/// One decoder stage: nearest ×2 upsampling of the coarser map, concatenated with the skip of the
+/// new scale when there is one, a 3×3 convolution, GroupNorm, the optional scale-and-shift, SiLU.
+public final class DecoderStage: Module {
+    @Key("conv") public private(set) var conv: Conv2d
+    @Key("norm") public private(set) var norm: GroupNorm
+    /// Conditioning [B, E] → (scale, shift) [B, 2·out]; h ← h·(1 + scale) + shift.
+    @Key("film") public private(set) var film: Linear?
+
+    public init(coarse: Int, skip: Int, out: Int, conditioning: Int, rng: inout SeededRandom) {
+        super.init()
+        conv = Conv2d(coarse + skip, out, kernel: 3, padding: 1, bias: false, rng: &rng)
+        norm = GroupNorm(groups: 8, channels: out)
+        film = conditioning > 0 ? Linear(conditioning, 2 * out, rng: &rng) : nil
+    }
+
+    public func callAsFunction(_ coarse: Tensor, skip: Tensor?, conditioning: Tensor?) -> Tensor {
+        // conv(cat(up(coarse), skip)) = conv_coarse(up(coarse)) + conv_skip(skip): the upsampled half is
+        // convolved on the coarse grid (4/9 of the multiply-adds) and nothing is concatenated.
+        let coarseChannels = coarse.shape[1]
+        let filtered: Tensor
+        if let skip {
+            let parts = conv.weight.split(sizes: [coarseChannels, skip.shape[1]], axis: 1)
+            filtered = upsampledConv3x3(coarse, weight: parts[0]) + conv2d(skip, weight: parts[1], bias: nil, padding: 1)
+        } else {
+            filtered = upsampledConv3x3(coarse, weight: conv.weight)
+        }
+        var h = norm(filtered)
+        if let film {
+            guard let conditioning else { preconditionFailure("decoder stage: built with conditioning, called without") }
+            let channels = h.shape[1]
+            let halves = film(conditioning).split(sizes: [channels, channels], axis: 1)
+            let shape = [h.shape[0], channels, 1, 1]
+            h = h * (halves[0].reshaped(shape) + 1) + halves[1].reshaped(shape)
+        }
+        return silu(h)
+    }
+}
+
+/// The U-Net decoder: one stage per pyramid level from the deepest up (each with the next finer
+/// level as its skip), a last stage up to full resolution, and a 1×1 convolution with bias to
+/// `outChannels` maps.
+public final class UNetDecoder: Module, PixelDecoder {
+    @Key("stages") public private(set) var stages: [DecoderStage]
+    @Key("out") public private(set) var out: Conv2d
+    public let conditioningSize: Int
+
+    /// `levels`: the encoder's pyramid, finest first, each level's stride twice the previous one's.
+    public init(levels: [FeatureLevel], outChannels: Int = 1, conditioning: Int = 0, rng: inout SeededRandom) {
+        precondition(levels.count >= 1 && zip(levels, levels.dropFirst()).allSatisfy { $1.stride == 2 * $0.stride }
+                     && levels[0].stride == 2, "UNetDecoder: the pyramid must double in stride from 2, got \(levels)")
+        conditioningSize = conditioning
+        super.init()
+        var coarse = levels.last!.channels
+        stages = levels.reversed().map { level in
+            // The stage into this level's finer neighbour; its width is that neighbour's, and the
+            // full-resolution stage keeps the finest level's width.
+            let finer = levels.last { $0.stride == level.stride / 2 }
+            let out = finer?.channels ?? levels[0].channels
+            defer { coarse = out }
+            return DecoderStage(coarse: coarse, skip: finer?.channels ?? 0, out: out, conditioning: conditioning, rng: &rng)
+        }
+        out = Conv2d(levels[0].channels, outChannels, kernel: 1, bias: true, rng: &rng)
+    }
+
+    public func callAsFunction(_ features: [FeatureMap], conditioning: Tensor? = nil) -> Tensor {
+        precondition((conditioning == nil) == (conditioningSize == 0),
+                     "UNetDecoder: built for conditioning of size \(conditioningSize), called with \(conditioning?.shape.description ?? "none")")
+        var x = features.last!.tensor
+        for (index, stage) in stages.enumerated() {
+            let skipIndex = features.count - 2 - index
+            x = stage(x, skip: skipIndex >= 0 ? features[skipIndex].tensor : nil, conditioning: conditioning)
+        }
+        return out(x)
+    }
+}

@@ -1,0 +1,33 @@
+import MedadNN
+import MedadSupport
+import MedadTensor
+
+/// The backbone's own part of an encoder: stride-4 features of the shared stem to the deeper levels.
+public protocol EncoderBody: Module {
+    /// Levels this body adds, each deeper than stride 4.
+    var levels: [FeatureLevel] { get }
+    func callAsFunction(_ stride4: FeatureMap) -> [FeatureMap]
+}
+
+/// Every zoo encoder: the shared convolutional stem (strides 2 and 4), then the backbone's body
+/// (stride 8), returned together as one pyramid.
+public final class PyramidEncoder: Module, ImageEncoder {
+    @Key("stem") public private(set) var stem: ConvStem
+    @Key("body") public private(set) var body: any EncoderBody
+
+    public init(body makeBody: (inout SeededRandom) -> any EncoderBody, rng: inout SeededRandom) {
+        super.init()
+        stem = ConvStem(rng: &rng)
+        body = makeBody(&rng)
+    }
+
+    public var levels: [FeatureLevel] { ConvStem.levels + body.levels }
+
+    public func features(_ images: Tensor) -> [FeatureMap] {
+        precondition(images.rank == 4 && images.shape[1] == 1
+                     && images.shape[2] % inputMultiple == 0 && images.shape[3] % inputMultiple == 0,
+                     "encoder: images \(images.shape) must be [B, 1, H, W] with H and W multiples of \(inputMultiple)")
+        let stem = self.stem(images)
+        return stem + body(stem.last!)
+    }
+}
