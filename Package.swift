@@ -72,7 +72,7 @@ let methods: [Target] = [
         "MedadConfig", "MedadSupport",
     ]),
     .testTarget(name: "MedadMethodsTests", dependencies: [
-        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport", "MedadNN", "MedadTensor",
+        "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport", "MedadNN", "MedadTensor", "MedadZoo",
     ]),
 ]
 

@@ -8,6 +8,8 @@ struct MethodContext {
     let config: RunConfig
     let sampler: PoolSampler
     let validation: ValidationSet
+    /// Set when the run's batches are recorded for the PyTorch twin.
+    var recording: TwinRecording? = nil
 }
 
 /// A method as the shared loop trains it: a scoring model, its loss per step, and model selection on

@@ -15,11 +15,17 @@ public enum Runs {
     }
 
     /// Trains one run into `directory` and calibrates its scores on the validation cases.
-    /// `resume`: continue from the last checkpoint when present.
+    /// `resume`: continue from the last checkpoint when present. `recordTwin`: a folder to record the
+    /// initial weights and every batch in, for the PyTorch twin (`supervised` only; see TwinRecording).
     public static func train(config: JSONValue, source: String, directory: URL, resume: Bool,
-                             progress: TrainingProgress) throws -> TrainingOutcome {
+                             progress: TrainingProgress, recordTwin: URL? = nil) throws -> TrainingOutcome {
         let run = try RunConfig(config, source: source)
         try check(run, source: source)
+        if let recordTwin {
+            guard run.method.name == .supervised, !resume else {
+                throw MedadError("\(recordTwin.path): only a fresh run of method supervised can be recorded for the twin (this one: \(run.method.name.rawValue)\(resume ? ", resumed" : ""))")
+            }
+        }
         // Before the data is built: an unusable directory should cost nothing but its error.
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         let data = try RunData(config: run, source: source, includeTraining: true)
@@ -27,12 +33,15 @@ public enum Runs {
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
 
         let model = MethodFactory.model(run)
-        let context = MethodContext(config: run,
+        var context = MethodContext(config: run,
                                     sampler: try PoolSampler(pool: data.train, size: run.data.size, generators: run.data.generators),
                                     validation: ValidationSet(volumes: data.validation, axis: run.data.axis, size: run.data.size,
                                                               batch: run.eval.batch))
         if run.method.name == .supervised && context.sampler.labelledAnomalous.isEmpty {
             throw MedadError("\(source): data.label_ratio: method supervised trains on revealed anomalous slices with their masks, and at label_ratio \(run.data.labelRatio) the training pool reveals none; raise it (phantoms also need data.contamination > 0)")
+        }
+        if let recordTwin, let network = (model as? MapModel)?.net {
+            context.recording = try TwinRecording(directory: recordTwin, run: run, network: network)
         }
         let sidecar = JSONValue.object(JSONObject([
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name.rawValue)),
@@ -45,23 +54,59 @@ public enum Runs {
             outcome = try fit(model, context: context, pool: data.train, directory: directory)
         }
         try AtomicFile.write(RunFiles.summary(outcome).pretty(), to: directory.appendingPathComponent(RunFiles.training))
+        try context.recording?.finish()
         if FileManager.default.fileExists(atPath: RunFiles.best(directory).path) {
             try TrainingCheckpoint.loadWeights(into: model, from: RunFiles.best(directory))
-            let inference = RawInference(model: model, config: run)
-            var maps: [[Float]] = [], scores: [Double] = []
-            for volume in data.validation where volume.label == 0 {
-                let raw = try inference.predict(volume.image)
-                // Calibrate on the voxels that are scored: with eval.postprocess.mask the background is
-                // zeroed later, and its scores (far from any brain intensity for `intensity` with
-                // `reference: global`) would otherwise set the normal median and clamp the brain to 0.
-                let brain = run.eval.postprocess.mask ? Preprocess.selected(raw.map, by: volume.brain) : []
-                maps.append(brain.isEmpty ? raw.map.voxels : brain)
-                scores.append(raw.score)
-            }
-            let calibration = try Calibration(normalMaps: maps, normalScores: scores)
-            try AtomicFile.write(calibration.json.pretty(), to: directory.appendingPathComponent(RunFiles.calibration))
+            try calibrate(model, run: run, validation: data.validation, directory: directory)
         }
         return outcome
+    }
+
+    /// A copy of a trained run whose network takes the given weights instead, calibrated anew, so that
+    /// `evaluate` scores them exactly as it scored the run: the PyTorch twin's weights, trained on the
+    /// batches `recordTwin` wrote, come back this way. Names may be the network's own (the twin's)
+    /// or the run checkpoint's.
+    public static func adopt(run source: URL, weights: URL, into directory: URL) throws {
+        let configURL = source.appendingPathComponent(RunFiles.config)
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw MedadError("\(source.path): not a run directory (no \(RunFiles.config))")
+        }
+        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        let model = MethodFactory.model(run)
+        guard let network = (model as? MapModel)?.net else {
+            throw MedadError("\(source.path): method \(run.method.name.rawValue) has no encoder-decoder network to take weights")
+        }
+        // The twin names the network's parameters alone; a run checkpoint prefixes them with `net.`.
+        let names = TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model.keys
+        try TrainingCheckpoint.loadWeights(into: names.allSatisfy { $0.hasPrefix("net.") } ? model : network, from: weights)
+        try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
+        for file in [RunFiles.config, RunFiles.manifest, RunFiles.training] {
+            let from = source.appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: from.path) else { continue }
+            try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
+        }
+        let metadata = ["adopted_from": weights.path]
+        try model.save(to: RunFiles.best(directory), metadata: metadata)
+        let data = try RunData(config: run, source: configURL.path, includeTraining: false)
+        try calibrate(model, run: run, validation: data.validation, directory: directory)
+    }
+
+    /// Writes calibration.json from the model's scores on the normal validation cases.
+    private static func calibrate(_ model: ScoringModel, run: RunConfig, validation: [EvaluationVolume],
+                                  directory: URL) throws {
+        let inference = RawInference(model: model, config: run)
+        var maps: [[Float]] = [], scores: [Double] = []
+        for volume in validation where volume.label == 0 {
+            let raw = try inference.predict(volume.image)
+            // Calibrate on the voxels that are scored: with eval.postprocess.mask the background is
+            // zeroed later, and its scores (far from any brain intensity for `intensity` with
+            // `reference: global`) would otherwise set the normal median and clamp the brain to 0.
+            let brain = run.eval.postprocess.mask ? Preprocess.selected(raw.map, by: volume.brain) : []
+            maps.append(brain.isEmpty ? raw.map.voxels : brain)
+            scores.append(raw.score)
+        }
+        let calibration = try Calibration(normalMaps: maps, normalScores: scores)
+        try AtomicFile.write(calibration.json.pretty(), to: directory.appendingPathComponent(RunFiles.calibration))
     }
 
     /// Evaluates a trained run on its split's test set; writes directory/result.json atomically and

@@ -11,6 +11,7 @@ final class SupervisedSegmentationObjective: ObjectiveBase<MapModel>, MethodObje
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let batch = try context.sampler.supervisedBatch(context.config.train.batch,
                                                         positiveShare: context.config.method.positiveShare, &rng)
+        context.recording?.record(batch)
         return SegmentationLoss.bceDice(net, on: batch, diceWeight: context.config.method.diceWeight)
     }
 }

@@ -16,6 +16,9 @@ struct Train: ParsableCommand {
     var assignments: [String] = []
     @Option(name: .long, help: "Run directory to write.") var out: String
     @Flag(name: .long, help: "Continue from the run directory's last checkpoint when present.") var resume = false
+    @Option(name: .customLong("record-twin"),
+            help: "Also write the initial weights, every batch and the optimiser settings to this folder, for the PyTorch twin's train-stream (method supervised).")
+    var recordTwin: String?
 
     func run() throws {
         global.apply()
@@ -25,7 +28,7 @@ struct Train: ParsableCommand {
         let document = isExperiment ? try Experiment.runConfig(from: url, overrides: assignments).config
                                     : try ConfigComposition.apply(assignments, to: loaded)
         let outcome = try Runs.train(config: document, source: config, directory: URL(fileURLWithPath: out), resume: resume,
-                                     progress: .automatic())
+                                     progress: .automatic(), recordTwin: recordTwin.map { URL(fileURLWithPath: $0) })
         print("\(out): \(outcome.status.name) after \(outcome.steps) steps in \(String(format: "%.1f", outcome.seconds)) s")
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import MedadMethods
 import MedadSupport
 import MedadZoo
 
 struct Zoo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The model zoo: list the backbones, or run one on tensors from safetensors files.",
-        subcommands: [ZooList.self, ZooRunCommand.self],
+        subcommands: [ZooList.self, ZooRunCommand.self, ZooAdopt.self],
         defaultSubcommand: ZooList.self)
 }
 
@@ -82,5 +83,21 @@ struct BenchZoo: ParsableCommand {
                       + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
             }
         }
+    }
+}
+
+struct ZooAdopt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adopt",
+        abstract: "Copy a trained run with its network's weights replaced (e.g. the PyTorch twin's) and calibrate it, ready for medad evaluate.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("run"), help: "Run directory written by medad train.") var source: String
+    @Option(help: "Weights (safetensors; the network's own names, as the twin writes them, or a run checkpoint's).") var weights: String
+    @Option(help: "New run directory to write.") var out: String
+
+    func run() throws {
+        global.apply()
+        try Runs.adopt(run: URL(fileURLWithPath: source), weights: URL(fileURLWithPath: weights), into: URL(fileURLWithPath: out))
+        print("\(out): \(weights) adopted into a copy of \(source); score it with medad evaluate --run \(out)")
     }
 }

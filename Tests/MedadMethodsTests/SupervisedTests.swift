@@ -1,7 +1,10 @@
 import Foundation
 import MedadConfig
 import MedadMethods
+import MedadNN
 import MedadSupport
+import MedadTensor
+import MedadZoo
 import Testing
 
 /// `supervised`: what its batches hold, and that it trains on a tiny phantom run.
@@ -58,6 +61,33 @@ import Testing
         #expect(RunFixtures.number("config.method.positive_share", in: result) == 0.5)
         #expect(RunFixtures.number("config.train.lr", in: result) == 0.002)
         #expect(RunFixtures.number("pixel.ap", in: result) != nil)
+    }
+
+    /// The twin's round trip: the recorded initial weights and first batch give the run's first logged
+    /// loss, and a run's own weights adopted back into a copy evaluate to the same result.
+    @Test func recordsForTheTwinAndAdoptsWeightsBack() throws {
+        let (dir, twin, copy) = (RunFixtures.directory("twin-run"), RunFixtures.directory("twin"), RunFixtures.directory("twin-copy"))
+        defer { for url in [dir, twin, copy] { try? FileManager.default.removeItem(at: url) } }
+        _ = try Runs.train(config: RunFixtures.config(method: "supervised", steps: 4), source: "fixture", directory: dir,
+                           resume: false, progress: .silent, recordTwin: twin)
+        let batches = try SafeTensors.read(twin.appendingPathComponent("batches.safetensors")).tensors
+        #expect(batches["x"]?.shape == [4, 4, 1, 16, 16] && batches["y"]?.shape == [4, 4, 1, 16, 16])
+        var rng = SeededRandom(seed: 0)
+        let network = EncoderDecoder(backbone: .cnnS, rng: &rng)
+        try network.load(from: twin.appendingPathComponent("weights.safetensors"))
+        let first = { (t: Tensor) in t.sliced(axis: 0, range: 0..<1).reshaped([4, 1, 16, 16]) }
+        let logits = network(first(batches["x"]!)), targets = first(batches["y"]!)
+        let loss = bceWithLogitsLoss(logits, targets) + softDiceLoss(sigmoid(logits), targets)
+        #expect(abs(Double(loss.item()) - (try RunFixtures.losses(dir))[0]) < 1e-5)
+
+        let original = try Runs.evaluate(run: dir)
+        try Runs.adopt(run: dir, weights: dir.appendingPathComponent("checkpoints/best.safetensors"), into: copy)
+        let adopted = try Runs.evaluate(run: copy)
+        #expect(RunFixtures.number("pixel.ap", in: adopted) == RunFixtures.number("pixel.ap", in: original))
+        #expect(RunFixtures.number("sample.auroc", in: adopted) == RunFixtures.number("sample.auroc", in: original))
+        #expect(throws: MedadError.self) {
+            try Runs.adopt(run: twin, weights: twin.appendingPathComponent("weights.safetensors"), into: copy)
+        }
     }
 
     /// A pool that reveals no anomalous slice (no contamination) stops at data load, naming the key.

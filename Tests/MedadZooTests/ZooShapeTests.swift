@@ -1,0 +1,48 @@
+import Foundation
+import MedadNN
+import MedadSupport
+import MedadTensor
+import MedadZoo
+import Testing
+
+/// Every backbone's pyramid and output shapes, its size against the others, and the refusal of
+/// single-scale checkpoints.
+@Suite struct ZooShapeTests {
+    @Test(arguments: Backbone.allCases)
+    func pyramidAndMapsHaveTheDeclaredShapes(backbone: Backbone) {
+        var rng = SeededRandom(seed: 2)
+        let model = EncoderDecoder(backbone: backbone, outChannels: 2, rng: &rng)
+        let images = Tensor.randn([2, 1, 32, 24], rng: &rng)
+        let pyramid = withNoGrad { model.encoder.features(images) }
+        #expect(pyramid.map(\.stride) == [2, 4, 8])
+        #expect(pyramid.map(\.tensor.shape) == [[2, 32, 16, 12], [2, 64, 8, 6], [2, 192, 4, 3]])
+        #expect(model.encoder.levels == pyramid.map { FeatureLevel(stride: $0.stride, channels: $0.channels) })
+        #expect(withNoGrad { model(images) }.shape == [2, 2, 32, 24])
+    }
+
+    /// Whole networks within ±15% of each other, so that a table compares token mixers, not sizes.
+    @Test func wholeNetworksAreMatchedInSize() throws {
+        let counts = try ModelCost.zoo(size: 64).map(\.parameters)
+        #expect(counts == [1_369_921, 1_412_353, 1_428_481])
+        #expect(Double(counts.max()!) / Double(counts.min()!) <= 1.15)
+    }
+
+    @Test func conditioningShiftsTheMapsAndIsRequired() {
+        var rng = SeededRandom(seed: 4)
+        let model = EncoderDecoder(backbone: .cnnS, conditioning: 4, rng: &rng)
+        let images = Tensor.randn([2, 1, 16, 16], rng: &rng)
+        let zero = Tensor(shape: [2, 4], repeating: 0), one = Tensor(shape: [2, 4], repeating: 1)
+        let a = withNoGrad { model(images, conditioning: zero) }.values, b = withNoGrad { model(images, conditioning: one) }.values
+        #expect(zip(a, b).map { abs($0 - $1) }.max()! > 1e-3)
+        #expect(model.namedParameters().map(\.0).filter { $0.contains("film") }.count == 6)
+    }
+
+    @Test func singleScaleCheckpointsAreRefusedInOneLine() {
+        var rng = SeededRandom(seed: 0)
+        let model = EncoderDecoder(backbone: .vitS, rng: &rng)
+        let old = ["encoder.patch_embed.weight": Tensor(shape: [192, 1, 8, 8]), "decoder.ups.0.conv.weight": Tensor(shape: [1])]
+        let error = #expect(throws: MedadError.self) { try model.load(parameters: old) }
+        #expect(error?.description.hasPrefix("a checkpoint of the single-scale model zoo") == true)
+        #expect(error?.description.contains("\n") == false)
+    }
+}
