@@ -69,7 +69,7 @@ struct TestSetBreakdown {
 
     /// The metric over the union of the runs' cases, with a bootstrap 95% interval over cases stratified
     /// by label (seed 0, so the notebook is reproducible); nil when a class is missing.
-    private static func pooledSample(_ runs: [RunRecord], _ ranking: (RankedCounts) -> MetricValue,
+    static func pooledSample(_ runs: [RunRecord], _ ranking: (RankedCounts) -> MetricValue,
                                      resamples: Int) throws -> (value: Double, interval: (low: Double, high: Double)?)? {
         let cases = runs.sorted { $0.replicate < $1.replicate }.flatMap(\.cases)
         let ranked = try RankedScores(scores: cases.map(\.score), labels: cases.map(\.label), caseNames: cases.map(\.name))
@@ -82,7 +82,7 @@ struct TestSetBreakdown {
 
     /// The metric over the runs' summed voxel histograms; nil when a run has none (evaluated before
     /// pixel-counts.json was written) or a class is missing.
-    private static func pooledPixel(_ runs: [RunRecord], _ ranking: (RankedCounts) -> MetricValue) throws
+    static func pooledPixel(_ runs: [RunRecord], _ ranking: (RankedCounts) -> MetricValue) throws
         -> (value: Double, interval: (low: Double, high: Double)?)? {
         var merged: PixelHistogram?
         for run in runs {

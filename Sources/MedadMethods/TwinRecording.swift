@@ -26,7 +26,7 @@ package final class TwinRecording {
             ("backbone", .string(run.backbone.name)), ("scan", .string(run.mambaScan.rawValue)),
             ("steps", .number(Double(steps))), ("lr", .number(run.train.lr)), ("warmup", .number(Double(min(run.train.warmup, steps)))),
             ("min_lr", .number(0)), ("weight_decay", .number(run.train.weightDecay)),
-            ("clip", run.train.clip.map { .number($0) } ?? .null), ("loss", .string("seg")),
+            ("clip", .number(run.train.clip ?? 0)), ("loss", .string("seg")),
             ("dice_weight", .number(run.method.diceWeight)),
         ])
         try AtomicFile.write(JSONValue.object(options).pretty(), to: directory.appendingPathComponent("options.json"))

@@ -15,6 +15,7 @@ struct Medad: ParsableCommand {
             Zoo.self,
             Train.self,
             Evaluate.self,
+            Pool.self,
             Sweep.self,
             ReportCommand.self,
 

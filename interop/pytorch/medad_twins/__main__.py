@@ -1,0 +1,71 @@
+"""python3 -m medad_twins {bench,dump,train-stream,fixtures,check} ...  (PYTHONPATH=interop/pytorch)"""
+import argparse
+import os
+
+import torch
+
+from . import mamba
+
+# interop/pytorch/medad_twins → repository root → the Swift tests' fixture folder
+DEFAULT_FIXTURES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                                 "Tests", "MedadZooTests", "Fixtures"))
+
+
+def parser():
+    ap = argparse.ArgumentParser(prog="python3 -m medad_twins", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def common(p, scan_impl, threads=2):
+        p.add_argument("--threads", type=int, default=threads)
+        p.add_argument("--scan-impl", choices=sorted(mamba.SCANS), default=scan_impl,
+                       help="mamba selective scan: mambapy's parallel scan or the sequential reference")
+
+    b = sub.add_parser("bench", help="median training-step and forward times per backbone")
+    b.add_argument("--size", type=int, default=128); b.add_argument("--batch", type=int, default=16)
+    b.add_argument("--steps", type=int, default=5); b.add_argument("--which", default="cnn-s,vit-s,mamba-s")
+    b.add_argument("--scan", choices=["bi", "cross4"], default="bi")
+    common(b, "par")
+
+    d = sub.add_parser("dump", help="torch-initialised weights, an input, and the twin's output, loss, gradients")
+    d.add_argument("--backbone", required=True); d.add_argument("--out", required=True)
+    d.add_argument("--size", type=int, default=32); d.add_argument("--batch", type=int, default=2)
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--scan", choices=["bi", "cross4"], default="bi")
+    d.add_argument("--perturb", type=float, default=0.0, help="add PERTURB·N(0,1) to every parameter")
+    common(d, "seq")
+
+    t = sub.add_parser("train-stream", help="train on given batches with medad's optimiser semantics")
+    t.add_argument("dir"); t.add_argument("--out", required=True)
+    t.add_argument("--scan", choices=["bi", "cross4"], default=None, help="overrides options.json's scan")
+    common(t, "par", threads=None)  # None: options.json's threads, else 2
+
+    f = sub.add_parser("fixtures", help="regenerate the parity fixtures of Tests/MedadZooTests")
+    f.add_argument("--out", default=DEFAULT_FIXTURES)
+    f.add_argument("--only", choices=["twin", "train"], default=None, help="regenerate one kind of fixture only")
+    common(f, "seq")
+
+    c = sub.add_parser("check", help="the twins' own consistency checks")
+    common(c, "par")
+    return ap
+
+
+def main():
+    args = parser().parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    mamba.set_scan_impl(args.scan_impl)
+    if args.cmd == "bench":
+        from . import bench as command
+    elif args.cmd == "dump":
+        from . import dump as command
+    elif args.cmd == "train-stream":
+        from . import stream as command
+    elif args.cmd == "fixtures":
+        from . import fixtures as command
+    else:
+        from . import selfcheck as command
+    command.run(args)
+
+
+if __name__ == "__main__":
+    main()

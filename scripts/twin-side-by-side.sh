@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# medad against its PyTorch twin on the real-pathology development set, trained identically: for each
+# backbone and leave-one-volume-out fold, `medad train --record-twin` trains `supervised` (a quarter of
+# the lesion slices revealed) and records its initial weights and every batch; the twin trains on the
+# same batches from the same weights with the same optimiser (interop/pytorch train-stream); its
+# weights come back with `medad zoo adopt`; both are evaluated by `medad evaluate` and pooled over the
+# folds by `medad pool`. Needs torch, mambapy and safetensors, and data/realdev-folds (README,
+# "Real-pathology development set"). Runs go to runs/twin-side-by-side/ (kept; reruns skip finished steps).
+#
+# usage: scripts/twin-side-by-side.sh [BACKBONE ...]   (default: cnn-s vit-s mamba-s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+medad=${MEDAD:-.build/release/medad}
+out=runs/twin-side-by-side
+steps=300
+backbones=("$@")
+[ ${#backbones[@]} -eq 0 ] && backbones=(cnn-s vit-s mamba-s)
+export PYTHONPATH=interop/pytorch
+for backbone in "${backbones[@]}"; do
+  for fold in 0 1 2; do
+    cell=$out/$backbone-fold$fold
+    if [ ! -f "$cell/medad/result.json" ]; then
+      rm -rf "$cell"
+      "$medad" train --config experiments/realdev.json --threads 2 --out "$cell/medad" --record-twin "$cell/twin-in" \
+        --set method.name=supervised --set data.label_ratio=0.25 --set data.folders.fold="$fold" \
+        --set backbone="$backbone" --set train.steps=$steps --set train.val_every=$steps --set train.checkpoint_every=$steps
+      "$medad" evaluate --run "$cell/medad"
+    fi
+    if [ ! -f "$cell/torch/result.json" ]; then
+      python3 -m medad_twins train-stream "$cell/twin-in" --out "$cell/twin-out" --threads 2
+      "$medad" zoo adopt --run "$cell/medad" --weights "$cell/twin-out/weights.safetensors" --out "$cell/torch"
+      "$medad" evaluate --run "$cell/torch"
+    fi
+    python3 - "$cell" <<'PY'
+import json, sys
+cell = sys.argv[1]
+ours = [json.loads(l)["loss"] for l in open(f"{cell}/medad/train.jsonl") if '"kind":"train"' in l.replace(" ", "")]
+theirs = json.load(open(f"{cell}/twin-out/losses.json"))["losses"]
+gaps = [abs(a - b) / abs(b) for a, b in zip(ours, theirs)]
+first = next((i for i, g in enumerate(gaps) if g > 1e-3), None)
+print(f"{cell}: losses medad {ours[0]:.4f} -> {ours[-1]:.4f}, twin {theirs[0]:.4f} -> {theirs[-1]:.4f}; "
+      f"largest gap over the first 20 updates {max(gaps[:20]):.1e}, first update off by > 1e-3: {first}")
+PY
+  done
+  for side in medad torch; do
+    echo "== $backbone, $side (pooled over the three folds)"
+    "$medad" pool "$out/$backbone"-fold{0,1,2}/"$side"
+  done
+done
