@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # medad against its PyTorch twin on the real-pathology development set, trained identically: for each
 # backbone and leave-one-volume-out fold, `medad train --record-twin` trains `supervised` (a quarter of
-# the lesion slices revealed) and records its initial weights and every batch; the twin trains on the
+# the lesion slices revealed; experiments/realdev-supervised.json, the protocol of
+# experiments/realdev.json with one validation, at the end, so that both sides are judged on their
+# final weights) and records its initial weights and every batch; the twin trains on the
 # same batches from the same weights with the same optimiser (interop/pytorch train-stream); its
 # weights come back with `medad zoo adopt`; both are evaluated by `medad evaluate` and pooled over the
 # folds by `medad pool`. Needs torch, mambapy and safetensors, and data/realdev-folds (README,
@@ -12,7 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 medad=${MEDAD:-.build/release/medad}
 out=runs/twin-side-by-side
-steps=300
 backbones=("$@")
 [ ${#backbones[@]} -eq 0 ] && backbones=(cnn-s vit-s mamba-s)
 export PYTHONPATH=interop/pytorch
@@ -21,9 +22,8 @@ for backbone in "${backbones[@]}"; do
     cell=$out/$backbone-fold$fold
     if [ ! -f "$cell/medad/result.json" ]; then
       rm -rf "$cell"
-      "$medad" train --config experiments/realdev.json --threads 2 --out "$cell/medad" --record-twin "$cell/twin-in" \
-        --set method.name=supervised --set data.label_ratio=0.25 --set data.folders.fold="$fold" \
-        --set backbone="$backbone" --set train.steps=$steps --set train.val_every=$steps --set train.checkpoint_every=$steps
+      "$medad" train --config experiments/realdev-supervised.json --threads 2 --out "$cell/medad" --record-twin "$cell/twin-in" \
+        --set data.folders.fold="$fold" --set backbone="$backbone"
       "$medad" evaluate --run "$cell/medad"
     fi
     if [ ! -f "$cell/torch/result.json" ]; then

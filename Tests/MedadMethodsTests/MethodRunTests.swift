@@ -10,17 +10,19 @@ import MedadVolumes
 import Testing
 
 @Suite(.serialized) struct MethodRunTests {
-    /// Every method trains a few steps with cnn-s, finishes with a finite loss and evaluates into a
-    /// result.json with the schema's keys.
-    @Test(arguments: ["ae", "synth", "deepsad", "devnet", "semi"])
-    func methodTrainsAndEvaluates(method: String) throws {
-        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: method), name: method)
+    /// Every method trains a few steps with every backbone through the one loop, finishes with a finite
+    /// loss and evaluates into a result.json with the schema's keys.
+    @Test(arguments: ["ae", "synth", "deepsad", "devnet", "semi", "supervised"], ["cnn-s", "vit-s", "mamba-s"])
+    func methodTrainsAndEvaluates(method: String, backbone: String) throws {
+        let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: method, backbone: backbone),
+                                                                      name: method + "-" + backbone)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(outcome.status == .completed)
         #expect(outcome.steps == 6)
         let losses = try RunFixtures.losses(dir)
         #expect(losses.count == 6 && losses.allSatisfy(\.isFinite))
         try checkSchema(result, method: method)
+        #expect(ConfigComposition.value(at: "backbone", in: result) == .string(backbone))
         let stored = try JSONParser.parse(file: dir.appendingPathComponent("result.json"))
         #expect(stored == result)
     }
