@@ -39,14 +39,15 @@ struct Evaluate: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a trained run on its split's test set; writes RUN/result.json.")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("run"), help: "Run directory written by medad train.") var directory: String
+    @OptionGroup var trained: TrainedRun
     @Option(name: .long, help: "A reference run on the same data: add paired tests against it (result.json \"versus\").")
     var versus: String?
     @Flag(name: .long, help: "Print result.json instead of a summary.") var json = false
 
     func run() throws {
         global.apply()
-        let result = try Runs.evaluate(run: URL(fileURLWithPath: directory), versus: versus.map { URL(fileURLWithPath: $0) })
+        let directory = trained.path
+        let result = try Runs.evaluate(run: trained.url, versus: versus.map { URL(fileURLWithPath: $0) })
         if json {
             print(result.pretty(sortedKeys: true), terminator: "")
             return
@@ -69,4 +70,11 @@ struct Evaluate: ParsableCommand {
                   + "(permutation p \(metric("pixel", "ap_permutation_p", in: overall))); per type in result.json \"versus\"")
         }
     }
+}
+
+/// `--run DIR`: a run directory written by `medad train`, for the commands that read one.
+struct TrainedRun: ParsableArguments {
+    @Option(name: .customLong("run"), help: "Run directory written by medad train.") var path: String
+
+    var url: URL { URL(fileURLWithPath: path) }
 }

@@ -91,13 +91,13 @@ struct ZooAdopt: ParsableCommand {
         commandName: "adopt",
         abstract: "Copy a trained run with its network's weights replaced (e.g. the PyTorch twin's) and calibrate it, ready for medad evaluate.")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("run"), help: "Run directory written by medad train.") var source: String
+    @OptionGroup var trained: TrainedRun
     @Option(help: "Weights (safetensors; the network's own names, as the twin writes them, or a run checkpoint's).") var weights: String
     @Option(help: "New run directory to write.") var out: String
 
     func run() throws {
         global.apply()
-        try Runs.adopt(run: URL(fileURLWithPath: source), weights: URL(fileURLWithPath: weights), into: URL(fileURLWithPath: out))
-        print("\(out): \(weights) adopted into a copy of \(source); score it with medad evaluate --run \(out)")
+        try Runs.adopt(run: trained.url, weights: URL(fileURLWithPath: weights), into: URL(fileURLWithPath: out))
+        print("\(out): \(weights) adopted into a copy of \(trained.path); score it with medad evaluate --run \(out)")
     }
 }
