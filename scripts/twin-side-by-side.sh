@@ -9,10 +9,12 @@
 # folds by `medad pool`. Needs torch, mambapy and safetensors, and data/realdev-folds (README,
 # "Real-pathology development set"). Runs go to runs/twin-side-by-side/ (kept; reruns skip finished steps).
 #
-# usage: scripts/twin-side-by-side.sh [BACKBONE ...]   (default: cnn-s vit-s mamba-s)
+# usage: [THREADS=2] scripts/twin-side-by-side.sh [BACKBONE ...]   (default: cnn-s vit-s mamba-s)
+# Both sides run with THREADS threads; two instances on disjoint backbones may run side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 medad=${MEDAD:-.build/release/medad}
+threads=${THREADS:-2}
 out=runs/twin-side-by-side
 backbones=("$@")
 [ ${#backbones[@]} -eq 0 ] && backbones=(cnn-s vit-s mamba-s)
@@ -22,12 +24,12 @@ for backbone in "${backbones[@]}"; do
     cell=$out/$backbone-fold$fold
     if [ ! -f "$cell/medad/result.json" ]; then
       rm -rf "$cell"
-      "$medad" train --config experiments/realdev-supervised.json --threads 2 --out "$cell/medad" --record-twin "$cell/twin-in" \
+      "$medad" train --config experiments/realdev-supervised.json --threads "$threads" --out "$cell/medad" --record-twin "$cell/twin-in" \
         --set data.folders.fold="$fold" --set backbone="$backbone"
       "$medad" evaluate --run "$cell/medad"
     fi
     if [ ! -f "$cell/torch/result.json" ]; then
-      python3 -m medad_twins train-stream "$cell/twin-in" --out "$cell/twin-out" --threads 2
+      python3 -m medad_twins train-stream "$cell/twin-in" --out "$cell/twin-out" --threads "$threads"
       "$medad" zoo adopt --run "$cell/medad" --weights "$cell/twin-out/weights.safetensors" --out "$cell/torch"
       "$medad" evaluate --run "$cell/torch"
     fi
