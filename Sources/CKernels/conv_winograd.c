@@ -1,0 +1,315 @@
+// Winograd F(2x2, 3x3) transforms for stride-1, padding-1 3x3 convolutions (see ck_conv.h).
+//
+// "Fast Algorithms for Convolutional Neural Networks" (Lavin & Gray, CVPR 2016): every 2x2 block of
+// outputs is Y = A^T [(G g G^T) . (B^T d B)] A over the 4x4 input tile d that feeds it, so the sum
+// over input channels becomes 16 independent matrix products (one per tile position xi) with 16
+// multiply-adds per 2x2 outputs instead of 36. The backward kernels are the exact adjoints of the
+// forward ones, so gradients are those of the computed forward.
+//
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
+//   A^T = [1 1 1 0; 0 1 -1 -1]
+//
+// Tile (ty, tx) writes output rows 2ty, 2ty+1 and columns 2tx, 2tx+1 (those outside the image are
+// dropped) and reads input rows 2ty-1 .. 2ty+2, columns 2tx-1 .. 2tx+2 (zero outside).
+//
+// Upsampled variant: the 3x3 convolution of the nearest-x2 upsampled x. The 4x4 tile of the upsampled
+// image that block (ty, tx) reads is P e P^T for the 3x3 patch e of x at rows ty-1 .. ty+1 (columns
+// likewise), P = [1 0 0; 0 1 0; 0 1 0; 0 0 1]. B^T P has a zero third row, so position row 2 and column
+// 2 vanish and the other 9 positions remain: V = Q e Q^T with Q = [1 -1 0; 0 2 0; 0 1 -1], the filters
+// take rows 0, 1, 3 of G and the outputs columns 0, 1, 3 of A^T: 9 multiply-adds per 2x2 outputs.
+#include <string.h>
+#include "ck_conv.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+// The 1D transforms; each 2D transform applies one to the rows and then to the columns.
+INLINE void input_1d(const float *d, float *r) {  // r = B^T d
+    r[0] = d[0] - d[2];
+    r[1] = d[1] + d[2];
+    r[2] = d[2] - d[1];
+    r[3] = d[1] - d[3];
+}
+
+INLINE void input_1d_adjoint(const float *r, float *d) {  // d = B r
+    d[0] = r[0];
+    d[1] = r[1] - r[2] + r[3];
+    d[2] = r[1] + r[2] - r[0];
+    d[3] = -r[3];
+}
+
+INLINE void up_input_1d(const float *e, float *r) {  // r = Q e
+    r[0] = e[0] - e[1];
+    r[1] = 2.0f * e[1];
+    r[2] = e[1] - e[2];
+}
+
+INLINE void up_input_1d_adjoint(const float *r, float *e) {  // e = Q^T r
+    e[0] = r[0];
+    e[1] = 2.0f * r[1] + r[2] - r[0];
+    e[2] = -r[2];
+}
+
+INLINE void output_1d(const float *m, float *y) {  // y = A^T m
+    y[0] = m[0] + m[1] + m[2];
+    y[1] = m[1] - m[2] - m[3];
+}
+
+INLINE void output_1d_adjoint(const float *y, float *m) {  // m = A y
+    m[0] = y[0];
+    m[1] = y[0] + y[1];
+    m[2] = y[0] - y[1];
+    m[3] = -y[1];
+}
+
+INLINE void up_output_1d(const float *m, float *y) {  // A^T without its third column
+    y[0] = m[0] + m[1];
+    y[1] = m[1] - m[2];
+}
+
+INLINE void up_output_1d_adjoint(const float *y, float *m) {
+    m[0] = y[0];
+    m[1] = y[0] + y[1];
+    m[2] = -y[1];
+}
+
+INLINE void filter_1d(const float *g, float *u) {  // u = G g
+    u[0] = g[0];
+    u[1] = 0.5f * (g[0] + g[1] + g[2]);
+    u[2] = 0.5f * (g[0] - g[1] + g[2]);
+    u[3] = g[2];
+}
+
+INLINE void filter_1d_adjoint(const float *u, float *g) {  // g = G^T u
+    g[0] = u[0] + 0.5f * (u[1] + u[2]);
+    g[1] = 0.5f * (u[1] - u[2]);
+    g[2] = u[3] + 0.5f * (u[1] + u[2]);
+}
+
+INLINE void up_filter_1d(const float *g, float *u) {  // rows 0, 1, 3 of G
+    u[0] = g[0];
+    u[1] = 0.5f * (g[0] + g[1] + g[2]);
+    u[2] = g[2];
+}
+
+INLINE void up_filter_1d_adjoint(const float *u, float *g) {
+    g[0] = u[0] + 0.5f * u[1];
+    g[1] = 0.5f * u[1];
+    g[2] = u[2] + 0.5f * u[1];
+}
+
+typedef void (*transform_1d)(const float *, float *);
+
+// out [q, q] = f applied to the rows of in [p, p], then to the columns of the result.
+INLINE void transform_2d(transform_1d f, int p, int q, const float *in, float *out) {
+    float rows[4][4];
+    for (int i = 0; i < p; i++) f(in + i * p, rows[i]);
+    for (int j = 0; j < q; j++) {
+        float column[4], result[4];
+        for (int i = 0; i < p; i++) column[i] = rows[i][j];
+        f(column, result);
+        for (int i = 0; i < q; i++) out[i * q + j] = result[i];
+    }
+}
+
+// The hot loops run over a row of TW tiles at once, on "lanes": lane[e][tx] is entry e of tile tx's
+// small matrix, so every transform is the same arithmetic on contiguous vectors. One function per
+// transform and size, so that the compiler sees the arithmetic (through a pointer it would not).
+typedef void (*lane_transform)(const float *in, float *out, long TW);
+
+#define LANES(name, f, p, q)                                            \
+    static void name(const float *restrict in, float *restrict out, long TW) { \
+        for (long tx = 0; tx < TW; tx++) {                              \
+            float a[(p) * (p)], b[(q) * (q)];                           \
+            for (int e = 0; e < (p) * (p); e++) a[e] = in[e * TW + tx]; \
+            transform_2d(f, p, q, a, b);                                \
+            for (int e = 0; e < (q) * (q); e++) out[e * TW + tx] = b[e]; \
+        }                                                               \
+    }
+LANES(input_lanes, input_1d, 4, 4)
+LANES(input_adjoint_lanes, input_1d_adjoint, 4, 4)
+LANES(output_lanes, output_1d, 4, 2)
+LANES(output_adjoint_lanes, output_1d_adjoint, 2, 4)
+LANES(filter_lanes, filter_1d, 3, 4)
+LANES(filter_adjoint_lanes, filter_1d_adjoint, 4, 3)
+LANES(up_input_lanes, up_input_1d, 3, 3)
+LANES(up_input_adjoint_lanes, up_input_1d_adjoint, 3, 3)
+LANES(up_output_lanes, up_output_1d, 3, 2)
+LANES(up_output_adjoint_lanes, up_output_1d_adjoint, 2, 3)
+LANES(up_filter_lanes, up_filter_1d, 3, 3)
+LANES(up_filter_adjoint_lanes, up_filter_1d_adjoint, 3, 3)
+
+// One scheme's sizes: R positions per side (R*R in all), input tiles of A pixels per side, STEP
+// input pixels from one tile to the next.
+typedef struct {
+    int r, a, step;
+    lane_transform input, input_adjoint, output, output_adjoint, filter, filter_adjoint;
+} scheme;
+
+static const scheme plain = {4, 4, 2, input_lanes, input_adjoint_lanes, output_lanes, output_adjoint_lanes,
+                             filter_lanes, filter_adjoint_lanes};
+static const scheme upsampled = {3, 3, 1, up_input_lanes, up_input_adjoint_lanes, up_output_lanes,
+                                 up_output_adjoint_lanes, up_filter_lanes, up_filter_adjoint_lanes};
+
+static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
+    const int positions = s.r * s.r;
+    for (long k = 0; k < K; k++) {
+        for (long c = 0; c < C; c++) {
+            float t[16];
+            s.filter(w + (k * C + c) * 9, t, 1);
+            for (int xi = 0; xi < positions; xi++) u[(xi * K + k) * C + c] = t[xi];
+        }
+    }
+}
+
+static void filter_backward(scheme s, const float *du, float *dw, long K, long C) {
+    const int positions = s.r * s.r;
+    for (long k = 0; k < K; k++) {
+        for (long c = 0; c < C; c++) {
+            float t[16];
+            for (int xi = 0; xi < positions; xi++) t[xi] = du[(xi * K + k) * C + c];
+            s.filter_adjoint(t, dw + (k * C + c) * 9, 1);
+        }
+    }
+}
+
+// Tiles per side for an output side of length `out`.
+static long tiles(long out) { return (out + 1) / 2; }
+
+// lanes[i*a + j][tx] <- row r0 + i, column step*tx - 1 + j of the plane (zero outside).
+static void gather_input(scheme s, const float *plane, long H, long W, long r0, long TW, float *padded,
+                         float *lanes) {
+    const long width = s.step * TW + s.a;  // padded[q] is column q - 1
+    for (int i = 0; i < s.a; i++) {
+        const long row = r0 + i;
+        for (long q = 0; q < width; q++) padded[q] = 0.0f;
+        if (row >= 0 && row < H) memcpy(padded + 1, plane + row * W, W * sizeof(float));
+        for (int j = 0; j < s.a; j++) {
+            float *lane = lanes + (i * s.a + j) * TW;
+            for (long tx = 0; tx < TW; tx++) lane[tx] = padded[s.step * tx + j];
+        }
+    }
+}
+
+static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW) {
+    const long T = N * TH * TW;
+    const int positions = s.r * s.r;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long c = 0; c < C; c++) {
+            float padded[s.step * TW + s.a], in[s.a * s.a * TW], out[positions * TW];
+            const float *plane = x + (n * C + c) * H * W;
+            for (long ty = 0; ty < TH; ty++) {
+                gather_input(s, plane, H, W, s.step * ty - 1, TW, padded, in);
+                s.input(in, out, TW);
+                for (int xi = 0; xi < positions; xi++)
+                    memcpy(v + (xi * C + c) * T + (n * TH + ty) * TW, out + xi * TW, TW * sizeof(float));
+            }
+        }
+    }
+}
+
+static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW) {
+    const long T = N * TH * TW;
+    const int positions = s.r * s.r;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long c = 0; c < C; c++) {
+            const long width = s.step * TW + s.a;
+            float padded[width], in[positions * TW], out[s.a * s.a * TW];
+            float *plane = dx + (n * C + c) * H * W;
+            memset(plane, 0, H * W * sizeof(float));
+            for (long ty = 0; ty < TH; ty++) {
+                for (int xi = 0; xi < positions; xi++)
+                    memcpy(in + xi * TW, dv + (xi * C + c) * T + (n * TH + ty) * TW, TW * sizeof(float));
+                s.input_adjoint(in, out, TW);
+                // The adjoint of gather_input: every lane adds back into the column it was read from.
+                for (int i = 0; i < s.a; i++) {
+                    const long row = s.step * ty - 1 + i;
+                    if (row < 0 || row >= H) continue;
+                    for (long q = 0; q < width; q++) padded[q] = 0.0f;
+                    for (int j = 0; j < s.a; j++) {
+                        const float *lane = out + (i * s.a + j) * TW;
+                        for (long tx = 0; tx < TW; tx++) padded[s.step * tx + j] += lane[tx];
+                    }
+                    float *dst = plane + row * W;
+                    for (long q = 0; q < W; q++) dst[q] += padded[q + 1];
+                }
+            }
+        }
+    }
+}
+
+static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO) {
+    const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
+    const int positions = s.r * s.r;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long k = 0; k < K; k++) {
+            float in[positions * TW], out[4 * TW];
+            float *plane = y + (n * K + k) * HO * WO;
+            const float b0 = bias ? bias[k] : 0.0f;
+            for (long ty = 0; ty < TH; ty++) {
+                for (int xi = 0; xi < positions; xi++)
+                    memcpy(in + xi * TW, m + (xi * K + k) * T + (n * TH + ty) * TW, TW * sizeof(float));
+                s.output(in, out, TW);
+                for (int i = 0; i < 2 && 2 * ty + i < HO; i++) {
+                    float *row = plane + (2 * ty + i) * WO;
+                    for (long q = 0; q < WO; q++) row[q] = out[(2 * i + q % 2) * TW + q / 2] + b0;
+                }
+            }
+        }
+    }
+}
+
+static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO) {
+    const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
+    const int positions = s.r * s.r;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long k = 0; k < K; k++) {
+            float in[4 * TW], out[positions * TW];
+            const float *plane = dy + (n * K + k) * HO * WO;
+            for (long ty = 0; ty < TH; ty++) {
+                for (int i = 0; i < 2; i++) {
+                    const long row = 2 * ty + i;
+                    for (long q = 0; q < 2 * TW; q++)
+                        in[(2 * i + q % 2) * TW + q / 2] = row < HO && q < WO ? plane[row * WO + q] : 0.0f;
+                }
+                s.output_adjoint(in, out, TW);
+                for (int xi = 0; xi < positions; xi++)
+                    memcpy(dm + (xi * K + k) * T + (n * TH + ty) * TW, out + xi * TW, TW * sizeof(float));
+            }
+        }
+    }
+}
+
+// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled.
+void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
+    if (up) filter_forward(upsampled, w, u, K, C);
+    else filter_forward(plain, w, u, K, C);
+}
+
+void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
+    if (up) filter_backward(upsampled, du, dw, K, C);
+    else filter_backward(plain, du, dw, K, C);
+}
+
+void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, int up) {
+    if (up) input_forward(upsampled, x, v, N, C, H, W, H, W);
+    else input_forward(plain, x, v, N, C, H, W, tiles(H), tiles(W));
+}
+
+void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, int up) {
+    if (up) input_backward(upsampled, dv, dx, N, C, H, W, H, W);
+    else input_backward(plain, dv, dx, N, C, H, W, tiles(H), tiles(W));
+}
+
+void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO, int up) {
+    if (up) output_forward(upsampled, m, bias, y, N, K, HO, WO);
+    else output_forward(plain, m, bias, y, N, K, HO, WO);
+}
+
+void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, int up) {
+    if (up) output_backward(upsampled, dy, dm, N, K, HO, WO);
+    else output_backward(plain, dy, dm, N, K, HO, WO);
+}
