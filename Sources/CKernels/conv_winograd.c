@@ -17,6 +17,7 @@
 // likewise), P = [1 0 0; 0 1 0; 0 1 0; 0 0 1]. B^T P has a zero third row, so position row 2 and column
 // 2 vanish and the other 9 positions remain: V = Q e Q^T with Q = [1 -1 0; 0 2 0; 0 1 -1], the filters
 // take rows 0, 1, 3 of G and the outputs columns 0, 1, 3 of A^T: 9 multiply-adds per 2x2 outputs.
+#include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
 
@@ -114,40 +115,77 @@ INLINE void transform_2d(transform_1d f, int p, int q, const float *in, float *o
 // The hot loops run over a row of TW tiles at once, on "lanes": lane[e][tx] is entry e of tile tx's
 // small matrix, so every transform is the same arithmetic on contiguous vectors. One function per
 // transform and size, so that the compiler sees the arithmetic (through a pointer it would not).
-typedef void (*lane_transform)(const float *in, float *out, long TW);
+// Entry e of tile tx is in[e*in_stride + tx] and out[e*out_stride + tx].
+typedef void (*lane_transform)(const float *in, long in_stride, float *out, long out_stride, long TW);
 
-#define LANES(name, f, p, q)                                            \
-    static void name(const float *restrict in, float *restrict out, long TW) { \
-        for (long tx = 0; tx < TW; tx++) {                              \
-            float a[(p) * (p)], b[(q) * (q)];                           \
-            for (int e = 0; e < (p) * (p); e++) a[e] = in[e * TW + tx]; \
-            transform_2d(f, p, q, a, b);                                \
-            for (int e = 0; e < (q) * (q); e++) out[e * TW + tx] = b[e]; \
-        }                                                               \
+#define LANES(name, f, p, q)                                                                   \
+    static void name(const float *restrict in, long in_stride, float *restrict out, long out_stride, \
+                     long TW) {                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(p) * (p)], b[(q) * (q)];                                                      \
+            for (int e = 0; e < (p) * (p); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, p, q, a, b);                                                           \
+            for (int e = 0; e < (q) * (q); e++) out[e * out_stride + tx] = b[e];                   \
+        }                                                                                          \
     }
-LANES(input_lanes, input_1d, 4, 4)
-LANES(input_adjoint_lanes, input_1d_adjoint, 4, 4)
 LANES(output_lanes, output_1d, 4, 2)
 LANES(output_adjoint_lanes, output_1d_adjoint, 2, 4)
 LANES(filter_lanes, filter_1d, 3, 4)
 LANES(filter_adjoint_lanes, filter_1d_adjoint, 4, 3)
-LANES(up_input_lanes, up_input_1d, 3, 3)
-LANES(up_input_adjoint_lanes, up_input_1d_adjoint, 3, 3)
 LANES(up_output_lanes, up_output_1d, 3, 2)
 LANES(up_output_adjoint_lanes, up_output_1d_adjoint, 2, 3)
 LANES(up_filter_lanes, up_filter_1d, 3, 3)
 LANES(up_filter_adjoint_lanes, up_filter_1d_adjoint, 3, 3)
 
+// The input transforms read tile tx's rows straight from A zero-padded image rows (rows[i*row_stride
+// + q] is column q - 1 of row i), and their adjoints add back into such rows.
+typedef void (*tile_reader)(const float *rows, long row_stride, float *out, long out_stride, long TW);
+typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW);
+
+#define READ_TILES(name, f, A, R, STEP)                                                            \
+    static void name(const float *restrict rows, long row_stride, float *restrict out, long out_stride, \
+                     long TW) {                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(A) * (A)], b[(R) * (R)];                                                      \
+            for (int i = 0; i < (A); i++)                                                          \
+                for (int j = 0; j < (A); j++) a[i * (A) + j] = rows[i * row_stride + (STEP) * tx + j]; \
+            transform_2d(f, A, R, a, b);                                                           \
+            for (int e = 0; e < (R) * (R); e++) out[e * out_stride + tx] = b[e];                   \
+        }                                                                                          \
+    }
+
+// Overlapping tiles add into the same columns, so each tile column j is one pass over the tiles.
+#define ADD_TILES(name, f, A, R, STEP)                                                             \
+    static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
+                     long TW) {                                                                    \
+        float d[(A) * (A)][TW];                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(R) * (R)], b[(A) * (A)];                                                      \
+            for (int e = 0; e < (R) * (R); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, R, A, a, b);                                                           \
+            for (int e = 0; e < (A) * (A); e++) d[e][tx] = b[e];                                   \
+        }                                                                                          \
+        for (int i = 0; i < (A); i++)                                                              \
+            for (int j = 0; j < (A); j++)                                                          \
+                for (long tx = 0; tx < TW; tx++) rows[i * row_stride + (STEP) * tx + j] += d[i * (A) + j][tx]; \
+    }
+READ_TILES(read_tiles, input_1d, 4, 4, 2)
+ADD_TILES(add_tiles, input_1d_adjoint, 4, 4, 2)
+READ_TILES(up_read_tiles, up_input_1d, 3, 3, 1)
+ADD_TILES(up_add_tiles, up_input_1d_adjoint, 3, 3, 1)
+
 // One scheme's sizes: R positions per side (R*R in all), input tiles of A pixels per side, STEP
 // input pixels from one tile to the next.
 typedef struct {
     int r, a, step;
-    lane_transform input, input_adjoint, output, output_adjoint, filter, filter_adjoint;
+    tile_reader input;
+    tile_writer input_adjoint;
+    lane_transform output, output_adjoint, filter, filter_adjoint;
 } scheme;
 
-static const scheme plain = {4, 4, 2, input_lanes, input_adjoint_lanes, output_lanes, output_adjoint_lanes,
+static const scheme plain = {4, 4, 2, read_tiles, add_tiles, output_lanes, output_adjoint_lanes,
                              filter_lanes, filter_adjoint_lanes};
-static const scheme upsampled = {3, 3, 1, up_input_lanes, up_input_adjoint_lanes, up_output_lanes,
+static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_output_lanes,
                                  up_output_adjoint_lanes, up_filter_lanes, up_filter_adjoint_lanes};
 
 static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
@@ -155,7 +193,7 @@ static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
     for (long k = 0; k < K; k++) {
         for (long c = 0; c < C; c++) {
             float t[16];
-            s.filter(w + (k * C + c) * 9, t, 1);
+            s.filter(w + (k * C + c) * 9, 1, t, 1, 1);
             for (int xi = 0; xi < positions; xi++) u[(xi * K + k) * C + c] = t[xi];
         }
     }
@@ -167,7 +205,7 @@ static void filter_backward(scheme s, const float *du, float *dw, long K, long C
         for (long c = 0; c < C; c++) {
             float t[16];
             for (int xi = 0; xi < positions; xi++) t[xi] = du[(xi * K + k) * C + c];
-            s.filter_adjoint(t, dw + (k * C + c) * 9, 1);
+            s.filter_adjoint(t, 1, dw + (k * C + c) * 9, 1, 1);
         }
     }
 }
@@ -175,83 +213,65 @@ static void filter_backward(scheme s, const float *du, float *dw, long K, long C
 // Tiles per side for an output side of length `out`.
 static long tiles(long out) { return (out + 1) / 2; }
 
-// lanes[i*a + j][tx] <- row r0 + i, column step*tx - 1 + j of the plane (zero outside).
-static void gather_input(scheme s, const float *plane, long H, long W, long r0, long TW, float *padded,
-                         float *lanes) {
-    const long width = s.step * TW + s.a;  // padded[q] is column q - 1
-    for (int i = 0; i < s.a; i++) {
+// rows[i*width + q] <- row r0 + i, column q - 1 of the plane (zero outside), for q < width.
+static void pad_rows(int count, const float *plane, long H, long W, long r0, long width, float *rows) {
+    for (int i = 0; i < count; i++) {
         const long row = r0 + i;
-        for (long q = 0; q < width; q++) padded[q] = 0.0f;
-        if (row >= 0 && row < H) memcpy(padded + 1, plane + row * W, W * sizeof(float));
-        for (int j = 0; j < s.a; j++) {
-            float *lane = lanes + (i * s.a + j) * TW;
-            for (long tx = 0; tx < TW; tx++) lane[tx] = padded[s.step * tx + j];
-        }
+        float *dst = rows + i * width;
+        long q = 0;
+        dst[q++] = 0.0f;
+        if (row >= 0 && row < H)
+            for (; q <= W; q++) dst[q] = plane[row * W + q - 1];
+        for (; q < width; q++) dst[q] = 0.0f;
     }
 }
 
 static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW) {
     const long T = N * TH * TW;
-    const int positions = s.r * s.r;
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long c = 0; c < C; c++) {
-            float padded[s.step * TW + s.a], in[s.a * s.a * TW], out[positions * TW];
+            const long width = s.step * TW + s.a;
+            float rows[s.a * width];
             const float *plane = x + (n * C + c) * H * W;
             for (long ty = 0; ty < TH; ty++) {
-                gather_input(s, plane, H, W, s.step * ty - 1, TW, padded, in);
-                s.input(in, out, TW);
-                for (int xi = 0; xi < positions; xi++)
-                    memcpy(v + (xi * C + c) * T + (n * TH + ty) * TW, out + xi * TW, TW * sizeof(float));
+                pad_rows(s.a, plane, H, W, s.step * ty - 1, width, rows);
+                s.input(rows, width, v + c * T + (n * TH + ty) * TW, C * T, TW);
             }
         }
     }
 }
 
 static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW) {
-    const long T = N * TH * TW;
-    const int positions = s.r * s.r;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (long n = 0; n < N; n++) {
-        for (long c = 0; c < C; c++) {
-            const long width = s.step * TW + s.a;
-            float padded[width], in[positions * TW], out[s.a * s.a * TW];
-            float *plane = dx + (n * C + c) * H * W;
-            memset(plane, 0, H * W * sizeof(float));
-            for (long ty = 0; ty < TH; ty++) {
-                for (int xi = 0; xi < positions; xi++)
-                    memcpy(in + xi * TW, dv + (xi * C + c) * T + (n * TH + ty) * TW, TW * sizeof(float));
-                s.input_adjoint(in, out, TW);
-                // The adjoint of gather_input: every lane adds back into the column it was read from.
-                for (int i = 0; i < s.a; i++) {
-                    const long row = s.step * ty - 1 + i;
-                    if (row < 0 || row >= H) continue;
-                    for (long q = 0; q < width; q++) padded[q] = 0.0f;
-                    for (int j = 0; j < s.a; j++) {
-                        const float *lane = out + (i * s.a + j) * TW;
-                        for (long tx = 0; tx < TW; tx++) padded[s.step * tx + j] += lane[tx];
-                    }
-                    float *dst = plane + row * W;
-                    for (long q = 0; q < W; q++) dst[q] += padded[q + 1];
-                }
+    const long T = N * TH * TW, width = s.step * TW + s.a, height = s.step * TH + s.a;
+#pragma omp parallel
+    {
+        // The plane with a border, as pad_rows lays it out: row r + 1, column q + 1 is pixel (r, q).
+        float *padded = malloc(height * width * sizeof(float));
+#pragma omp for collapse(2) schedule(static)
+        for (long n = 0; n < N; n++) {
+            for (long c = 0; c < C; c++) {
+                memset(padded, 0, height * width * sizeof(float));
+                for (long ty = 0; ty < TH; ty++)
+                    s.input_adjoint(dv + c * T + (n * TH + ty) * TW, C * T, padded + s.step * ty * width, width, TW);
+                float *plane = dx + (n * C + c) * H * W;
+                for (long r = 0; r < H; r++) memcpy(plane + r * W, padded + (r + 1) * width + 1, W * sizeof(float));
             }
         }
+        free(padded);
     }
 }
 
 static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO) {
     const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
-    const int positions = s.r * s.r;
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
-            float in[positions * TW], out[4 * TW];
+            float out[4 * TW];
             float *plane = y + (n * K + k) * HO * WO;
             const float b0 = bias ? bias[k] : 0.0f;
             for (long ty = 0; ty < TH; ty++) {
-                for (int xi = 0; xi < positions; xi++)
-                    memcpy(in + xi * TW, m + (xi * K + k) * T + (n * TH + ty) * TW, TW * sizeof(float));
-                s.output(in, out, TW);
+                s.output(m + k * T + (n * TH + ty) * TW, K * T, out, TW, TW);
                 for (int i = 0; i < 2 && 2 * ty + i < HO; i++) {
                     float *row = plane + (2 * ty + i) * WO;
                     for (long q = 0; q < WO; q++) row[q] = out[(2 * i + q % 2) * TW + q / 2] + b0;
@@ -263,11 +283,10 @@ static void output_forward(scheme s, const float *m, const float *bias, float *y
 
 static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO) {
     const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
-    const int positions = s.r * s.r;
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
-            float in[4 * TW], out[positions * TW];
+            float in[4 * TW];
             const float *plane = dy + (n * K + k) * HO * WO;
             for (long ty = 0; ty < TH; ty++) {
                 for (int i = 0; i < 2; i++) {
@@ -275,9 +294,7 @@ static void output_backward(scheme s, const float *dy, float *dm, long N, long K
                     for (long q = 0; q < 2 * TW; q++)
                         in[(2 * i + q % 2) * TW + q / 2] = row < HO && q < WO ? plane[row * WO + q] : 0.0f;
                 }
-                s.output_adjoint(in, out, TW);
-                for (int xi = 0; xi < positions; xi++)
-                    memcpy(dm + (xi * K + k) * T + (n * TH + ty) * TW, out + xi * TW, TW * sizeof(float));
+                s.output_adjoint(in, TW, dm + k * T + (n * TH + ty) * TW, K * T, TW);
             }
         }
     }
