@@ -188,57 +188,66 @@ static const scheme plain = {4, 4, 2, read_tiles, add_tiles, output_lanes, outpu
 static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_output_lanes,
                                  up_output_adjoint_lanes, up_filter_lanes, up_filter_adjoint_lanes};
 
+// Vectorised over the input channels: w's taps of filter k, tap-major, are the lanes of the transform.
 static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
-    const int positions = s.r * s.r;
-    for (long k = 0; k < K; k++) {
-        for (long c = 0; c < C; c++) {
-            float t[16];
-            s.filter(w + (k * C + c) * 9, 1, t, 1, 1);
-            for (int xi = 0; xi < positions; xi++) u[(xi * K + k) * C + c] = t[xi];
+#pragma omp parallel
+    {
+        float *taps = malloc(9 * C * sizeof(float));
+#pragma omp for schedule(static)
+        for (long k = 0; k < K; k++) {
+            for (long c = 0; c < C; c++)
+                for (int e = 0; e < 9; e++) taps[e * C + c] = w[(k * C + c) * 9 + e];
+            s.filter(taps, C, u + k * C, K * C, C);
         }
+        free(taps);
     }
 }
 
 static void filter_backward(scheme s, const float *du, float *dw, long K, long C) {
-    const int positions = s.r * s.r;
-    for (long k = 0; k < K; k++) {
-        for (long c = 0; c < C; c++) {
-            float t[16];
-            for (int xi = 0; xi < positions; xi++) t[xi] = du[(xi * K + k) * C + c];
-            s.filter_adjoint(t, 1, dw + (k * C + c) * 9, 1, 1);
+#pragma omp parallel
+    {
+        float *taps = malloc(9 * C * sizeof(float));
+#pragma omp for schedule(static)
+        for (long k = 0; k < K; k++) {
+            s.filter_adjoint(du + k * C, K * C, taps, C, C);
+            for (long c = 0; c < C; c++)
+                for (int e = 0; e < 9; e++) dw[(k * C + c) * 9 + e] = taps[e * C + c];
         }
+        free(taps);
     }
 }
 
 // Tiles per side for an output side of length `out`.
 static long tiles(long out) { return (out + 1) / 2; }
 
-// rows[i*width + q] <- row r0 + i, column q - 1 of the plane (zero outside), for q < width.
-static void pad_rows(int count, const float *plane, long H, long W, long r0, long width, float *rows) {
-    for (int i = 0; i < count; i++) {
-        const long row = r0 + i;
-        float *dst = rows + i * width;
+// padded[(r + 1)*width + q + 1] <- pixel (r, q) of the plane, zero on the border and beyond the image.
+static void pad_plane(const float *plane, long H, long W, long height, long width, float *padded) {
+    for (long r = 0; r < height; r++) {
+        float *dst = padded + r * width;
         long q = 0;
-        dst[q++] = 0.0f;
-        if (row >= 0 && row < H)
-            for (; q <= W; q++) dst[q] = plane[row * W + q - 1];
+        if (r >= 1 && r <= H) {
+            dst[q++] = 0.0f;
+            memcpy(dst + 1, plane + (r - 1) * W, W * sizeof(float));
+            q += W;
+        }
         for (; q < width; q++) dst[q] = 0.0f;
     }
 }
 
 static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW) {
-    const long T = N * TH * TW;
-#pragma omp parallel for collapse(2) schedule(static)
-    for (long n = 0; n < N; n++) {
-        for (long c = 0; c < C; c++) {
-            const long width = s.step * TW + s.a;
-            float rows[s.a * width];
-            const float *plane = x + (n * C + c) * H * W;
-            for (long ty = 0; ty < TH; ty++) {
-                pad_rows(s.a, plane, H, W, s.step * ty - 1, width, rows);
-                s.input(rows, width, v + c * T + (n * TH + ty) * TW, C * T, TW);
+    const long T = N * TH * TW, width = s.step * TW + s.a, height = s.step * TH + s.a;
+#pragma omp parallel
+    {
+        float *padded = malloc(height * width * sizeof(float));
+#pragma omp for collapse(2) schedule(static)
+        for (long n = 0; n < N; n++) {
+            for (long c = 0; c < C; c++) {
+                pad_plane(x + (n * C + c) * H * W, H, W, height, width, padded);
+                for (long ty = 0; ty < TH; ty++)
+                    s.input(padded + s.step * ty * width, width, v + c * T + (n * TH + ty) * TW, C * T, TW);
             }
         }
+        free(padded);
     }
 }
 
@@ -246,7 +255,7 @@ static void input_backward(scheme s, const float *dv, float *dx, long N, long C,
     const long T = N * TH * TW, width = s.step * TW + s.a, height = s.step * TH + s.a;
 #pragma omp parallel
     {
-        // The plane with a border, as pad_rows lays it out: row r + 1, column q + 1 is pixel (r, q).
+        // The plane with a border, as pad_plane lays it out: row r + 1, column q + 1 is pixel (r, q).
         float *padded = malloc(height * width * sizeof(float));
 #pragma omp for collapse(2) schedule(static)
         for (long n = 0; n < N; n++) {
