@@ -234,8 +234,9 @@ static void pad_plane(const float *plane, long H, long W, long height, long widt
     }
 }
 
-static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW) {
-    const long T = N * TH * TW, width = s.step * TW + s.a, height = s.step * TH + s.a;
+static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW,
+                          long T) {
+    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
 #pragma omp parallel
     {
         float *padded = malloc(height * width * sizeof(float));
@@ -251,8 +252,9 @@ static void input_forward(scheme s, const float *x, float *v, long N, long C, lo
     }
 }
 
-static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW) {
-    const long T = N * TH * TW, width = s.step * TW + s.a, height = s.step * TH + s.a;
+static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW,
+                           long T) {
+    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
 #pragma omp parallel
     {
         // The plane with a border, as pad_plane lays it out: row r + 1, column q + 1 is pixel (r, q).
@@ -271,8 +273,9 @@ static void input_backward(scheme s, const float *dv, float *dx, long N, long C,
     }
 }
 
-static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO) {
-    const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
+static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                           long T) {
+    const long TH = tiles(HO), TW = tiles(WO);
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
@@ -290,8 +293,8 @@ static void output_forward(scheme s, const float *m, const float *bias, float *y
     }
 }
 
-static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO) {
-    const long TH = tiles(HO), TW = tiles(WO), T = N * TH * TW;
+static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO, long T) {
+    const long TH = tiles(HO), TW = tiles(WO);
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
@@ -309,33 +312,31 @@ static void output_backward(scheme s, const float *dy, float *dm, long N, long K
     }
 }
 
-// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled.
+// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled. ld is the row
+// stride of v, m and their gradients.
 void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
-    if (up) filter_forward(upsampled, w, u, K, C);
-    else filter_forward(plain, w, u, K, C);
+    filter_forward(up ? upsampled : plain, w, u, K, C);
 }
 
 void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
-    if (up) filter_backward(upsampled, du, dw, K, C);
-    else filter_backward(plain, du, dw, K, C);
+    filter_backward(up ? upsampled : plain, du, dw, K, C);
 }
 
-void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, int up) {
-    if (up) input_forward(upsampled, x, v, N, C, H, W, H, W);
-    else input_forward(plain, x, v, N, C, H, W, tiles(H), tiles(W));
+void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
+    if (up) input_forward(upsampled, x, v, N, C, H, W, H, W, ld);
+    else input_forward(plain, x, v, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
-void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, int up) {
-    if (up) input_backward(upsampled, dv, dx, N, C, H, W, H, W);
-    else input_backward(plain, dv, dx, N, C, H, W, tiles(H), tiles(W));
+void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
+    if (up) input_backward(upsampled, dv, dx, N, C, H, W, H, W, ld);
+    else input_backward(plain, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
-void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO, int up) {
-    if (up) output_forward(upsampled, m, bias, y, N, K, HO, WO);
-    else output_forward(plain, m, bias, y, N, K, HO, WO);
+void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                                long ld, int up) {
+    output_forward(up ? upsampled : plain, m, bias, y, N, K, HO, WO, ld);
 }
 
-void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, int up) {
-    if (up) output_backward(upsampled, dy, dm, N, K, HO, WO);
-    else output_backward(plain, dy, dm, N, K, HO, WO);
+void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up) {
+    output_backward(up ? upsampled : plain, dy, dm, N, K, HO, WO, ld);
 }

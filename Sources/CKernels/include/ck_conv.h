@@ -11,11 +11,12 @@
 //   Winograd F(2x2, 3x3) of a stride-1, padding-1 3x3 convolution (conv_winograd.c), K output channels,
 //   output HO x WO = H x W, or 2H x 2W for the convolution of x upsampled x2 by nearest neighbour (up = 1):
 //   TH = (HO+1)/2, TW = (WO+1)/2 tiles per image, T = N*TH*TW, tile t = (n*TH + ty)*TW + tx
+//   LD >= T, the row stride of v and m (a multiple of a large power of two there slows the GEMMs)
 //   X = 16 tile positions, or 9 when up (position = row-major index in the 4x4 or 3x3 transform)
 //   w    [K, C, 3, 3]          filters (PyTorch layout)
 //   u    [X, K, C]             transformed filters
-//   v    [X, C, T]             transformed input tiles
-//   m    [X, K, T]             their products, m[xi] = u[xi] v[xi], transformed back into y
+//   v    [X, C, LD]            transformed input tiles in columns t < T
+//   m    [X, K, LD]            their products, m[xi] = u[xi] v[xi], transformed back into y
 //   y    [N, K, HO, WO]        output (NCHW)
 //   B batch, L sequence length, K causal kernel length
 //   seq  [B, L, C]             token-major sequence (Mamba layout)
@@ -40,19 +41,20 @@ void ck_conv_ncp_to_cnp(const float *ncp, float *cnp, long N, long C, long P);
 void ck_conv_bias_backward(const float *dy, float *dbias, long N, long C, long P);
 
 // Winograd F(2x2, 3x3) (conv_winograd.c); each *_backward is the adjoint of its *_forward. up selects
-// the upsampled variant. H, W are x's size; HO, WO the output's.
+// the upsampled variant. H, W are x's size; HO, WO the output's; ld is LD.
 // u <- G w G^T
 void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up);
 // dw <- G^T du G
 void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up);
 // v <- B^T d B for every input tile d (zero padding outside the image)
-void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, int up);
+void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up);
 // dx <- the sum over tiles of B dv B^T at the pixels each tile reads (overwrites dx)
-void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, int up);
+void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up);
 // y <- A^T m A + (bias ? bias[k] : 0) for every 2x2 output block, cut at the image border
-void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO, int up);
+void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                                long ld, int up);
 // dm <- A dy A^T for every 2x2 block of dy (zero beyond the border)
-void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, int up);
+void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up);
 
 // y[b, t, c] = bias[c] + sum_j w[c, 0, j] * x[b, t - (K-1) + j, c], zero before t = 0. bias may be NULL.
 void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
