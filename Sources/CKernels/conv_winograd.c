@@ -128,12 +128,8 @@ typedef void (*lane_transform)(const float *in, long in_stride, float *out, long
             for (int e = 0; e < (q) * (q); e++) out[e * out_stride + tx] = b[e];                   \
         }                                                                                          \
     }
-LANES(output_lanes, output_1d, 4, 2)
-LANES(output_adjoint_lanes, output_1d_adjoint, 2, 4)
 LANES(filter_lanes, filter_1d, 3, 4)
 LANES(filter_adjoint_lanes, filter_1d_adjoint, 4, 3)
-LANES(up_output_lanes, up_output_1d, 3, 2)
-LANES(up_output_adjoint_lanes, up_output_1d_adjoint, 2, 3)
 LANES(up_filter_lanes, up_filter_1d, 3, 3)
 LANES(up_filter_adjoint_lanes, up_filter_1d_adjoint, 3, 3)
 
@@ -169,6 +165,25 @@ typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long r
             for (int j = 0; j < (A); j++)                                                          \
                 for (long tx = 0; tx < TW; tx++) rows[i * row_stride + (STEP) * tx + j] += d[i * (A) + j][tx]; \
     }
+// The output transforms write each tile's 2x2 block straight into two image rows (bias added), and
+// their adjoints read the blocks from two rows of dy: the READ_TILES pattern with A = 2, STEP = 2.
+typedef void (*block_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW, float bias);
+
+#define WRITE_BLOCKS(name, f, R)                                                                   \
+    static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
+                     long TW, float bias) {                                                        \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(R) * (R)], b[4];                                                              \
+            for (int e = 0; e < (R) * (R); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, R, 2, a, b);                                                           \
+            for (int i = 0; i < 2; i++)                                                            \
+                for (int j = 0; j < 2; j++) rows[i * row_stride + 2 * tx + j] = b[2 * i + j] + bias; \
+        }                                                                                          \
+    }
+WRITE_BLOCKS(write_blocks, output_1d, 4)
+WRITE_BLOCKS(up_write_blocks, up_output_1d, 3)
+READ_TILES(read_blocks, output_1d_adjoint, 2, 4, 2)
+READ_TILES(up_read_blocks, up_output_1d_adjoint, 2, 3, 2)
 READ_TILES(read_tiles, input_1d, 4, 4, 2)
 ADD_TILES(add_tiles, input_1d_adjoint, 4, 4, 2)
 READ_TILES(up_read_tiles, up_input_1d, 3, 3, 1)
@@ -180,13 +195,15 @@ typedef struct {
     int r, a, step;
     tile_reader input;
     tile_writer input_adjoint;
-    lane_transform output, output_adjoint, filter, filter_adjoint;
+    block_writer output;
+    tile_reader output_adjoint;
+    lane_transform filter, filter_adjoint;
 } scheme;
 
-static const scheme plain = {4, 4, 2, read_tiles, add_tiles, output_lanes, output_adjoint_lanes,
+static const scheme plain = {4, 4, 2, read_tiles, add_tiles, write_blocks, read_blocks,
                              filter_lanes, filter_adjoint_lanes};
-static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_output_lanes,
-                                 up_output_adjoint_lanes, up_filter_lanes, up_filter_adjoint_lanes};
+static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_write_blocks, up_read_blocks,
+                                 up_filter_lanes, up_filter_adjoint_lanes};
 
 // Vectorised over the input channels: w's taps of filter k, tap-major, are the lanes of the transform.
 static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
@@ -273,21 +290,28 @@ static void input_backward(scheme s, const float *dv, float *dx, long N, long C,
     }
 }
 
+// Tile rows whose 2x2 blocks all lie inside the image go straight to (or from) the image rows; the
+// last ones of an odd-sized output go through a zero-padded pair of rows.
+static int whole_blocks(long ty, long TW, long HO, long WO) { return 2 * ty + 1 < HO && 2 * TW == WO; }
+
 static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
                            long T) {
     const long TH = tiles(HO), TW = tiles(WO);
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
-            float out[4 * TW];
+            float cut[4 * TW];
             float *plane = y + (n * K + k) * HO * WO;
             const float b0 = bias ? bias[k] : 0.0f;
             for (long ty = 0; ty < TH; ty++) {
-                s.output(m + k * T + (n * TH + ty) * TW, K * T, out, TW, TW);
-                for (int i = 0; i < 2 && 2 * ty + i < HO; i++) {
-                    float *row = plane + (2 * ty + i) * WO;
-                    for (long q = 0; q < WO; q++) row[q] = out[(2 * i + q % 2) * TW + q / 2] + b0;
+                const float *src = m + k * T + (n * TH + ty) * TW;
+                if (whole_blocks(ty, TW, HO, WO)) {
+                    s.output(src, K * T, plane + 2 * ty * WO, WO, TW, b0);
+                    continue;
                 }
+                s.output(src, K * T, cut, 2 * TW, TW, b0);
+                for (long i = 0; i < 2 && 2 * ty + i < HO; i++)
+                    memcpy(plane + (2 * ty + i) * WO, cut + i * 2 * TW, WO * sizeof(float));
             }
         }
     }
@@ -298,15 +322,18 @@ static void output_backward(scheme s, const float *dy, float *dm, long N, long K
 #pragma omp parallel for collapse(2) schedule(static)
     for (long n = 0; n < N; n++) {
         for (long k = 0; k < K; k++) {
-            float in[4 * TW];
+            float padded[4 * TW];
             const float *plane = dy + (n * K + k) * HO * WO;
             for (long ty = 0; ty < TH; ty++) {
-                for (int i = 0; i < 2; i++) {
-                    const long row = 2 * ty + i;
-                    for (long q = 0; q < 2 * TW; q++)
-                        in[(2 * i + q % 2) * TW + q / 2] = row < HO && q < WO ? plane[row * WO + q] : 0.0f;
+                float *dst = dm + k * T + (n * TH + ty) * TW;
+                if (whole_blocks(ty, TW, HO, WO)) {
+                    s.output_adjoint(plane + 2 * ty * WO, WO, dst, K * T, TW);
+                    continue;
                 }
-                s.output_adjoint(in, TW, dm + k * T + (n * TH + ty) * TW, K * T, TW);
+                for (long i = 0; i < 2; i++)
+                    for (long q = 0; q < 2 * TW; q++)
+                        padded[i * 2 * TW + q] = 2 * ty + i < HO && q < WO ? plane[(2 * ty + i) * WO + q] : 0.0f;
+                s.output_adjoint(padded, 2 * TW, dst, K * T, TW);
             }
         }
     }
