@@ -59,8 +59,9 @@ void ck_sgemm_ld(int batch, int m, int n, int k,
             product(m, n, k, a + i * stride_a, trans_a, b + i * stride_b, trans_b, c + i * stride_c, beta, ld);
         return;
     }
-    // Whole products per thread when they divide evenly or are plentiful enough that one spare costs little.
-    if (batch % threads == 0 || batch >= 4 * threads) {
+    // Whole products per thread when they divide evenly or are plentiful enough that one spare costs
+    // little (the 9 of an upsampled Winograd convolution on 2 threads would split 5:4, so they are banded).
+    if (batch % threads == 0 || batch >= 8 * threads) {
         #pragma omp parallel for schedule(static)
         for (int i = 0; i < batch; i++)
             product(m, n, k, a + i * stride_a, trans_a, b + i * stride_b, trans_b, c + i * stride_c, beta, ld);
