@@ -38,7 +38,8 @@ struct ConvGeometry {
 /// Chunks of images are lowered to one im2col matrix [Cin·kh·kw, images·Hout·Wout] each, so that every
 /// group is a single GEMM over the chunk; a chunk's columns take at most 10 MB (or one image).
 /// Backward recomputes the columns instead of keeping them alive in the graph. A 1×1 stride-1
-/// unpadded convolution multiplies the images directly.
+/// unpadded convolution multiplies the images directly; a 3×3 stride-1 padding-1 ungrouped one with
+/// at least 8 channels in and out runs as Winograd F(2×2, 3×3) (Winograd.swift), equal up to rounding.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: Int = 1, padding: Int = 0, groups: Int = 1) -> Tensor {
     let g = convGeometry(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
