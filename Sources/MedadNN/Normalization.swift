@@ -22,6 +22,11 @@ public final class GroupNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
     }
+
+    /// `silu(self(x))`, fused.
+    public func activated(_ x: Tensor) -> Tensor {
+        groupNormSiLU(x, groups: groups, weight: weight, bias: bias, eps: eps)
+    }
 }
 
 /// LayerNorm over the last axis of size `dim` (PyTorch's nn.LayerNorm(dim)), with a learnt scale and shift.

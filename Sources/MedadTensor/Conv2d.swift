@@ -21,6 +21,13 @@ struct ConvGeometry {
 
     /// Images per im2col chunk: as many as fit the column budget, at least one.
     var chunk: Int { max(1, min(n, Self.columnBudget / max(1, cin * kh * kw * pixels))) }
+
+    /// 3×3 stride-1 'same' convolutions with enough channels for the GEMMs to pay run as Winograd
+    /// F(2×2, 3×3): 16 multiply-adds per 2×2 outputs and channel pair instead of 36.
+    var winograd: WinogradGeometry? {
+        guard kh == 3 && kw == 3 && stride == 1 && padding == 1 && groups == 1 && cin >= 8 && cout >= 8 else { return nil }
+        return WinogradGeometry(n: n, cin: cin, h: h, w: w, cout: cout, upsampled: false)
+    }
 }
 
 /// 2D cross-correlation over NCHW images with zero padding, as PyTorch's `conv2d`.
@@ -31,7 +38,8 @@ struct ConvGeometry {
 /// Chunks of images are lowered to one im2col matrix [Cin·kh·kw, images·Hout·Wout] each, so that every
 /// group is a single GEMM over the chunk; a chunk's columns take at most 10 MB (or one image).
 /// Backward recomputes the columns instead of keeping them alive in the graph. A 1×1 stride-1
-/// unpadded convolution multiplies the images directly.
+/// unpadded convolution multiplies the images directly; a 3×3 stride-1 padding-1 ungrouped one with
+/// at least 8 channels in and out runs as Winograd F(2×2, 3×3) (Winograd.swift), equal up to rounding.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: Int = 1, padding: Int = 0, groups: Int = 1) -> Tensor {
     let g = convGeometry(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
@@ -39,6 +47,11 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     if g.isPointwise {
         pointwiseForward(g, x: x.storage.pointer, weight: weight.storage.pointer,
                          bias: bias?.storage.pointer, out: out.storage.pointer)
+    } else if let wg = g.winograd {
+        FLOPCounter.counting(wg.nominalFLOPs) {
+            winogradForward(wg, x: x.storage.pointer, weight: weight.storage.pointer,
+                            bias: bias?.storage.pointer, out: out.storage.pointer)
+        }
     } else {
         loweredForward(g, x: x.storage.pointer, weight: weight.storage.pointer,
                        bias: bias?.storage.pointer, out: out.storage.pointer)
@@ -50,6 +63,12 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
         let gradients = ConvGradients(dy: grad.storage.pointer, dx: dx?.storage.pointer, dw: dw?.storage.pointer)
         if g.isPointwise {
             pointwiseBackward(g, x: x.storage.pointer, weight: weight.storage.pointer, gradients)
+        } else if let wg = g.winograd {
+            let passes = (dx == nil ? 0 : 1) + (dw == nil ? 0 : 1)
+            FLOPCounter.counting(passes * wg.nominalFLOPs) {
+                winogradBackward(wg, x: x.storage.pointer, weight: weight.storage.pointer, dy: gradients.dy,
+                                 dx: gradients.dx, dw: gradients.dw)
+            }
         } else {
             loweredBackward(g, x: x.storage.pointer, weight: weight.storage.pointer, gradients)
         }

@@ -21,7 +21,7 @@ public final class ResidualBlock: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        silu(conv2(silu(conv1(x))) + (skip.map { $0(x) } ?? x))
+        silu(conv2(conv1.activated(x)) + (skip.map { $0(x) } ?? x))
     }
 }
 

@@ -15,4 +15,7 @@ public final class ConvNorm: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { norm(conv(x)) }
+
+    /// `silu(self(x))`, with the normalisation and SiLU fused.
+    public func activated(_ x: Tensor) -> Tensor { norm.activated(conv(x)) }
 }

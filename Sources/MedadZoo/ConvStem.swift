@@ -17,7 +17,7 @@ public final class StemStage: Module {
         conv = ConvNorm(outChannels, outChannels, kernel: 3, rng: &rng)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { silu(conv(silu(down(x)))) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { conv.activated(down.activated(x)) }
 }
 
 /// Images [B, 1, H, W] → features at stride 2 (32 channels) and stride 4 (64 channels).

@@ -38,15 +38,12 @@ public final class DecoderStage: Module {
         } else {
             filtered = upsampledConv3x3(coarse, weight: conv.weight)
         }
-        var h = norm(filtered)
-        if let film {
-            guard let conditioning else { preconditionFailure("decoder stage: built with conditioning, called without") }
-            let channels = h.shape[1]
-            let halves = film(conditioning).split(sizes: [channels, channels], axis: 1)
-            let shape = [h.shape[0], channels, 1, 1]
-            h = h * (halves[0].reshaped(shape) + 1) + halves[1].reshaped(shape)
-        }
-        return silu(h)
+        guard let film else { return norm.activated(filtered) }
+        guard let conditioning else { preconditionFailure("decoder stage: built with conditioning, called without") }
+        let h = norm(filtered), channels = h.shape[1]
+        let halves = film(conditioning).split(sizes: [channels, channels], axis: 1)
+        let shape = [h.shape[0], channels, 1, 1]
+        return silu(h * (halves[0].reshaped(shape) + 1) + halves[1].reshaped(shape))
     }
 }
 

@@ -49,6 +49,10 @@ func referenceConv2d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: ConvCas
         ConvCase(n: 1, cin: 3, h: 5, w: 5, cout: 2, stride: 2),
         ConvCase(n: 1, cin: 2, h: 5, w: 6, cout: 3, kh: 2, kw: 3, padding: 1),
         ConvCase(n: 1, cin: 2, h: 16, w: 16, cout: 3, kh: 8, kw: 8, stride: 8),
+        // Winograd F(2×2, 3×3): odd and even sides (partial tiles at the border), with and without bias.
+        ConvCase(n: 2, cin: 8, h: 5, w: 6, cout: 9, kh: 3, kw: 3, padding: 1),
+        ConvCase(n: 1, cin: 9, h: 4, w: 3, cout: 8, kh: 3, kw: 3, padding: 1, bias: false),
+        ConvCase(n: 1, cin: 8, h: 1, w: 2, cout: 8, kh: 3, kw: 3, padding: 1),
     ]
 
     @Test(arguments: cases)
@@ -65,12 +69,14 @@ func referenceConv2d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: ConvCas
     /// Batches whose columns exceed the 10 MB budget are split into chunks of images; every chunk's
     /// outputs and input gradients, and the weight gradient accumulated over chunks, must equal the
     /// per-image results (one image fits the budget alone).
-    @Test func chunkedBatchMatchesSingleImages() {
-        // 16·9 rows × 80² columns ≈ 3.7 MB per image: chunks of 2 images, then 1.
-        let (n, cin, size) = (3, 16, 80)
+    /// im2col: 16·9 rows × 80² columns ≈ 3.7 MB per image, chunks of 2 images, then 1.
+    /// Winograd: 16 positions × 400 tiles × 32 channels ≈ 0.8 MB per image, chunks of 3, 3, then 1.
+    @Test(arguments: [(n: 3, cin: 16, cout: 2, size: 80), (n: 7, cin: 32, cout: 24, size: 40)])
+    func chunkedBatchMatchesSingleImages(_ c: (n: Int, cin: Int, cout: Int, size: Int)) {
+        let (n, cin, cout, size) = c
         let x = randomTensor([n, cin, size, size], seed: 21)
-        let w = randomTensor([2, cin, 3, 3], seed: 22, low: -0.1, high: 0.1)
-        let seed = randomTensor([n, 2, size, size], seed: 23)
+        let w = randomTensor([cout, cin, 3, 3], seed: 22, low: -0.1, high: 0.1)
+        let seed = randomTensor([n, cout, size, size], seed: 23)
         x.requiresGrad = true
         w.requiresGrad = true
         let batched = conv2d(x, weight: w, padding: 1)
@@ -78,7 +84,7 @@ func referenceConv2d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: ConvCas
         let batchedDx = x.grad!.values, batchedDw = w.grad!.values
         let outValues = batched.values
         var summedDw = [Float](repeating: 0, count: w.count)
-        let imageIn = cin * size * size, imageOut = 2 * size * size
+        let imageIn = cin * size * size, imageOut = cout * size * size
         for i in 0..<n {
             w.zeroGrad()
             let xi = Tensor(shape: [1, cin, size, size], values: Array(x.values[(i * imageIn)..<((i + 1) * imageIn)]))
@@ -90,6 +96,20 @@ func referenceConv2d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: ConvCas
             for (j, v) in w.grad!.values.enumerated() { summedDw[j] += v }
         }
         #expect(largestDifference(summedDw, batchedDw[...]) < 1e-4)
+    }
+
+    /// Winograd F(2×2, 3×3) on a zoo-sized layer against the double-precision definition: forward
+    /// within float32 rounding of a 576-term sum, relative to the output's scale.
+    @Test func winogradMatchesDefinitionOnLargeLayer() {
+        let c = ConvCase(n: 2, cin: 64, h: 12, w: 10, cout: 32, kh: 3, kw: 3, padding: 1)
+        let x = randomTensor([c.n, c.cin, c.h, c.w], seed: 31)
+        let w = randomTensor([c.cout, c.cin, 3, 3], seed: 32)
+        let b = randomTensor([c.cout], seed: 33)
+        let got = conv2d(x, weight: w, bias: b, padding: 1).values
+        let expected = referenceConv2d(x.values.map(Double.init), w.values.map(Double.init), b.values.map(Double.init), c)
+        let scale = expected.map(abs).max()!
+        let worst = zip(got, expected).map { abs(Double($0) - $1) }.max()!
+        #expect(worst / scale < 1e-5, "worst error \(worst) at scale \(scale)")
     }
 
     /// Float32 results of differently blocked GEMMs agree to rounding, relative to magnitude.

@@ -1,3 +1,4 @@
+import Foundation
 import MedadTensor
 import Testing
 
@@ -39,6 +40,32 @@ func referenceNormalise(_ x: [Double], block: Int, eps: Double, weight: [Double]
                            referenceNormalise(v[0], block: c / groups * h * w, eps: 1e-5, weight: affine ? v[1] : nil,
                                               bias: affine ? v[2] : nil, feature: { ($0 / (h * w)) % c })
                        })
+    }
+
+    /// The fused GroupNorm + SiLU against silu of the double-precision normalisation, and bit for bit
+    /// against the two ops one after the other (forward and gradients).
+    @Test(arguments: [(8, true), (4, false)])
+    func groupNormSiLUGradients(groups: Int, affine: Bool) {
+        let (n, c, h, w) = (2, 16, 3, 2)
+        let x = randomTensor([n, c, h, w], seed: 57), weight = randomTensor([c], seed: 58), bias = randomTensor([c], seed: 59)
+        checkGradients("groupNormSiLU G\(groups) affine \(affine)", inputs: affine ? [x, weight, bias] : [x],
+                       op: { groupNormSiLU($0[0], groups: groups, weight: affine ? $0[1] : nil, bias: affine ? $0[2] : nil) },
+                       reference: { v in
+                           referenceNormalise(v[0], block: c / groups * h * w, eps: 1e-5, weight: affine ? v[1] : nil,
+                                              bias: affine ? v[2] : nil, feature: { ($0 / (h * w)) % c })
+                               .map { $0 / (1 + Foundation.exp(-$0)) }
+                       })
+        let seed = randomTensor([n, c, h, w], seed: 60)
+        func run(_ op: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
+            let inputs = [x, weight, bias].map { Tensor(shape: $0.shape, values: $0.values) }
+            for input in inputs { input.requiresGrad = true }
+            let y = op(inputs[0], inputs[1], inputs[2])
+            y.backward(seed)
+            return [y.values] + inputs.map { $0.grad!.values }
+        }
+        let fused = run { groupNormSiLU($0, groups: groups, weight: $1, bias: $2) }
+        let separate = run { silu(groupNorm($0, groups: groups, weight: $1, bias: $2)) }
+        #expect(fused == separate)
     }
 
     @Test func layerNormKnownValues() {

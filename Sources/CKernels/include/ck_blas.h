@@ -13,3 +13,9 @@ void ck_sgemm(int batch, int m, int n, int k,
               const float *a, int trans_a, long stride_a,
               const float *b, int trans_b, long stride_b,
               float *c, float beta);
+
+// The same with explicit leading dimensions (row strides) lda, ldb, ldc and C_i = c + i·stride_c.
+void ck_sgemm_ld(int batch, int m, int n, int k,
+                 const float *a, int trans_a, int lda, long stride_a,
+                 const float *b, int trans_b, int ldb, long stride_b,
+                 float *c, int ldc, long stride_c, float beta);

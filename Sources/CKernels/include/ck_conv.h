@@ -8,8 +8,16 @@
 //   col  [C*KH*KW, N*P]        im2col matrix of the whole batch: row (c, i, j), column (n, oh, ow)
 //   cnp  [C, N, P]             a GEMM result (channel-major over the batch)
 //   ncp  [N, C, P]             the same values in NCHW order
-//   phases [N, 4*C, H+1, W+1]  2x2 convolutions (padding 1) of x, phase p = 2*py + px major
-//   up   [N, C, 2H, 2W]        the interleaved phases: up[n, c, 2i+py, 2j+px] = phases[n, p*C+c, i+py, j+px]
+//   Winograd F(2x2, 3x3) of a stride-1, padding-1 3x3 convolution (conv_winograd.c), K output channels,
+//   output HO x WO = H x W, or 2H x 2W for the convolution of x upsampled x2 by nearest neighbour (up = 1):
+//   TH = (HO+1)/2, TW = (WO+1)/2 tiles per image, T = N*TH*TW, tile t = (n*TH + ty)*TW + tx
+//   LD >= T, the row stride of v and m (a multiple of a large power of two there slows the GEMMs)
+//   X = 16 tile positions, or 9 when up (position = row-major index in the 4x4 or 3x3 transform)
+//   w    [K, C, 3, 3]          filters (PyTorch layout)
+//   u    [X, K, C]             transformed filters
+//   v    [X, C, LD]            transformed input tiles in columns t < T
+//   m    [X, K, LD]            their products, m[xi] = u[xi] v[xi], transformed back into y
+//   y    [N, K, HO, WO]        output (NCHW)
 //   B batch, L sequence length, K causal kernel length
 //   seq  [B, L, C]             token-major sequence (Mamba layout)
 //   w1d  [C, 1, K]             depthwise kernel (PyTorch Conv1d layout)
@@ -32,10 +40,21 @@ void ck_conv_ncp_to_cnp(const float *ncp, float *cnp, long N, long C, long P);
 // dbias[c] <- sum over n and p of dy[n, c, p]
 void ck_conv_bias_backward(const float *dy, float *dbias, long N, long C, long P);
 
-// up <- the interleaved phases (the 3x3 convolution of the nearest-upsampled x).
-void ck_phases_interleave_forward(const float *phases, float *up, long N, long C, long H, long W);
-// dphases <- dup at the positions each phase supplies, zero at the row and column it does not.
-void ck_phases_interleave_backward(const float *dup, float *dphases, long N, long C, long H, long W);
+// Winograd F(2x2, 3x3) (conv_winograd.c); each *_backward is the adjoint of its *_forward. up selects
+// the upsampled variant. H, W are x's size; HO, WO the output's; ld is LD.
+// u <- G w G^T
+void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up);
+// dw <- G^T du G
+void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up);
+// v <- B^T d B for every input tile d (zero padding outside the image)
+void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up);
+// dx <- the sum over tiles of B dv B^T at the pixels each tile reads (overwrites dx)
+void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up);
+// y <- A^T m A + (bias ? bias[k] : 0) for every 2x2 output block, cut at the image border
+void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                                long ld, int up);
+// dm <- A dy A^T for every 2x2 block of dy (zero beyond the border)
+void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up);
 
 // y[b, t, c] = bias[c] + sum_j w[c, 0, j] * x[b, t - (K-1) + j, c], zero before t = 0. bias may be NULL.
 void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,

@@ -16,6 +16,12 @@ void ck_groupnorm_forward(const float *x, const float *w, const float *b, float 
 void ck_groupnorm_backward(const float *x, const float *w, const float *mean, const float *rstd,
                            const float *dy, float *dx, float *dw, float *db,
                            long N, long C, long HW, long G);
+// y <- silu(groupnorm(x)) in one pass, and its backward (dy is the gradient of the SiLU output).
+void ck_groupnorm_silu_forward(const float *x, const float *w, const float *b, float *y,
+                               float *mean, float *rstd, long N, long C, long HW, long G, float eps);
+void ck_groupnorm_silu_backward(const float *x, const float *w, const float *b, const float *mean, const float *rstd,
+                                const float *dy, float *dx, float *dw, float *db,
+                                long N, long C, long HW, long G);
 
 void ck_layernorm_forward(const float *x, const float *w, const float *b, float *y,
                           float *mean, float *rstd, long R, long D, float eps);

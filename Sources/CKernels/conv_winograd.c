@@ -1,0 +1,369 @@
+// Winograd F(2x2, 3x3) transforms for stride-1, padding-1 3x3 convolutions (see ck_conv.h).
+//
+// "Fast Algorithms for Convolutional Neural Networks" (Lavin & Gray, CVPR 2016): every 2x2 block of
+// outputs is Y = A^T [(G g G^T) . (B^T d B)] A over the 4x4 input tile d that feeds it, so the sum
+// over input channels becomes 16 independent matrix products (one per tile position xi) with 16
+// multiply-adds per 2x2 outputs instead of 36. The backward kernels are the exact adjoints of the
+// forward ones, so gradients are those of the computed forward.
+//
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
+//   A^T = [1 1 1 0; 0 1 -1 -1]
+//
+// Tile (ty, tx) writes output rows 2ty, 2ty+1 and columns 2tx, 2tx+1 (those outside the image are
+// dropped) and reads input rows 2ty-1 .. 2ty+2, columns 2tx-1 .. 2tx+2 (zero outside).
+//
+// Upsampled variant: the 3x3 convolution of the nearest-x2 upsampled x. The 4x4 tile of the upsampled
+// image that block (ty, tx) reads is P e P^T for the 3x3 patch e of x at rows ty-1 .. ty+1 (columns
+// likewise), P = [1 0 0; 0 1 0; 0 1 0; 0 0 1]. B^T P has a zero third row, so position row 2 and column
+// 2 vanish and the other 9 positions remain: V = Q e Q^T with Q = [1 -1 0; 0 2 0; 0 1 -1], the filters
+// take rows 0, 1, 3 of G and the outputs columns 0, 1, 3 of A^T: 9 multiply-adds per 2x2 outputs.
+#include <stdlib.h>
+#include <string.h>
+#include "ck_conv.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+// The 1D transforms; each 2D transform applies one to the rows and then to the columns.
+INLINE void input_1d(const float *d, float *r) {  // r = B^T d
+    r[0] = d[0] - d[2];
+    r[1] = d[1] + d[2];
+    r[2] = d[2] - d[1];
+    r[3] = d[1] - d[3];
+}
+
+INLINE void input_1d_adjoint(const float *r, float *d) {  // d = B r
+    d[0] = r[0];
+    d[1] = r[1] - r[2] + r[3];
+    d[2] = r[1] + r[2] - r[0];
+    d[3] = -r[3];
+}
+
+INLINE void up_input_1d(const float *e, float *r) {  // r = Q e
+    r[0] = e[0] - e[1];
+    r[1] = 2.0f * e[1];
+    r[2] = e[1] - e[2];
+}
+
+INLINE void up_input_1d_adjoint(const float *r, float *e) {  // e = Q^T r
+    e[0] = r[0];
+    e[1] = 2.0f * r[1] + r[2] - r[0];
+    e[2] = -r[2];
+}
+
+INLINE void output_1d(const float *m, float *y) {  // y = A^T m
+    y[0] = m[0] + m[1] + m[2];
+    y[1] = m[1] - m[2] - m[3];
+}
+
+INLINE void output_1d_adjoint(const float *y, float *m) {  // m = A y
+    m[0] = y[0];
+    m[1] = y[0] + y[1];
+    m[2] = y[0] - y[1];
+    m[3] = -y[1];
+}
+
+INLINE void up_output_1d(const float *m, float *y) {  // A^T without its third column
+    y[0] = m[0] + m[1];
+    y[1] = m[1] - m[2];
+}
+
+INLINE void up_output_1d_adjoint(const float *y, float *m) {
+    m[0] = y[0];
+    m[1] = y[0] + y[1];
+    m[2] = -y[1];
+}
+
+INLINE void filter_1d(const float *g, float *u) {  // u = G g
+    u[0] = g[0];
+    u[1] = 0.5f * (g[0] + g[1] + g[2]);
+    u[2] = 0.5f * (g[0] - g[1] + g[2]);
+    u[3] = g[2];
+}
+
+INLINE void filter_1d_adjoint(const float *u, float *g) {  // g = G^T u
+    g[0] = u[0] + 0.5f * (u[1] + u[2]);
+    g[1] = 0.5f * (u[1] - u[2]);
+    g[2] = u[3] + 0.5f * (u[1] + u[2]);
+}
+
+INLINE void up_filter_1d(const float *g, float *u) {  // rows 0, 1, 3 of G
+    u[0] = g[0];
+    u[1] = 0.5f * (g[0] + g[1] + g[2]);
+    u[2] = g[2];
+}
+
+INLINE void up_filter_1d_adjoint(const float *u, float *g) {
+    g[0] = u[0] + 0.5f * u[1];
+    g[1] = 0.5f * u[1];
+    g[2] = u[2] + 0.5f * u[1];
+}
+
+typedef void (*transform_1d)(const float *, float *);
+
+// out [q, q] = f applied to the rows of in [p, p], then to the columns of the result.
+INLINE void transform_2d(transform_1d f, int p, int q, const float *in, float *out) {
+    float rows[4][4];
+    for (int i = 0; i < p; i++) f(in + i * p, rows[i]);
+    for (int j = 0; j < q; j++) {
+        float column[4], result[4];
+        for (int i = 0; i < p; i++) column[i] = rows[i][j];
+        f(column, result);
+        for (int i = 0; i < q; i++) out[i * q + j] = result[i];
+    }
+}
+
+// The hot loops run over a row of TW tiles at once, on "lanes": lane[e][tx] is entry e of tile tx's
+// small matrix, so every transform is the same arithmetic on contiguous vectors. One function per
+// transform and size, so that the compiler sees the arithmetic (through a pointer it would not).
+// Entry e of tile tx is in[e*in_stride + tx] and out[e*out_stride + tx].
+typedef void (*lane_transform)(const float *in, long in_stride, float *out, long out_stride, long TW);
+
+#define LANES(name, f, p, q)                                                                   \
+    static void name(const float *restrict in, long in_stride, float *restrict out, long out_stride, \
+                     long TW) {                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(p) * (p)], b[(q) * (q)];                                                      \
+            for (int e = 0; e < (p) * (p); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, p, q, a, b);                                                           \
+            for (int e = 0; e < (q) * (q); e++) out[e * out_stride + tx] = b[e];                   \
+        }                                                                                          \
+    }
+LANES(filter_lanes, filter_1d, 3, 4)
+LANES(filter_adjoint_lanes, filter_1d_adjoint, 4, 3)
+LANES(up_filter_lanes, up_filter_1d, 3, 3)
+LANES(up_filter_adjoint_lanes, up_filter_1d_adjoint, 3, 3)
+
+// The input transforms read tile tx's rows straight from A zero-padded image rows (rows[i*row_stride
+// + q] is column q - 1 of row i), and their adjoints add back into such rows.
+typedef void (*tile_reader)(const float *rows, long row_stride, float *out, long out_stride, long TW);
+typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW);
+
+#define READ_TILES(name, f, A, R, STEP)                                                            \
+    static void name(const float *restrict rows, long row_stride, float *restrict out, long out_stride, \
+                     long TW) {                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(A) * (A)], b[(R) * (R)];                                                      \
+            for (int i = 0; i < (A); i++)                                                          \
+                for (int j = 0; j < (A); j++) a[i * (A) + j] = rows[i * row_stride + (STEP) * tx + j]; \
+            transform_2d(f, A, R, a, b);                                                           \
+            for (int e = 0; e < (R) * (R); e++) out[e * out_stride + tx] = b[e];                   \
+        }                                                                                          \
+    }
+
+// Overlapping tiles add into the same columns, so each tile column j is one pass over the tiles.
+#define ADD_TILES(name, f, A, R, STEP)                                                             \
+    static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
+                     long TW) {                                                                    \
+        float d[(A) * (A)][TW];                                                                    \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(R) * (R)], b[(A) * (A)];                                                      \
+            for (int e = 0; e < (R) * (R); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, R, A, a, b);                                                           \
+            for (int e = 0; e < (A) * (A); e++) d[e][tx] = b[e];                                   \
+        }                                                                                          \
+        for (int i = 0; i < (A); i++)                                                              \
+            for (int j = 0; j < (A); j++)                                                          \
+                for (long tx = 0; tx < TW; tx++) rows[i * row_stride + (STEP) * tx + j] += d[i * (A) + j][tx]; \
+    }
+// The output transforms write each tile's 2x2 block straight into two image rows (bias added), and
+// their adjoints read the blocks from two rows of dy: the READ_TILES pattern with A = 2, STEP = 2.
+typedef void (*block_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW, float bias);
+
+#define WRITE_BLOCKS(name, f, R)                                                                   \
+    static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
+                     long TW, float bias) {                                                        \
+        for (long tx = 0; tx < TW; tx++) {                                                         \
+            float a[(R) * (R)], b[4];                                                              \
+            for (int e = 0; e < (R) * (R); e++) a[e] = in[e * in_stride + tx];                     \
+            transform_2d(f, R, 2, a, b);                                                           \
+            for (int i = 0; i < 2; i++)                                                            \
+                for (int j = 0; j < 2; j++) rows[i * row_stride + 2 * tx + j] = b[2 * i + j] + bias; \
+        }                                                                                          \
+    }
+WRITE_BLOCKS(write_blocks, output_1d, 4)
+WRITE_BLOCKS(up_write_blocks, up_output_1d, 3)
+READ_TILES(read_blocks, output_1d_adjoint, 2, 4, 2)
+READ_TILES(up_read_blocks, up_output_1d_adjoint, 2, 3, 2)
+READ_TILES(read_tiles, input_1d, 4, 4, 2)
+ADD_TILES(add_tiles, input_1d_adjoint, 4, 4, 2)
+READ_TILES(up_read_tiles, up_input_1d, 3, 3, 1)
+ADD_TILES(up_add_tiles, up_input_1d_adjoint, 3, 3, 1)
+
+// One scheme's sizes: R positions per side (R*R in all), input tiles of A pixels per side, STEP
+// input pixels from one tile to the next.
+typedef struct {
+    int r, a, step;
+    tile_reader input;
+    tile_writer input_adjoint;
+    block_writer output;
+    tile_reader output_adjoint;
+    lane_transform filter, filter_adjoint;
+} scheme;
+
+static const scheme plain = {4, 4, 2, read_tiles, add_tiles, write_blocks, read_blocks,
+                             filter_lanes, filter_adjoint_lanes};
+static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_write_blocks, up_read_blocks,
+                                 up_filter_lanes, up_filter_adjoint_lanes};
+
+// Vectorised over the input channels: w's taps of filter k, tap-major, are the lanes of the transform.
+static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
+#pragma omp parallel
+    {
+        float *taps = malloc(9 * C * sizeof(float));
+#pragma omp for schedule(static)
+        for (long k = 0; k < K; k++) {
+            for (long c = 0; c < C; c++)
+                for (int e = 0; e < 9; e++) taps[e * C + c] = w[(k * C + c) * 9 + e];
+            s.filter(taps, C, u + k * C, K * C, C);
+        }
+        free(taps);
+    }
+}
+
+static void filter_backward(scheme s, const float *du, float *dw, long K, long C) {
+#pragma omp parallel
+    {
+        float *taps = malloc(9 * C * sizeof(float));
+#pragma omp for schedule(static)
+        for (long k = 0; k < K; k++) {
+            s.filter_adjoint(du + k * C, K * C, taps, C, C);
+            for (long c = 0; c < C; c++)
+                for (int e = 0; e < 9; e++) dw[(k * C + c) * 9 + e] = taps[e * C + c];
+        }
+        free(taps);
+    }
+}
+
+// Tiles per side for an output side of length `out`.
+static long tiles(long out) { return (out + 1) / 2; }
+
+// padded[(r + 1)*width + q + 1] <- pixel (r, q) of the plane, zero on the border and beyond the image.
+static void pad_plane(const float *plane, long H, long W, long height, long width, float *padded) {
+    for (long r = 0; r < height; r++) {
+        float *dst = padded + r * width;
+        long q = 0;
+        if (r >= 1 && r <= H) {
+            dst[q++] = 0.0f;
+            memcpy(dst + 1, plane + (r - 1) * W, W * sizeof(float));
+            q += W;
+        }
+        for (; q < width; q++) dst[q] = 0.0f;
+    }
+}
+
+static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW,
+                          long T) {
+    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
+#pragma omp parallel
+    {
+        float *padded = malloc(height * width * sizeof(float));
+#pragma omp for collapse(2) schedule(static)
+        for (long n = 0; n < N; n++) {
+            for (long c = 0; c < C; c++) {
+                pad_plane(x + (n * C + c) * H * W, H, W, height, width, padded);
+                for (long ty = 0; ty < TH; ty++)
+                    s.input(padded + s.step * ty * width, width, v + c * T + (n * TH + ty) * TW, C * T, TW);
+            }
+        }
+        free(padded);
+    }
+}
+
+static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW,
+                           long T) {
+    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
+#pragma omp parallel
+    {
+        // The plane with a border, as pad_plane lays it out: row r + 1, column q + 1 is pixel (r, q).
+        float *padded = malloc(height * width * sizeof(float));
+#pragma omp for collapse(2) schedule(static)
+        for (long n = 0; n < N; n++) {
+            for (long c = 0; c < C; c++) {
+                memset(padded, 0, height * width * sizeof(float));
+                for (long ty = 0; ty < TH; ty++)
+                    s.input_adjoint(dv + c * T + (n * TH + ty) * TW, C * T, padded + s.step * ty * width, width, TW);
+                float *plane = dx + (n * C + c) * H * W;
+                for (long r = 0; r < H; r++) memcpy(plane + r * W, padded + (r + 1) * width + 1, W * sizeof(float));
+            }
+        }
+        free(padded);
+    }
+}
+
+// Tile rows whose 2x2 blocks all lie inside the image go straight to (or from) the image rows; the
+// last ones of an odd-sized output go through a zero-padded pair of rows.
+static int whole_blocks(long ty, long TW, long HO, long WO) { return 2 * ty + 1 < HO && 2 * TW == WO; }
+
+static void output_forward(scheme s, const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                           long T) {
+    const long TH = tiles(HO), TW = tiles(WO);
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long k = 0; k < K; k++) {
+            float cut[4 * TW];
+            float *plane = y + (n * K + k) * HO * WO;
+            const float b0 = bias ? bias[k] : 0.0f;
+            for (long ty = 0; ty < TH; ty++) {
+                const float *src = m + k * T + (n * TH + ty) * TW;
+                if (whole_blocks(ty, TW, HO, WO)) {
+                    s.output(src, K * T, plane + 2 * ty * WO, WO, TW, b0);
+                    continue;
+                }
+                s.output(src, K * T, cut, 2 * TW, TW, b0);
+                for (long i = 0; i < 2 && 2 * ty + i < HO; i++)
+                    memcpy(plane + (2 * ty + i) * WO, cut + i * 2 * TW, WO * sizeof(float));
+            }
+        }
+    }
+}
+
+static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO, long T) {
+    const long TH = tiles(HO), TW = tiles(WO);
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long n = 0; n < N; n++) {
+        for (long k = 0; k < K; k++) {
+            float padded[4 * TW];
+            const float *plane = dy + (n * K + k) * HO * WO;
+            for (long ty = 0; ty < TH; ty++) {
+                float *dst = dm + k * T + (n * TH + ty) * TW;
+                if (whole_blocks(ty, TW, HO, WO)) {
+                    s.output_adjoint(plane + 2 * ty * WO, WO, dst, K * T, TW);
+                    continue;
+                }
+                for (long i = 0; i < 2; i++)
+                    for (long q = 0; q < 2 * TW; q++)
+                        padded[i * 2 * TW + q] = 2 * ty + i < HO && q < WO ? plane[(2 * ty + i) * WO + q] : 0.0f;
+                s.output_adjoint(padded, 2 * TW, dst, K * T, TW);
+            }
+        }
+    }
+}
+
+// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled. ld is the row
+// stride of v, m and their gradients.
+void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
+    filter_forward(up ? upsampled : plain, w, u, K, C);
+}
+
+void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
+    filter_backward(up ? upsampled : plain, du, dw, K, C);
+}
+
+void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
+    if (up) input_forward(upsampled, x, v, N, C, H, W, H, W, ld);
+    else input_forward(plain, x, v, N, C, H, W, tiles(H), tiles(W), ld);
+}
+
+void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
+    if (up) input_backward(upsampled, dv, dx, N, C, H, W, H, W, ld);
+    else input_backward(plain, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
+}
+
+void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
+                                long ld, int up) {
+    output_forward(up ? upsampled : plain, m, bias, y, N, K, HO, WO, ld);
+}
+
+void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up) {
+    output_backward(up ? upsampled : plain, dy, dm, N, K, HO, WO, ld);
+}
