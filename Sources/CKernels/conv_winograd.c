@@ -251,8 +251,12 @@ static void pad_plane(const float *plane, long H, long W, long height, long widt
     }
 }
 
-static void input_forward(scheme s, const float *x, float *v, long N, long C, long H, long W, long TH, long TW,
-                          long T) {
+// The input transform and its adjoint share one loop over (image, channel) planes, each thread with
+// its own bordered plane laid out as pad_plane does (row r + 1, column q + 1 is pixel (r, q)).
+// Forward: pad x's plane, then transform its tile rows into v. Adjoint: accumulate dv's tile rows
+// into the bordered plane, then crop it into dx.
+static void input_transform(scheme s, int adjoint, const float *in, float *out, long N, long C, long H, long W,
+                            long TH, long TW, long T) {
     const long width = s.step * TW + s.a, height = s.step * TH + s.a;
 #pragma omp parallel
     {
@@ -260,30 +264,17 @@ static void input_forward(scheme s, const float *x, float *v, long N, long C, lo
 #pragma omp for collapse(2) schedule(static)
         for (long n = 0; n < N; n++) {
             for (long c = 0; c < C; c++) {
-                pad_plane(x + (n * C + c) * H * W, H, W, height, width, padded);
-                for (long ty = 0; ty < TH; ty++)
-                    s.input(padded + s.step * ty * width, width, v + c * T + (n * TH + ty) * TW, C * T, TW);
-            }
-        }
-        free(padded);
-    }
-}
-
-static void input_backward(scheme s, const float *dv, float *dx, long N, long C, long H, long W, long TH, long TW,
-                           long T) {
-    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
-#pragma omp parallel
-    {
-        // The plane with a border, as pad_plane lays it out: row r + 1, column q + 1 is pixel (r, q).
-        float *padded = malloc(height * width * sizeof(float));
-#pragma omp for collapse(2) schedule(static)
-        for (long n = 0; n < N; n++) {
-            for (long c = 0; c < C; c++) {
-                memset(padded, 0, height * width * sizeof(float));
-                for (long ty = 0; ty < TH; ty++)
-                    s.input_adjoint(dv + c * T + (n * TH + ty) * TW, C * T, padded + s.step * ty * width, width, TW);
-                float *plane = dx + (n * C + c) * H * W;
-                for (long r = 0; r < H; r++) memcpy(plane + r * W, padded + (r + 1) * width + 1, W * sizeof(float));
+                if (!adjoint) pad_plane(in + (n * C + c) * H * W, H, W, height, width, padded);
+                else memset(padded, 0, height * width * sizeof(float));
+                for (long ty = 0; ty < TH; ty++) {
+                    long tile = c * T + (n * TH + ty) * TW;
+                    if (!adjoint) s.input(padded + s.step * ty * width, width, out + tile, C * T, TW);
+                    else s.input_adjoint(in + tile, C * T, padded + s.step * ty * width, width, TW);
+                }
+                if (adjoint) {
+                    float *plane = out + (n * C + c) * H * W;
+                    for (long r = 0; r < H; r++) memcpy(plane + r * W, padded + (r + 1) * width + 1, W * sizeof(float));
+                }
             }
         }
         free(padded);
@@ -350,13 +341,13 @@ void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int
 }
 
 void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
-    if (up) input_forward(upsampled, x, v, N, C, H, W, H, W, ld);
-    else input_forward(plain, x, v, N, C, H, W, tiles(H), tiles(W), ld);
+    if (up) input_transform(upsampled, 0, x, v, N, C, H, W, H, W, ld);
+    else input_transform(plain, 0, x, v, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
 void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
-    if (up) input_backward(upsampled, dv, dx, N, C, H, W, H, W, ld);
-    else input_backward(plain, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
+    if (up) input_transform(upsampled, 1, dv, dx, N, C, H, W, H, W, ld);
+    else input_transform(plain, 1, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
 void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
