@@ -16,6 +16,13 @@ enum RunFiles {
 
     static func best(_ directory: URL) -> URL { TrainingCheckpoint.bestWeights(directory) }
 
+    /// The resolved config of the run in `directory`; `missing` is the error when it has none.
+    static func runConfig(in directory: URL, missing: @autoclosure () -> MedadError) throws -> RunConfig {
+        let url = directory.appendingPathComponent(config)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw missing() }
+        return try RunConfig(JSONParser.parse(file: url), source: url.path)
+    }
+
     /// training.json: the outcome of the loop.
     static func summary(_ outcome: TrainingOutcome) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("status", .string(outcome.status.name))]

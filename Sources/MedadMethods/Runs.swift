@@ -67,18 +67,14 @@ public enum Runs {
     /// batches `recordTwin` wrote, come back this way. Names may be the network's own (the twin's)
     /// or the run checkpoint's.
     public static func adopt(run source: URL, weights: URL, into directory: URL) throws {
-        let configURL = source.appendingPathComponent(RunFiles.config)
-        guard FileManager.default.fileExists(atPath: configURL.path) else {
-            throw MedadError("\(source.path): not a run directory (no \(RunFiles.config))")
-        }
-        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        let run = try RunFiles.runConfig(in: source, missing: MedadError("\(source.path): not a run directory (no \(RunFiles.config))"))
         let model = MethodFactory.model(run)
         guard let network = (model as? MapModel)?.net else {
             throw MedadError("\(source.path): method \(run.method.name.rawValue) has no encoder-decoder network to take weights")
         }
         // The twin names the network's parameters alone; a run checkpoint prefixes them with `net.`.
-        let names = TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model.keys
-        try TrainingCheckpoint.loadWeights(into: names.allSatisfy { $0.hasPrefix("net.") } ? model : network, from: weights)
+        let tensors = TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model
+        try TrainingCheckpoint.load(tensors, into: tensors.keys.allSatisfy { $0.hasPrefix("net.") } ? model : network, from: weights)
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         for file in [RunFiles.config, RunFiles.manifest, RunFiles.training] {
             let from = source.appendingPathComponent(file)
@@ -87,7 +83,7 @@ public enum Runs {
         }
         let metadata = ["adopted_from": weights.path]
         try model.save(to: RunFiles.best(directory), metadata: metadata)
-        let data = try RunData(config: run, source: configURL.path, includeTraining: false)
+        let data = try RunData(config: run, source: source.appendingPathComponent(RunFiles.config).path, includeTraining: false)
         try calibrate(model, run: run, validation: data.validation, directory: directory)
     }
 
@@ -119,11 +115,8 @@ public enum Runs {
     /// A trained run (run directory or its best checkpoint file) ready for inference on whole volumes.
     public static func predictor(for path: URL) throws -> VolumePredictor {
         let directory = path.pathExtension == "safetensors" ? path.deletingLastPathComponent().deletingLastPathComponent() : path
-        let configURL = directory.appendingPathComponent(RunFiles.config)
-        guard FileManager.default.fileExists(atPath: configURL.path) else {
-            throw MedadError("\(path.path): not a run directory or checkpoint of one (no \(RunFiles.config))")
-        }
-        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        let run = try RunFiles.runConfig(
+            in: directory, missing: MedadError("\(path.path): not a run directory or checkpoint of one (no \(RunFiles.config))"))
         let model = MethodFactory.model(run)
         let weights = path.pathExtension == "safetensors" ? path : RunFiles.best(directory)
         guard FileManager.default.fileExists(atPath: weights.path) else {

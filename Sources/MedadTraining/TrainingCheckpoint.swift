@@ -47,8 +47,13 @@ public enum TrainingCheckpoint {
     public static func loadWeights(into model: Module, from url: URL, ema: Bool = false) throws {
         let parts = Parts(try SafeTensors.read(url).tensors)
         if ema && parts.ema.isEmpty { throw MedadError("\(url.path): has no ema.* tensors (was EMA on?)") }
+        try load(ema ? parts.ema : parts.model, into: model, from: url)
+    }
+
+    /// Loads tensors already read from `url` into `model`, with loadWeights' checks and error line.
+    public static func load(_ parameters: [String: Tensor], into model: Module, from url: URL) throws {
         do {
-            try model.load(parameters: ema ? parts.ema : parts.model)
+            try model.load(parameters: parameters)
         } catch let error as MedadError {
             throw MedadError("\(url.path): \(error.message)")
         }
