@@ -5,6 +5,8 @@ import MedadTensor
 /// Size and cost of a zoo entry, for the zoo table and for fairness records.
 public struct ModelCost {
     public let name: String
+    /// The backbone's one-line description (`Backbone.summary`).
+    public let summary: String
     /// The whole network: shared stem, the backbone's body, shared decoder with one output map.
     public let parameters: Int
     /// The backbone's own body alone.
@@ -24,7 +26,7 @@ public struct ModelCost {
             var rng = SeededRandom(seed: 0)
             let model = EncoderDecoder(backbone: backbone, rng: &rng)
             let flops = withNoGrad { FLOPCounter.count { _ = model(image) } }
-            return ModelCost(name: backbone.name, parameters: model.parameterCount,
+            return ModelCost(name: backbone.name, summary: backbone.summary, parameters: model.parameterCount,
                              bodyParameters: model.encoder.body.parameterCount, gflops: Double(flops) / 1e9)
         }
     }

@@ -29,7 +29,7 @@ public final class DecoderStage: Module {
 
     public func callAsFunction(_ coarse: Tensor, skip: Tensor?, conditioning: Tensor?) -> Tensor {
         // conv(cat(up(coarse), skip)) = conv_coarse(up(coarse)) + conv_skip(skip): the upsampled half is
-        // convolved on the coarse grid (4/9 of the multiply-adds) and nothing is concatenated.
+        // convolved on the coarse grid (upsampledConv3x3) and nothing is upsampled or concatenated.
         let coarseChannels = coarse.shape[1]
         let filtered: Tensor
         if let skip {

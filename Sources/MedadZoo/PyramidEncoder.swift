@@ -9,9 +9,10 @@ public protocol EncoderBody: Module {
     func callAsFunction(_ stride4: FeatureMap) -> [FeatureMap]
 }
 
-/// Every zoo encoder: the shared convolutional stem (strides 2 and 4), then the backbone's body
-/// (stride 8), returned together as one pyramid.
-public final class PyramidEncoder: Module, ImageEncoder {
+/// Every zoo encoder, and what every backbone is to the methods: images [B, 1, H, W] to a feature
+/// pyramid, finest level first, from the shared convolutional stem (strides 2 and 4) and then the
+/// backbone's body (stride 8). H and W must be multiples of the deepest stride.
+public final class PyramidEncoder: Module {
     @Key("stem") public private(set) var stem: ConvStem
     @Key("body") public private(set) var body: any EncoderBody
 
@@ -22,6 +23,12 @@ public final class PyramidEncoder: Module, ImageEncoder {
     }
 
     public var levels: [FeatureLevel] { ConvStem.levels + body.levels }
+
+    /// The coarsest level: the one-class and image-level methods read their embeddings from it.
+    public var deepest: FeatureLevel { levels.last! }
+
+    /// Images whose sides are multiples of this are accepted.
+    public var inputMultiple: Int { deepest.stride }
 
     public func features(_ images: Tensor) -> [FeatureMap] {
         precondition(images.rank == 4 && images.shape[1] == 1

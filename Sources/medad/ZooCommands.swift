@@ -26,10 +26,9 @@ struct ZooList: ParsableCommand {
         } else {
             print("name        params  body params   GFLOPs (1×1×\(size)×\(size))  body")
             for row in rows {
-                let summary = (try? Backbone(named: row.name).summary) ?? ""
                 print(row.name.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + String(row.parameters).leftPadded(to: 10) + String(row.bodyParameters).leftPadded(to: 13)
-                      + String(format: "%11.3f", row.gflops) + String(repeating: " ", count: 14) + summary)
+                      + String(format: "%11.3f", row.gflops) + String(repeating: " ", count: 14) + row.summary)
             }
             print("every backbone: shared conv stem (strides 2, 4) → its body (stride 8) → shared U-Net decoder with skips")
         }
