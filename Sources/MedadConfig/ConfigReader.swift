@@ -9,6 +9,10 @@ public final class ConfigReader {
     public let object: JSONObject
     private var read: Set<String> = []
     private var known: [String] = []
+    /// Every typed read in order: the key, the value the caller got (its default when absent) and
+    /// what the key expects. A section's resolved document and its parameter listing come from this,
+    /// so neither repeats the reading code's keys and defaults.
+    public private(set) var resolved: [(key: String, value: JSONValue, expected: String)] = []
 
     public init(_ value: JSONValue, path: String = "", source: String) throws {
         guard case .object(let object) = value else {
@@ -42,8 +46,17 @@ public final class ConfigReader {
         return fallback
     }
 
+    private func recorded<T>(_ key: String, _ value: T, _ expected: String, as json: (T) -> JSONValue) -> T {
+        resolved.append((key, json(value), expected))
+        return value
+    }
+
     public func string(_ key: String, default fallback: String? = nil, allowed: [String]? = nil) throws -> String {
         let expected = allowed.map { "one of \($0.joined(separator: ", "))" } ?? "a string"
+        return recorded(key, try readString(key, fallback, allowed, expected), expected) { .string($0) }
+    }
+
+    private func readString(_ key: String, _ fallback: String?, _ allowed: [String]?, _ expected: String) throws -> String {
         guard let value = lookup(key) else { return try missing(key, fallback, expected) }
         guard case .string(let s) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
         if let allowed, !allowed.contains(s) {
@@ -54,6 +67,10 @@ public final class ConfigReader {
 
     public func double(_ key: String, default fallback: Double? = nil, range: ClosedRange<Double>? = nil) throws -> Double {
         let expected = range.map { "a number in [\(JSONValue.format($0.lowerBound)), \(JSONValue.format($0.upperBound))]" } ?? "a number"
+        return recorded(key, try readDouble(key, fallback, range, expected), expected) { .number($0) }
+    }
+
+    private func readDouble(_ key: String, _ fallback: Double?, _ range: ClosedRange<Double>?, _ expected: String) throws -> Double {
         guard let value = lookup(key) else { return try missing(key, fallback, expected) }
         guard case .number(let n) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
         if let range, !range.contains(n) { throw fail(key, "\(JSONValue.format(n)) is out of range; expected \(expected)") }
@@ -62,21 +79,30 @@ public final class ConfigReader {
 
     public func int(_ key: String, default fallback: Int? = nil, range: ClosedRange<Int>? = nil) throws -> Int {
         let expected = range.map { "a whole number in [\($0.lowerBound), \($0.upperBound)]" } ?? "a whole number"
+        return recorded(key, try readInt(key, fallback, range, expected), expected) { .number(Double($0)) }
+    }
+
+    private func readInt(_ key: String, _ fallback: Int?, _ range: ClosedRange<Int>?, _ expected: String) throws -> Int {
         guard let value = lookup(key) else { return try missing(key, fallback, expected) }
-        guard case .number(let n) = value, n == n.rounded(), abs(n) < 9e15 else {
-            throw fail(key, "expected \(expected), got \(value.typeName == "a number" ? JSONValue.format(try double(key)) : value.typeName)")
-        }
+        guard case .number(let n) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
+        guard n == n.rounded(), abs(n) < 9e15 else { throw fail(key, "expected \(expected), got \(JSONValue.format(n))") }
         if let range, !range.contains(Int(n)) { throw fail(key, "\(Int(n)) is out of range; expected \(expected)") }
         return Int(n)
     }
 
     public func bool(_ key: String, default fallback: Bool? = nil) throws -> Bool {
-        guard let value = lookup(key) else { return try missing(key, fallback, "true or false") }
-        guard case .bool(let b) = value else { throw fail(key, "expected true or false, got \(value.typeName)") }
-        return b
+        let expected = "true or false"
+        guard let value = lookup(key) else { return recorded(key, try missing(key, fallback, expected), expected) { .bool($0) } }
+        guard case .bool(let b) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
+        return recorded(key, b, expected) { .bool($0) }
     }
 
     public func stringList(_ key: String, default fallback: [String]? = nil, allowed: [String]? = nil) throws -> [String] {
+        let expected = allowed.map { "a list of \($0.joined(separator: ", "))" } ?? "a list of strings"
+        return recorded(key, try readStringList(key, fallback, allowed), expected) { .array($0.map { .string($0) }) }
+    }
+
+    private func readStringList(_ key: String, _ fallback: [String]?, _ allowed: [String]?) throws -> [String] {
         guard let value = lookup(key) else { return try missing(key, fallback, "a list of strings") }
         guard case .array(let items) = value else { throw fail(key, "expected a list of strings, got \(value.typeName)") }
         return try items.enumerated().map { index, item in
@@ -89,12 +115,14 @@ public final class ConfigReader {
     }
 
     public func doubleList(_ key: String, default fallback: [Double]? = nil) throws -> [Double] {
-        guard let value = lookup(key) else { return try missing(key, fallback, "a list of numbers") }
-        guard case .array(let items) = value else { throw fail(key, "expected a list of numbers, got \(value.typeName)") }
-        return try items.enumerated().map { index, item in
+        let expected = "a list of numbers"
+        guard let value = lookup(key) else { return recorded(key, try missing(key, fallback, expected), expected) { .array($0.map { .number($0) }) } }
+        guard case .array(let items) = value else { throw fail(key, "expected \(expected), got \(value.typeName)") }
+        let numbers = try items.enumerated().map { index, item in
             guard case .number(let n) = item else { throw fail("\(key)[\(index)]", "expected a number, got \(item.typeName)") }
             return n
         }
+        return recorded(key, numbers, expected) { .array($0.map { .number($0) }) }
     }
 
     /// A nested section; an absent key reads as an empty object so its defaults apply.

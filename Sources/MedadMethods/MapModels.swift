@@ -17,22 +17,20 @@ final class MapModel: Module, ScoringModel {
     private let reading: Reading
     private let topK: Double
 
-    init(config: RunConfig, reading: Reading, withTeacher: Bool, rng: inout SeededRandom) {
+    init(_ run: RunConfig, reading: Reading, topK: Double, withTeacher: Bool = false,
+         residualNormal: PixelNormalModel? = nil, rng: inout SeededRandom) {
         self.reading = reading
-        topK = config.method.topK
+        self.topK = topK
         super.init()
-        net = EncoderDecoder(backbone: config.backbone, options: config.backboneOptions, rng: &rng)
+        net = EncoderDecoder(backbone: run.backbone, options: run.backboneOptions, rng: &rng)
         if withTeacher {
-            let copy = EncoderDecoder(backbone: config.backbone, options: config.backboneOptions, rng: &rng)
+            let copy = EncoderDecoder(backbone: run.backbone, options: run.backboneOptions, rng: &rng)
             for (_, tensor) in copy.namedParameters() { tensor.requiresGrad = false }
             teacher = copy
         } else {
             teacher = nil
         }
-        residualNormal = reading == .reconstruction && config.method.residual == .standardized
-            ? PixelNormalModel(bins: config.method.positionBins, pixels: config.data.size * config.data.size,
-                               floor: config.method.sigmaFloor)
-            : nil
+        self.residualNormal = residualNormal
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {

@@ -27,14 +27,16 @@ extension MethodObjective {
     }
 }
 
-/// The state every objective holds: its model and the shared context.
-class ObjectiveBase<Model: ScoringModel> {
+/// The state every objective holds: its model, its method's parameters and the shared context.
+class ObjectiveBase<Model: ScoringModel, Method: AnomalyMethod> {
     let net: Model
+    let method: Method
     let context: MethodContext
     var scoring: ScoringModel { net }
 
-    init(model: Model, context: MethodContext) {
+    init(model: Model, method: Method, context: MethodContext) {
         net = model
+        self.method = method
         self.context = context
     }
 }

@@ -26,7 +26,7 @@ public struct RunConfig {
         mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
         data = try DataConfig(root.section("data"))
         method = try MethodConfig(root.section("method"))
-        train = try TrainConfig(root.section("train"), method: method.name)
+        train = try TrainConfig(root.section("train"), method: method)
         eval = try EvalConfig(root.section("eval"), axis: data.axis)
         if root.has("sweep") || root.has("extends") {
             _ = root.raw("sweep"); _ = root.raw("extends")
@@ -168,7 +168,7 @@ public struct TrainConfig {
     public var valEvery: Int
     public var checkpointEvery: Int
 
-    init(_ r: ConfigReader, method: MethodName) throws {
+    init(_ r: ConfigReader, method: MethodConfig) throws {
         let trainable = method.isTrainable
         steps = try r.int("steps", default: trainable ? 200 : 0, range: 0...10_000_000)
         batch = try r.int("batch", default: 8, range: 1...4096)

@@ -69,7 +69,7 @@ struct RunEvaluation {
         var result = JSONObject([
             ("schema", .number(1)), ("name", .string(run.name)), ("backbone", .string(run.backbone.name)),
             ("method", .string(run.method.label)), ("label_ratio", .number(run.data.labelRatio)),
-            ("seed", .number(Double(run.seed))), ("uses_labels", .bool(run.method.name.usesLabels)),
+            ("seed", .number(Double(run.seed))), ("uses_labels", .bool(run.method.usesLabels)),
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)),
             ("parameters", .number(Double(trainable))),
             ("train", training ?? .null), ("eval_seconds", .number(evalSeconds)),

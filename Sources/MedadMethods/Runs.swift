@@ -22,8 +22,8 @@ public enum Runs {
         let run = try RunConfig(config, source: source)
         try check(run, source: source)
         if let recordTwin {
-            guard run.method.name == .supervised, !resume else {
-                throw MedadError("\(recordTwin.path): only a fresh run of method supervised can be recorded for the twin (this one: \(run.method.name.rawValue)\(resume ? ", resumed" : ""))")
+            guard run.method.method is SupervisedMethod, !resume else {
+                throw MedadError("\(recordTwin.path): only a fresh run of method supervised can be recorded for the twin (this one: \(run.method.name)\(resume ? ", resumed" : ""))")
             }
         }
         // Before the data is built: an unusable directory should cost nothing but its error.
@@ -32,22 +32,21 @@ public enum Runs {
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
 
-        let model = MethodFactory.model(run)
+        let model = run.method.makeModel(run)
         var context = MethodContext(config: run,
                                     sampler: try PoolSampler(pool: data.train, size: run.data.size, generators: run.data.generators),
                                     validation: ValidationSet(volumes: data.validation, axis: run.data.axis, size: run.data.size,
                                                               batch: run.eval.batch))
-        if run.method.name == .supervised && context.sampler.labelledAnomalous.isEmpty {
-            throw MedadError("\(source): data.label_ratio: method supervised trains on revealed anomalous slices with their masks, and at label_ratio \(run.data.labelRatio) the training pool reveals none; raise it (phantoms also need data.contamination > 0)")
-        }
-        if let recordTwin, let network = (model as? MapModel)?.net {
-            context.recording = try TwinRecording(directory: recordTwin, run: run, network: network)
+        try run.method.method.check(context, source: source)
+        if let recordTwin, let supervised = run.method.method as? SupervisedMethod, let network = (model as? MapModel)?.net {
+            context.recording = try TwinRecording(directory: recordTwin, run: run, diceWeight: supervised.segmentation.diceWeight,
+                                                  network: network)
         }
         let sidecar = JSONValue.object(JSONObject([
-            ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name.rawValue)),
+            ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name)),
         ]))
         let outcome: TrainingOutcome
-        if let objective = MethodFactory.objective(model, context: context) {
+        if let objective = run.method.method.objective(model, context: context) {
             outcome = try Trainer(objective: objective, options: run.train.options(seed: run.seed), directory: directory,
                                   sidecar: sidecar, manifestHash: data.manifestHash).run(resume: resume, progress: progress)
         } else {
@@ -68,9 +67,9 @@ public enum Runs {
     /// or the run checkpoint's.
     public static func adopt(run source: URL, weights: URL, into directory: URL) throws {
         let run = try RunFiles.runConfig(in: source, missing: MedadError("\(source.path): not a run directory (no \(RunFiles.config))"))
-        let model = MethodFactory.model(run)
+        let model = run.method.makeModel(run)
         guard let network = (model as? MapModel)?.net else {
-            throw MedadError("\(source.path): method \(run.method.name.rawValue) has no encoder-decoder network to take weights")
+            throw MedadError("\(source.path): method \(run.method.name) has no encoder-decoder network to take weights")
         }
         // The twin names the network's parameters alone; a run checkpoint prefixes them with `net.`.
         let tensors = TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model
@@ -117,7 +116,7 @@ public enum Runs {
         let directory = path.pathExtension == "safetensors" ? path.deletingLastPathComponent().deletingLastPathComponent() : path
         let run = try RunFiles.runConfig(
             in: directory, missing: MedadError("\(path.path): not a run directory or checkpoint of one (no \(RunFiles.config))"))
-        let model = MethodFactory.model(run)
+        let model = run.method.makeModel(run)
         let weights = path.pathExtension == "safetensors" ? path : RunFiles.best(directory)
         guard FileManager.default.fileExists(atPath: weights.path) else {
             throw MedadError("\(weights.path): no checkpoint (the run has not trained, or stopped before its first validation)")
@@ -136,9 +135,9 @@ public enum Runs {
     private static func fit(_ model: ScoringModel, context: MethodContext, pool: [TrainingSlice],
                             directory: URL) throws -> TrainingOutcome {
         let start = Date()
-        (model as? IntensityModel)?.fit(pool)
+        context.config.method.method.fitUntyped(model, pool: pool)
         let validation = try context.validation.evaluate(model)
-        let metadata = ["method": context.config.method.name.rawValue, "val_score": String(validation.score)]
+        let metadata = ["method": context.config.method.name, "val_score": String(validation.score)]
         try model.save(to: RunFiles.best(directory), metadata: metadata)
         try model.save(to: TrainingCheckpoint.lastWeights(directory), metadata: metadata)
         return TrainingOutcome(status: .completed, steps: 0, bestStep: 0, bestScore: validation.score,
@@ -147,20 +146,10 @@ public enum Runs {
 
     /// Checks beyond types and keys: what a method needs from the data.
     static func check(_ run: RunConfig, source: String) throws {
-        let needsGenerators = run.method.name == .synth
-            || ([.deepsad, .devnet, .semi].contains(run.method.name) && run.method.synthetic)
-        if needsGenerators && run.data.generators.isEmpty {
-            throw MedadError("\(source): data.generators: method \(run.method.name.rawValue) trains on synthetic anomalies; list at least one generator")
+        if run.method.method.trainsOnSynthetic && run.data.generators.isEmpty {
+            throw MedadError("\(source): data.generators: method \(run.method.name) trains on synthetic anomalies; list at least one generator")
         }
-        if run.method.name == .supervised {
-            let unrevealed = run.data.labelRatio == 0 ? "data.label_ratio: 0 reveals no labels"
-                : !run.data.masks ? "data.masks: false reveals no masks"
-                : run.data.source == .folders && run.data.folders?.labelled == nil ? "data.folders.labelled: missing, so no case is labelled"
-                : nil
-            if let unrevealed {
-                throw MedadError("\(source): \(unrevealed); method supervised trains on revealed anomalies with their masks")
-            }
-        }
+        try run.method.method.check(run, source: source)
     }
 }
 

@@ -17,7 +17,7 @@ package final class TwinRecording {
     private var images: [Float] = [], targets: [Float] = []
     private var recorded = 0
 
-    init(directory: URL, run: RunConfig, network: Module) throws {
+    init(directory: URL, run: RunConfig, diceWeight: Double, network: Module) throws {
         self.directory = directory
         (steps, batch, size) = (run.train.steps, run.train.batch, run.data.size)
         try AtomicFile.createFolder(at: directory)
@@ -27,7 +27,7 @@ package final class TwinRecording {
             ("steps", .number(Double(steps))), ("lr", .number(run.train.lr)), ("warmup", .number(Double(min(run.train.warmup, steps)))),
             ("min_lr", .number(0)), ("weight_decay", .number(run.train.weightDecay)),
             ("clip", .number(run.train.clip ?? 0)), ("loss", .string("seg")),
-            ("dice_weight", .number(run.method.diceWeight)),
+            ("dice_weight", .number(diceWeight)),
         ])
         try AtomicFile.write(JSONValue.object(options).pretty(), to: directory.appendingPathComponent("options.json"))
         images.reserveCapacity(steps * batch * size * size)

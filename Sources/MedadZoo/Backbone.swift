@@ -38,8 +38,9 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A freshly initialised encoder: the shared stem, then this backbone's body.
-    public func makeEncoder(_ options: BackboneOptions = BackboneOptions(), rng: inout SeededRandom) -> PyramidEncoder {
-        PyramidEncoder(body: { makeBody(options, &$0) }, rng: &rng)
+    public func makeEncoder(_ options: BackboneOptions = BackboneOptions(), conditioning: Int = 0,
+                            rng: inout SeededRandom) -> PyramidEncoder {
+        PyramidEncoder(body: { makeBody(options, &$0) }, conditioning: conditioning, rng: &rng)
     }
 
     public var description: String { name }

@@ -8,11 +8,11 @@ public final class EncoderDecoder: Module {
     @Key("encoder") public private(set) var encoder: PyramidEncoder
     @Key("decoder") public private(set) var decoder: UNetDecoder
 
-    /// `conditioning`: the size of a per-sample vector the decoder's normalisations take (0: none).
+    /// `conditioning`: the size of a per-sample vector the stem's and decoder's normalisations take (0: none).
     public init(backbone: Backbone, options: BackboneOptions = BackboneOptions(), outChannels: Int = 1,
                 conditioning: Int = 0, rng: inout SeededRandom) {
         super.init()
-        encoder = backbone.makeEncoder(options, rng: &rng)
+        encoder = backbone.makeEncoder(options, conditioning: conditioning, rng: &rng)
         decoder = UNetDecoder(levels: encoder.levels, outChannels: outChannels, conditioning: conditioning, rng: &rng)
     }
 
@@ -29,6 +29,6 @@ public final class EncoderDecoder: Module {
 
     /// images [B, 1, H, W] → maps [B, out, H, W].
     public func callAsFunction(_ images: Tensor, conditioning: Tensor? = nil) -> Tensor {
-        decoder(encoder.features(images), conditioning: conditioning)
+        decoder(encoder.features(images, conditioning: conditioning), conditioning: conditioning)
     }
 }

@@ -40,10 +40,7 @@ public final class DecoderStage: Module {
         }
         guard let film else { return norm.activated(filtered) }
         guard let conditioning else { preconditionFailure("decoder stage: built with conditioning, called without") }
-        let h = norm(filtered), channels = h.shape[1]
-        let halves = film(conditioning).split(sizes: [channels, channels], axis: 1)
-        let shape = [h.shape[0], channels, 1, 1]
-        return silu(h * (halves[0].reshaped(shape) + 1) + halves[1].reshaped(shape))
+        return silu(FiLM.modulated(norm(filtered), by: film, conditioning))
     }
 }
 

@@ -16,9 +16,11 @@ public final class PyramidEncoder: Module {
     @Key("stem") public private(set) var stem: ConvStem
     @Key("body") public private(set) var body: any EncoderBody
 
-    public init(body makeBody: (inout SeededRandom) -> any EncoderBody, rng: inout SeededRandom) {
+    /// `conditioning`: the size of a per-sample vector the stem's normalisations take (0: none); the
+    /// body is never conditioned.
+    public init(body makeBody: (inout SeededRandom) -> any EncoderBody, conditioning: Int = 0, rng: inout SeededRandom) {
         super.init()
-        stem = ConvStem(rng: &rng)
+        stem = ConvStem(conditioning: conditioning, rng: &rng)
         body = makeBody(&rng)
     }
 
@@ -30,11 +32,11 @@ public final class PyramidEncoder: Module {
     /// Images whose sides are multiples of this are accepted.
     public var inputMultiple: Int { deepest.stride }
 
-    public func features(_ images: Tensor) -> [FeatureMap] {
+    public func features(_ images: Tensor, conditioning: Tensor? = nil) -> [FeatureMap] {
         precondition(images.rank == 4 && images.shape[1] == 1
                      && images.shape[2] % inputMultiple == 0 && images.shape[3] % inputMultiple == 0,
                      "encoder: images \(images.shape) must be [B, 1, H, W] with H and W multiples of \(inputMultiple)")
-        let stem = self.stem(images)
+        let stem = self.stem(images, conditioning: conditioning)
         return stem + body(stem.last!)
     }
 }

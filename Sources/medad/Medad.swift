@@ -13,6 +13,7 @@ struct Medad: ParsableCommand {
             Summarize.self,
             Bench.self,
             Zoo.self,
+            Methods.self,
             Train.self,
             Evaluate.self,
             Pool.self,

@@ -9,7 +9,9 @@ import MedadTraining
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train one anomaly detection run (ae, synth, deepsad, devnet, semi, intensity) into a run directory.")
+        abstract: "Train one anomaly detection run into a run directory.",
+        discussion: "method.name is one of: \(MethodDescription.all.map(\.name).joined(separator: ", ")). "
+            + "`medad methods` lists each method's parameters with their defaults.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "Run config (JSON; may use extends).") var config: String
     @Option(name: .customLong("set"), help: "Override a key, e.g. --set method.name=semi (repeatable).")

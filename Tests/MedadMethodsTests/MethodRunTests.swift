@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct MethodRunTests {
     /// Every method trains a few steps with every backbone through the one loop, finishes with a finite
     /// loss and evaluates into a result.json with the schema's keys.
-    @Test(arguments: ["ae", "synth", "deepsad", "devnet", "semi", "supervised"], ["cnn-s", "vit-s", "mamba-s"])
+    @Test(arguments: MethodDescription.all.filter { $0.defaultLearningRate != nil }.map(\.name), ["cnn-s", "vit-s", "mamba-s"])
     func methodTrainsAndEvaluates(method: String, backbone: String) throws {
         let (dir, outcome, result) = try RunFixtures.trainAndEvaluate(RunFixtures.config(method: method, backbone: backbone),
                                                                       name: method + "-" + backbone)

@@ -34,7 +34,10 @@ import Testing
         let zero = Tensor(shape: [2, 4], repeating: 0), one = Tensor(shape: [2, 4], repeating: 1)
         let a = withNoGrad { model(images, conditioning: zero) }.values, b = withNoGrad { model(images, conditioning: one) }.values
         #expect(zip(a, b).map { abs($0 - $1) }.max()! > 1e-3)
-        #expect(model.namedParameters().map(\.0).filter { $0.contains("film") }.count == 6)
+        // A weight and a bias for each of the 3 decoder stages and the 2 normalisations of each of the 2 stem stages.
+        let film = model.namedParameters().map(\.0).filter { $0.contains("film") }
+        #expect(film.count == 14)
+        #expect(film.contains("encoder.stem.stages.1.film_conv.bias") && film.contains("decoder.stages.2.film.weight"))
     }
 
     @Test func singleScaleCheckpointsAreRefusedInOneLine() {

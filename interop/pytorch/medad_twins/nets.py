@@ -34,26 +34,43 @@ class ConvNorm(nn.Module):
         return self.norm(self.conv(x))
 
 
+def film(h, linear, cond):
+    """h · (1 + scale) + shift per sample and channel; linear(cond) holds scale then shift."""
+    scale, shift = linear(cond).chunk(2, 1)
+    return h * (1 + scale[:, :, None, None]) + shift[:, :, None, None]
+
+
 class StemStage(nn.Module):
-    def __init__(self, cin, cout):
+    """ConvNorm stride 2, SiLU, ConvNorm, SiLU; with cond_dim > 0 each norm is followed by its FiLM."""
+
+    def __init__(self, cin, cout, cond_dim=0):
         super().__init__()
         self.down = ConvNorm(cin, cout, 3, 2)
         self.conv = ConvNorm(cout, cout, 3)
+        if cond_dim > 0:
+            self.film_down = nn.Linear(cond_dim, 2 * cout)
+            self.film_conv = nn.Linear(cond_dim, 2 * cout)
 
-    def forward(self, x):
-        return F.silu(self.conv(F.silu(self.down(x))))
+    def forward(self, x, cond=None):
+        h = self.down(x)
+        if cond is not None:
+            h = film(h, self.film_down, cond)
+        h = self.conv(F.silu(h))
+        if cond is not None:
+            h = film(h, self.film_conv, cond)
+        return F.silu(h)
 
 
 class Stem(nn.Module):
     """image → f2 [B, 32, H/2, W/2], f4 [B, 64, H/4, W/4]; the same design in every backbone."""
 
-    def __init__(self):
+    def __init__(self, cond_dim=0):
         super().__init__()
-        self.stages = nn.ModuleList([StemStage(1, 32), StemStage(32, 64)])
+        self.stages = nn.ModuleList([StemStage(1, 32, cond_dim), StemStage(32, 64, cond_dim)])
 
-    def forward(self, x):
-        f2 = self.stages[0](x)
-        return f2, self.stages[1](f2)
+    def forward(self, x, cond=None):
+        f2 = self.stages[0](x, cond)
+        return f2, self.stages[1](f2, cond)
 
 
 # ---- cnn-s body -------------------------------------------------------------------------------
@@ -183,13 +200,13 @@ def make_body(backbone, scan):
 class Encoder(nn.Module):
     """image → [(f2, 2, 32), (f4, 4, 64), (f8, 8, 192)]"""
 
-    def __init__(self, backbone, scan="bi"):
+    def __init__(self, backbone, scan="bi", cond_dim=0):
         super().__init__()
-        self.stem = Stem()
+        self.stem = Stem(cond_dim)
         self.body = make_body(backbone, scan)
 
-    def forward(self, x):
-        f2, f4 = self.stem(x)
+    def forward(self, x, cond=None):
+        f2, f4 = self.stem(x, cond)
         return [(f2, 2, 32), (f4, 4, 64), (self.body(f4), 8, WIDTH)]
 
 
@@ -211,8 +228,7 @@ class DecoderStage(nn.Module):
             x = torch.cat([x, skip], 1)
         h = self.norm(self.conv(x))
         if cond is not None:
-            scale, shift = self.film(cond).chunk(2, 1)  # first half scale, second half shift
-            h = h * (1 + scale[:, :, None, None]) + shift[:, :, None, None]
+            h = film(h, self.film, cond)
         return F.silu(h)
 
 
@@ -239,7 +255,7 @@ class EncoderDecoder(nn.Module):
     def __init__(self, backbone, out_channels=1, cond_dim=0, scan="bi"):
         super().__init__()
         self.backbone, self.scan, self.cond_dim = backbone, scan, cond_dim
-        self.encoder = Encoder(backbone, scan)
+        self.encoder = Encoder(backbone, scan, cond_dim)
         self.decoder = Decoder(out_channels, cond_dim)
         if out_channels == 1 and cond_dim == 0 and (scan == "bi" or backbone != "mamba-s"):
             n = count_parameters(self)
@@ -250,7 +266,7 @@ class EncoderDecoder(nn.Module):
             raise ValueError(f"cond_dim is {self.cond_dim}: conditioning vector {'missing' if cond is None else 'unexpected'}")
         if x.shape[-1] % 8 or x.shape[-2] % 8:
             raise ValueError(f"input {list(x.shape)}: H and W must be multiples of 8")
-        return self.decoder(self.encoder(x), cond)
+        return self.decoder(self.encoder(x, cond), cond)
 
     def embed(self, x):
         """image-level embedding: global average of f8, [B, 192]"""

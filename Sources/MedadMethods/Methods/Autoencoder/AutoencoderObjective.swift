@@ -10,7 +10,7 @@ import MedadVolumes
 /// `ae`: encoder + shared decoder trained to reconstruct pool slices (assumed normal, so it ignores
 /// labels); voxel score = |x − x̂| (or, standardized, its deviation from normal residuals), image
 /// score = mean of the top-k voxel scores.
-final class AutoencoderObjective: ObjectiveBase<MapModel>, MethodObjective {
+final class AutoencoderObjective: ObjectiveBase<MapModel, AutoencoderMethod>, MethodObjective {
     /// Pool slices the residual normal model is fitted on: enough for a few hundred per position bin.
     static let residualFitSlices = 2048
 
@@ -42,7 +42,6 @@ final class AutoencoderObjective: ObjectiveBase<MapModel>, MethodObjective {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0, into: &batch, &rng)
         let images = batch.imageTensor
-        let method = context.config.method
         let input = method.noiseStd > 0
             ? images + Self.coarseNoise(batch: batch.count, size: batch.size, cell: method.noiseCell, std: method.noiseStd, &rng)
             : images

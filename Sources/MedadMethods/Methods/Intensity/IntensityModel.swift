@@ -11,16 +11,22 @@ import MedadTensor
 /// (x − mean) / max(std, sigma_floor), kept, negated or made absolute by `method.sign`; the image
 /// score is the mean of the top 2 % voxel scores.
 package final class IntensityModel: PixelNormalModel, ScoringModel {
-    private let reference: MethodConfig.IntensityReference
+    private let reference: IntensityMethod.Reference
     private let sign: DeviationSign
 
-    package init(config: RunConfig) {
-        let method = config.method
+    init(_ run: RunConfig, method: IntensityMethod) {
         reference = method.reference
         sign = method.sign
-        let global = reference == .global
-        super.init(bins: global ? 1 : method.positionBins, pixels: global ? 1 : config.data.size * config.data.size,
-                   floor: method.sigmaFloor)
+        super.init(bins: method.normal.positionBins ?? 1, pixels: reference == .global ? 1 : run.data.size * run.data.size,
+                   floor: method.normal.sigmaFloor)
+    }
+
+    /// The model of a config whose method is `intensity`.
+    package convenience init(config run: RunConfig) {
+        guard let method = run.method.method as? IntensityMethod else {
+            preconditionFailure("IntensityModel: method \(run.method.name) is not intensity")
+        }
+        self.init(run, method: method)
     }
 
     /// Fits the statistics on every pool slice not revealed as anomalous.

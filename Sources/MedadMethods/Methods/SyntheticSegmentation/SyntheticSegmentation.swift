@@ -8,10 +8,10 @@ import MedadTensor
 
 /// `synth`: the decoder is trained as a pixel-wise anomaly predictor (BCE + soft Dice) on synthetic
 /// anomalies of `data.generators` pasted into pool slices (assumed normal; labels ignored).
-final class SyntheticSegmentationObjective: ObjectiveBase<MapModel>, MethodObjective {
+final class SyntheticSegmentationObjective: ObjectiveBase<MapModel, SyntheticSegmentationMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0.5, into: &batch, &rng)
-        return SegmentationLoss.bceDice(net, on: batch, diceWeight: context.config.method.diceWeight)
+        return SegmentationLoss.bceDice(net, on: batch, diceWeight: method.segmentation.diceWeight)
     }
 }

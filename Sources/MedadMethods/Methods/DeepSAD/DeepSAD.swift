@@ -17,9 +17,9 @@ final class DeepSADModel: Module, ScoringModel {
     @Key("center") private(set) var center: Tensor
     @Key("centerReady") private(set) var centerReady: Tensor
 
-    init(config: RunConfig, rng: inout SeededRandom) {
+    init(_ run: RunConfig, rng: inout SeededRandom) {
         super.init()
-        encoder = config.backbone.makeEncoder(config.backboneOptions, rng: &rng)
+        encoder = run.backbone.makeEncoder(run.backboneOptions, rng: &rng)
         center = Tensor(shape: [encoder.deepest.channels], repeating: 0)
         centerReady = Tensor(shape: [1], repeating: 0)
         center.requiresGrad = false
@@ -56,9 +56,9 @@ final class DeepSADModel: Module, ScoringModel {
 /// Deep SAD loss per cell: unlabelled cells ‖φ − c‖², labelled normal cells η‖φ − c‖², and η / ‖φ − c‖²
 /// for the cells an anomaly covers (revealed anomalies with their masks, transplanted into pool slices,
 /// and, with `synthetic`, synthetic anomalies); the other cells of an anomalous slice count as labelled normal.
-final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
+final class DeepSADObjective: ObjectiveBase<DeepSADModel, DeepSADMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        let size = context.config.train.batch, eta = Float(context.config.method.eta)
+        let size = context.config.train.batch, eta = Float(method.eta)
         if net.centerReady.values[0] == 0 {
             var first = SliceBatch(size: context.config.data.size)
             var centerRandom = SeededRandom(seed: context.config.seed).split(13)
@@ -70,7 +70,7 @@ final class DeepSADObjective: ObjectiveBase<DeepSADModel>, MethodObjective {
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
         context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
-        if context.config.method.synthetic && batch.count < size {
+        if method.synthetic && batch.count < size {
             try context.sampler.normals(size - batch.count, anomalyRate: 1, into: &batch, &rng)
         }
         let distance = net.cellDistances(batch.imageTensor)

@@ -7,12 +7,12 @@ import MedadTensor
 /// revealed anomalous slices, each in its own slice with its own mask (not transplanted), and on
 /// assumed-normal pool slices as negatives with all-zero targets; `positive_share` of each batch
 /// (half by default) are the revealed anomalies. No synthetic anomalies, no augmentation.
-final class SupervisedSegmentationObjective: ObjectiveBase<MapModel>, MethodObjective {
+final class SupervisedSegmentationObjective: ObjectiveBase<MapModel, SupervisedMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let batch = try context.sampler.supervisedBatch(context.config.train.batch,
-                                                        positiveShare: context.config.method.positiveShare, &rng)
+                                                        positiveShare: method.positiveShare, &rng)
         context.recording?.record(batch)
-        return SegmentationLoss.bceDice(net, on: batch, diceWeight: context.config.method.diceWeight)
+        return SegmentationLoss.bceDice(net, on: batch, diceWeight: method.segmentation.diceWeight)
     }
 }
 

@@ -9,9 +9,9 @@ import MedadTensor
 /// 5,000 draws per batch): (1 − y)·|dev| + y·max(0, a − dev), dev = (s − μ_R)/σ_R. The pool counts
 /// as normal (as in the paper); anomalies are the revealed anomalies (transplanted into pool slices) and,
 /// with `synthetic`, synthetic anomalies of `data.generators`.
-final class DeviationNetworkObjective: ObjectiveBase<MapModel>, MethodObjective {
+final class DeviationNetworkObjective: ObjectiveBase<MapModel, DeviationNetworkMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        let size = context.config.train.batch, method = context.config.method
+        let size = context.config.train.batch
         var batch = SliceBatch(size: context.config.data.size)
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
         context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)

@@ -19,9 +19,9 @@ import MedadTensor
 /// - `image_head`: BCE on the top-k mean of the logits against the image labels (anomalies synthetic
 ///   or revealed), which also learns from image labels; with `filter_pool`, unlabelled slices the
 ///   teacher scores above `confident_high` are left out of its negatives.
-final class SemiSupervisedObjective: ObjectiveBase<MapModel>, MethodObjective {
+final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        let method = context.config.method, size = context.config.train.batch
+        let size = context.config.train.batch
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
         var batch = SliceBatch(size: context.config.data.size)
         if method.supervised {
@@ -36,7 +36,7 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel>, MethodObjective {
         let pixels = batch.size * batch.size
         if method.teacher, let teacher = net.teacher, step >= context.config.train.steps / 5 {
             let confidence = withNoGrad { sigmoid(teacher(images)) }.values
-            let teacherImage = TopK.mean(confidence, batch: batch.count, fraction: method.topK)
+            let teacherImage = TopK.mean(confidence, batch: batch.count, fraction: method.segmentation.topK)
             let (high, low) = (Float(method.confidentHigh), Float(method.confidentLow))
             for b in 0..<batch.count where batch.unlabelled[b] {
                 for i in (b * pixels)..<((b + 1) * pixels) {
@@ -52,10 +52,10 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel>, MethodObjective {
         }
         let logits = net.net(images)
         let targetTensor = Tensor(shape: images.shape, values: targets)
-        var total = SegmentationLoss.bceDice(logits, targetTensor, diceWeight: Float(method.diceWeight),
+        var total = SegmentationLoss.bceDice(logits, targetTensor, diceWeight: Float(method.segmentation.diceWeight),
                                              pixelWeights: Tensor(shape: images.shape, values: pixelWeights))
         if method.imageHead {
-            let pooled = TopK.mean(logits, fraction: method.topK)
+            let pooled = TopK.mean(logits, fraction: method.segmentation.topK)
             let weights = Tensor(shape: [batch.count], values: imageWeights)
             let perImage = bceWithLogitsLoss(pooled, Tensor(shape: [batch.count], values: batch.labels), reduction: .none)
             total = total + (perImage * weights).sum() / max(1, imageWeights.reduce(0, +))

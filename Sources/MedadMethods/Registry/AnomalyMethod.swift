@@ -1,0 +1,61 @@
+import MedadConfig
+import MedadSupport
+
+/// One anomaly-detection method: its parameters (the value itself, read from the run config's
+/// `method` section) and how it builds its scoring model and the objective the shared loop trains.
+/// A method is one folder under Methods/ and one line in `MethodRegistry.methods`.
+protocol AnomalyMethod {
+    associatedtype Model: ScoringModel
+
+    /// The name configs use (`method.name`).
+    static var name: String { get }
+    /// One line for `medad methods`.
+    static var summary: String { get }
+    /// What each parameter does, by key, for `medad methods`; a test checks it names exactly the keys
+    /// the method reads.
+    static var parameterHelp: [String: String] { get }
+    /// Whether the method reads revealed labels; the others ignore them and their results say so.
+    static var usesLabels: Bool { get }
+    /// `train.lr` when a config gives none; nil for a method without trainable weights (fitted in one
+    /// pass by `fit` instead of the loop).
+    static var defaultLearningRate: Double? { get }
+
+    /// Reads the method's own keys (`name` and `label` are read already); unknown keys are refused after.
+    init(_ parameters: ConfigReader) throws
+
+    /// Whether training pastes synthetic anomalies of `data.generators`, which must then list one.
+    var trainsOnSynthetic: Bool { get }
+
+    /// Checks of the whole run before any data is read (`source` names the config); none by default.
+    func check(_ run: RunConfig, source: String) throws
+    /// Checks once the training data is built; none by default.
+    func check(_ context: MethodContext, source: String) throws
+
+    /// The scoring model with fresh weights, drawn from `rng`.
+    func makeModel(_ run: RunConfig, rng: inout SeededRandom) -> Model
+    /// The objective training `model`; nil for a method without trainable weights.
+    func makeObjective(_ model: Model, context: MethodContext) -> MethodObjective?
+    /// Fits a method without trainable weights on the training pool; nothing by default.
+    func fit(_ model: Model, pool: [TrainingSlice])
+}
+
+extension AnomalyMethod {
+    func check(_ run: RunConfig, source: String) throws {}
+    func check(_ context: MethodContext, source: String) throws {}
+    func fit(_ model: Model, pool: [TrainingSlice]) {}
+
+    /// `makeObjective` and `fit` for a model known only as a `ScoringModel`: it must be the one
+    /// `makeModel` built from the same config.
+    func objective(_ model: ScoringModel, context: MethodContext) -> MethodObjective? {
+        makeObjective(typed(model), context: context)
+    }
+
+    func fitUntyped(_ model: ScoringModel, pool: [TrainingSlice]) { fit(typed(model), pool: pool) }
+
+    private func typed(_ model: ScoringModel) -> Model {
+        guard let model = model as? Model else {
+            preconditionFailure("method \(Self.name): a \(type(of: model)) is not the model this method builds")
+        }
+        return model
+    }
+}
