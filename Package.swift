@@ -69,11 +69,12 @@ let evaluation: [Target] = [
 let methods: [Target] = [
     .target(name: "MedadMethods", dependencies: [
         "MedadTraining", "MedadZoo", "MedadNN", "MedadTensor", "MedadVolumes", "MedadAnomalies", "MedadMetrics",
-        "MedadConfig", "MedadSupport",
+        "MedadConfig", "MedadSupport", "CKernels",
     ]),
     .testTarget(name: "MedadMethodsTests", dependencies: [
         "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport", "MedadNN", "MedadTensor", "MedadZoo",
-    ]),
+        "CKernels",
+    ], exclude: ["Fixtures"]),
 ]
 
 let training: [Target] = [

@@ -13,7 +13,7 @@ struct MethodRegistryTests {
 
     @Test func everyListedParameterHasHelpAndTheListingMatchesTheResolvedConfig() throws {
         let all = MethodDescription.all
-        #expect(all.map(\.name) == ["ae", "synth", "deepsad", "devnet", "semi", "intensity", "supervised"])
+        #expect(all.map(\.name) == ["ae", "synth", "deepsad", "devnet", "semi", "intensity", "supervised", "ddpm"])
         for method in all {
             for parameter in method.parameters {
                 #expect(!parameter.help.isEmpty, "\(method.name).\(parameter.key) has no help")

@@ -12,6 +12,7 @@ enum MethodRegistry {
         SemiSupervisedMethod.self,
         IntensityMethod.self,
         SupervisedMethod.self,
+        DiffusionMethod.self,
     ]
 
     static var names: [String] { methods.map { $0.name } }

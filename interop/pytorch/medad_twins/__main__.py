@@ -1,4 +1,4 @@
-"""python3 -m medad_twins {bench,dump,train-stream,fixtures,check} ...  (PYTHONPATH=interop/pytorch)"""
+"""python3 -m medad_twins {bench,dump,train-stream,fixtures,diffusion-fixtures,check} ...  (PYTHONPATH=interop/pytorch)"""
 import argparse
 import os
 
@@ -44,6 +44,10 @@ def parser():
     f.add_argument("--only", choices=["twin", "train"], default=None, help="regenerate one kind of fixture only")
     common(f, "seq")
 
+    df = sub.add_parser("diffusion-fixtures", help="ddpm's reference values (diffusers, opensimplex) for Tests/MedadMethodsTests")
+    df.add_argument("--out", default=os.path.join(os.path.dirname(DEFAULT_FIXTURES), "..", "MedadMethodsTests", "Fixtures"))
+    common(df, "par")
+
     c = sub.add_parser("check", help="the twins' own consistency checks")
     common(c, "par")
     return ap
@@ -62,6 +66,8 @@ def main():
         from . import stream as command
     elif args.cmd == "fixtures":
         from . import fixtures as command
+    elif args.cmd == "diffusion-fixtures":
+        from . import diffusion as command
     else:
         from . import selfcheck as command
     command.run(args)
