@@ -20,7 +20,9 @@ public enum PredictionBenchmark {
 
     /// A run trained for one step on twenty 32³ phantoms: its weights are as good as random, but its
     /// inference path, input size and cost are those of any run with the same backbone and size.
-    public static func throwawayRun(backbone: String, inputSize: Int, axis: Int, directory: URL) throws -> URL {
+    /// `overrides`: `--set` assignments applied to the run config (e.g. method.name=ddpm).
+    public static func throwawayRun(backbone: String, inputSize: Int, axis: Int, overrides: [String] = [],
+                                    directory: URL) throws -> URL {
         let config = JSONValue.object(JSONObject([
             ("name", .string("bench-predict")), ("backbone", .string(backbone)),
             ("data", .object(JSONObject([
@@ -31,7 +33,8 @@ public enum PredictionBenchmark {
             ("train", .object(JSONObject([("steps", .number(1)), ("batch", .number(2)), ("warmup", .number(0)),
                                           ("val_every", .number(1)), ("checkpoint_every", .number(1))]))),
         ]))
-        _ = try Runs.train(config: config, source: "bench predict", directory: directory, resume: false, progress: .silent)
+        _ = try Runs.train(config: ConfigComposition.apply(overrides, to: config), source: "bench predict", directory: directory,
+                           resume: false, progress: .silent)
         return directory
     }
 

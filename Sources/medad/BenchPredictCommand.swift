@@ -9,8 +9,8 @@ struct BenchPredict: ParsableCommand {
         commandName: "predict",
         abstract: "Time pixel prediction of one volume as `medad predict` does it (read, predict, write) and report peak memory.",
         discussion: """
-        Without --model, a run of --backbone is trained for one step on tiny phantoms (as fast as any trained run of \
-        that backbone and --input-size). Without --file, a brain phantom of --size³ is written to a scratch folder. \
+        Without --model, a run of --backbone (method ae unless --set says otherwise) is trained for one step on tiny \
+        phantoms (as fast as any trained run of that backbone, method and --input-size). Without --file, a brain phantom of --size³ is written to a scratch folder. \
         The peak (VmHWM) is reset before the timed prediction, so it excludes that set-up.
         """
     )
@@ -20,6 +20,8 @@ struct BenchPredict: ParsableCommand {
     @Option(help: "Backbone of the throwaway run (without --model): cnn-s, vit-s or mamba-s.") var backbone = "cnn-s"
     @Option(help: "Model input side of the throwaway run (slices are resampled to it).") var inputSize = 128
     @Option(help: "Slicing axis of the throwaway run.") var axis = 2
+    @Option(name: .customLong("set"), help: "Override a key of the throwaway run's config, e.g. --set method.name=ddpm (repeatable).")
+    var assignments: [String] = []
     @Option(help: "Trained run directory to time instead of a throwaway run.") var model: String?
     @Option(help: "Intensity preset: mri or ct.") var preset = IntensityPreset.mriPercentile.rawValue
     @Flag(help: "Print one JSON object instead of text.") var json = false
@@ -35,7 +37,7 @@ struct BenchPredict: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let setupStart = Date()
         let run = try model.map { URL(fileURLWithPath: $0) }
-            ?? PredictionBenchmark.throwawayRun(backbone: backbone, inputSize: inputSize, axis: axis,
+            ?? PredictionBenchmark.throwawayRun(backbone: backbone, inputSize: inputSize, axis: axis, overrides: assignments,
                                                 directory: scratch.appendingPathComponent("run"))
         let predictor = try Runs.predictor(for: run)
         let input = try file.map { URL(fileURLWithPath: $0) } ?? PredictionBenchmark.phantomFile(size: size, folder: scratch)
@@ -47,7 +49,7 @@ struct BenchPredict: ParsableCommand {
         if json {
             try printJSON([
                 "dims": result.dims, "seconds": result.seconds, "predict_seconds": result.predictSeconds,
-                "peak_rss_mb": peakMB ?? NSNull(), "threads": threads, "model": model ?? "throwaway \(backbone) run",
+                "peak_rss_mb": peakMB ?? NSNull(), "threads": threads, "model": model ?? "throwaway \(backbone) run", "set": assignments,
                 "input_size": model == nil ? inputSize : NSNull(), "setup_seconds": setupSeconds,
             ] as [String: Any])
         } else {
