@@ -104,6 +104,8 @@ ReturnToService=2
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
+# Without accounting, scontrol is the only record of a task's exit code: keep finished jobs a day, not 300 s.
+MinJobAge=86400
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
 PartitionName=medad Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -179,7 +181,9 @@ echo "slurm-test: job $second: $tasks array tasks (the unfinished cells)"
 wait_for "$second"
 
 # --- 3. checks ---------------------------------------------------------------------------------------
-bad=$(scontrol show job "$second" -o 2>/dev/null | grep -v 'JobState=COMPLETED .*ExitCode=0:0' \
+records=$(scontrol show job "$second" -o 2>/dev/null || true)
+[ "$(grep -c 'ArrayTaskId=' <<< "$records" || true)" -eq "$tasks" ] || fail "scontrol does not list all $tasks tasks of job $second"
+bad=$(grep -v 'JobState=COMPLETED .*ExitCode=0:0' <<< "$records" \
   | grep -o -E 'ArrayTaskId=[^ ]+|JobState=[^ ]+|ExitCode=[^ ]+' | paste -sd' ' || true)
 [ -z "$bad" ] || fail "array tasks of job $second did not all complete with exit code 0: $bad"
 for id in "${cells[@]}"; do
