@@ -20,6 +20,13 @@ public struct Report {
     /// Every file of the report by path relative to the notebooks folder: `<name>.md` first, then the
     /// figures and tables in `<name>/`.
     public func files() throws -> [(path: String, data: Data)] {
+        try taggedFiles().map { file in
+            file.path.hasSuffix(".png") ? file : (file.path, Data(ReportField.plain(String(decoding: file.data, as: UTF8.self)).utf8))
+        }
+    }
+
+    /// The files with the values from the runs tagged by kind (`ReportField`), for `compare`.
+    func taggedFiles() throws -> [(path: String, data: Data)] {
         let (records, missing) = try RunRecord.load(experiment, root: root)
         let (rows, ratios) = ReportTable.layout(records)
         let settings = experiment.report
@@ -150,23 +157,5 @@ public struct Report {
         let files = try files()
         for (path, data) in files { try AtomicFile.write(data, to: folder.appendingPathComponent(path)) }
         return folder.appendingPathComponent(files[0].path)
-    }
-
-    /// Regenerates in memory and compares with `folder`; throws naming the first differing file and,
-    /// for text, the first differing line.
-    public func check(against folder: URL) throws {
-        for (path, data) in try files() {
-            let url = folder.appendingPathComponent(path)
-            guard let existing = FileManager.default.contents(atPath: url.path) else {
-                throw MedadError("\(url.path): missing; run \(command)")
-            }
-            guard existing != data else { continue }
-            guard !path.hasSuffix(".png") else { throw MedadError("\(url.path): differs from what the results give; run \(command)") }
-            let old = String(decoding: existing, as: UTF8.self).components(separatedBy: "\n")
-            let new = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
-            let line = zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
-            let was = line < old.count ? old[line] : "<end of file>", expected = line < new.count ? new[line] : "<end of file>"
-            throw MedadError("\(url.path):\(line + 1): differs from what the results give: has \"\(was)\", expected \"\(expected)\"; run \(command)")
-        }
     }
 }

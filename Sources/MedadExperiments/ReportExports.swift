@@ -16,7 +16,7 @@ enum ReportExports {
                     lines.append(([table.metric, row.backbone, row.method, ReportFormat.ratio(ratio)] + (split ? [testSet ?? ""] : [])
                                   + [String(entry.replicates), ReportFormat.csv(entry.mean), ReportFormat.csv(entry.std),
                                      ReportFormat.csv(entry.interval?.low), ReportFormat.csv(entry.interval?.high),
-                                     ReportFormat.csv(entry.pValue), entry.best ? "1" : "0"])
+                                     ReportFormat.csv(entry.pValue), ReportFormat.flag(entry.best)])
                         .joined(separator: ","))
                 }
             }
@@ -39,9 +39,10 @@ enum ReportExports {
             for (r, row) in table.rows.enumerated() {
                 let cells = table.entries[r].map { entry -> String in
                     guard let entry else { return "--" }
-                    let mean = entry.best ? "\\textbf{\(ReportFormat.metric(entry.mean))}" : ReportFormat.metric(entry.mean)
+                    let mean = ReportField.mark("\\textbf{", present: entry.best) + ReportFormat.metric(entry.mean)
+                        + ReportField.mark("}", present: entry.best)
                     let std = entry.std.map { " $\\pm$ \(ReportFormat.metric($0))" } ?? ""
-                    return mean + std + ((entry.pValue ?? 1) < 0.05 ? "$^*$" : "")
+                    return mean + std + ReportField.mark("$^*$", present: (entry.pValue ?? 1) < 0.05)
                 }
                 out += "\(escape(row.backbone)) & \(escape(row.method)) & " + cells.joined(separator: " & ") + " \\\\\n"
             }

@@ -13,7 +13,7 @@ extension Report {
         var lines = Self.header(table.ratios.map { "r = \(ReportFormat.ratio($0))" } + ["rank"])
         for (r, row) in table.rows.enumerated() {
             let cells = table.entries[r].map(Self.cell)
-            let rank = table.averageRanks[r].map { String(format: "%.2f", $0) } ?? "–"
+            let rank = table.averageRanks[r].map(ReportFormat.rank) ?? "–"
             lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " | \(rank) |")
         }
         return lines.joined(separator: "\n")
@@ -22,10 +22,11 @@ extension Report {
     /// Mean, ± std over replicates, [mean interval], bold when best in its column, \* when p < 0.05.
     static func cell(_ entry: ReportTable.Entry?) -> String {
         guard let entry else { return "–" }
-        let mean = entry.best ? "**\(ReportFormat.metric(entry.mean))**" : ReportFormat.metric(entry.mean)
+        let bold = ReportField.mark("**", present: entry.best)
+        let mean = bold + ReportFormat.metric(entry.mean) + bold
         let std = entry.std.map { " ± \(ReportFormat.metric($0))" } ?? ""
         let ci = entry.interval.map { " [\(ReportFormat.metric($0.low)), \(ReportFormat.metric($0.high))]" } ?? ""
-        return mean + std + ci + ((entry.pValue ?? 1) < 0.05 ? " \\*" : "")
+        return mean + std + ci + ReportField.mark(" \\*", present: (entry.pValue ?? 1) < 0.05)
     }
 
     /// Rows backbone × method × label ratio; a column per test set, then the pooled one ("—" for a

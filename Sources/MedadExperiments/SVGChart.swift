@@ -58,15 +58,17 @@ struct SVGChart {
         for (index, line) in series.enumerated() {
             let colour = Self.palette[index % Self.palette.count]
             let points = line.points.map { "\(Self.f(px($0.x))),\(Self.f(py($0.y)))" }.joined(separator: " ")
-            out += "<polyline points=\"\(points)\" stroke=\"\(colour)\" stroke-width=\"1.8\" fill=\"none\"/>\n"
+            var data = "<polyline points=\"\(points)\" stroke=\"\(colour)\" stroke-width=\"1.8\" fill=\"none\"/>\n"
             for (point, error) in zip(line.points, line.errors) where error > 0 {
-                out += "<line x1=\"\(Self.f(px(point.x)))\" y1=\"\(Self.f(py(point.y - error)))\" x2=\"\(Self.f(px(point.x)))\" y2=\"\(Self.f(py(point.y + error)))\" stroke=\"\(colour)\"/>\n"
+                data += "<line x1=\"\(Self.f(px(point.x)))\" y1=\"\(Self.f(py(point.y - error)))\" x2=\"\(Self.f(px(point.x)))\" y2=\"\(Self.f(py(point.y + error)))\" stroke=\"\(colour)\"/>\n"
             }
             if line.points.count <= 12 {
                 for point in line.points {
-                    out += "<circle cx=\"\(Self.f(px(point.x)))\" cy=\"\(Self.f(py(point.y)))\" r=\"2.5\" fill=\"\(colour)\"/>\n"
+                    data += "<circle cx=\"\(Self.f(px(point.x)))\" cy=\"\(Self.f(py(point.y)))\" r=\"2.5\" fill=\"\(colour)\"/>\n"
                 }
             }
+            // The series' data as one field: under a tolerance a curve may even gain or lose points.
+            out += ReportField.tag(.plot, data)
             let ly = top + 8 + Double(index) * 16
             out += "<line x1=\"\(Self.f(width - right + 10))\" y1=\"\(Self.f(ly))\" x2=\"\(Self.f(width - right + 28))\" y2=\"\(Self.f(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
             out += "<text x=\"\(Self.f(width - right + 32))\" y=\"\(Self.f(ly + 4))\">\(Self.escape(line.name))</text>\n"

@@ -6,12 +6,28 @@ import MedadSupport
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write notebooks-md/<name>.md (tables, figures, CSV, LaTeX) from an experiment's results, or --check it.")
+        abstract: "Write notebooks-md/<name>.md (tables, figures, CSV, LaTeX) from an experiment's results, or --check it.",
+        discussion: """
+        --check compares every file and table cell: text and structure exactly, timings never, and the \
+        values from the runs (metrics, stds, intervals, p-values) exactly unless --tolerance is given. \
+        Exact is what one machine and thread count reproduce; results from another machine differ where \
+        training summed in another order, so compare those with a tolerance, e.g. --tolerance 0.05. Under \
+        a tolerance, ranks, best and significance marks, plotted data and example images (size aside) are \
+        not compared: they jump at near-ties however close the values. Each difference is one line: file, \
+        line, table, row and column, both values and how far apart.
+        """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Experiment file.") var file: String
     @Option(help: "Folder holding runs/<name>/<cell id>/.") var runs = "runs"
     @Option(help: "Folder of the notebooks.") var out = "notebooks-md"
     @Flag(help: "Fail if the notebook on disk differs from what the results give (nothing is written).") var check = false
+    @Option(help: ArgumentHelp("With --check: how far values from the runs may differ: 0.02 (absolute), 5% (relative) or 0.02+5%.",
+                               valueName: "tolerance"))
+    var tolerance: String?
+
+    func validate() throws {
+        if tolerance != nil && !check { throw ValidationError("--tolerance goes with --check") }
+    }
 
     func run() throws {
         global.apply()
@@ -21,8 +37,17 @@ struct ReportCommand: ParsableCommand {
         if out != "notebooks-md" { command += " --out \(out)" }
         let report = Report(experiment: experiment, root: URL(fileURLWithPath: runs), command: command)
         if check {
-            try report.check(against: URL(fileURLWithPath: out))
-            print("\(out)/\(experiment.name).md is up to date")
+            let tolerance = try tolerance.map(ReportTolerance.init(parsing:)) ?? .exact
+            let result = try report.compare(against: URL(fileURLWithPath: out), tolerance: tolerance)
+            let notebook = "\(out)/\(experiment.name).md"
+            guard result.passed else {
+                for failure in result.failures { printError(failure) }
+                let hint = tolerance.isExact && result.textFailures == 0
+                    ? "; only what the runs give differs: results from another machine? compare with --tolerance (README, \"Reproducibility\")"
+                    : "; run \(command)"
+                throw MedadError("\(notebook): \(result.failures.count) difference(s) from what the results give, listed above\(hint)")
+            }
+            print("\(notebook) is up to date: \(result.summary)")
         } else {
             let notebook = try report.write(to: URL(fileURLWithPath: out))
             print("wrote \(notebook.relativePath)")

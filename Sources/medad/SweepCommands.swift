@@ -49,7 +49,7 @@ struct SweepRunCommand: ParsableCommand {
         Each cell trains and evaluates in this process (--jobs 1, the default) or in a child process of \
         this binary per cell (--jobs N > 1, each with threads/N threads). A killed sweep resumes where it \
         stopped: a cell is finished iff its result.json exists. With --slurm FILE nothing runs; a SLURM \
-        job-array script (one task per cell) is written instead.
+        job-array script is written instead, one task per cell not yet finished, run from this folder.
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Experiment file.") var file: String
@@ -75,11 +75,21 @@ struct SweepRunCommand: ParsableCommand {
         let root = URL(fileURLWithPath: runs)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         if let slurm {
+            // Finished cells get no array task, so a script written again after a cancel or a failure
+            // holds exactly the cells still to run (each task also skips its cell if it finished meanwhile).
+            let pending = cells.filter { CellStatus(directory: experiment.directory(of: $0, root: root)) != .finished }
+            let earlier = cells.count - pending.count
+            guard !pending.isEmpty else {
+                print("\(experiment.name): all \(cells.count) cells finished; nothing to submit, \(slurm) not written")
+                return
+            }
             try FileManager.default.createDirectory(at: root.appendingPathComponent(experiment.name), withIntermediateDirectories: true)
-            try AtomicFile.write(SlurmScript.text(experiment: experiment, cells: cells, executable: executable.path,
-                                                  root: root.standardizedFileURL, cpus: cpus, hours: hours),
+            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            try AtomicFile.write(SlurmScript.text(experiment: experiment, cells: pending, executable: executable.path,
+                                                  root: root.standardizedFileURL, workingDirectory: here, cpus: cpus, hours: hours),
                                  to: URL(fileURLWithPath: slurm))
-            print("wrote \(slurm): \(cells.count) array tasks; submit with sbatch \(slurm)")
+            print("wrote \(slurm): \(pending.count) array tasks" + (earlier > 0 ? " (\(earlier) cells finished earlier, left out)" : "")
+                  + "; submit with sbatch \(slurm)")
             return
         }
         let executor: CellExecutor = jobs == 1 ? RunsCellExecutor()

@@ -92,10 +92,15 @@ import MedadTestSupport
         let scratch = try TemporaryFolder()
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let script = SlurmScript.text(experiment: experiment, cells: experiment.cells, executable: "/opt/medad",
-                                      root: URL(fileURLWithPath: "/shared/runs"), cpus: 4, hours: 2)
+                                      root: URL(fileURLWithPath: "/shared/my runs"), workingDirectory: URL(fileURLWithPath: "/home/me/project"),
+                                      cpus: 4, hours: 2)
         #expect(script.contains("#SBATCH --array=0-15\n"))
         #expect(script.contains("#SBATCH --cpus-per-task=4\n"))
+        // Tasks run where the script was written (data folders are relative to it), whoever calls sbatch where.
+        #expect(script.contains("#SBATCH --chdir=/home/me/project\n"))
+        // A path with a blank is one sbatch value only in double quotes.
+        #expect(script.contains("#SBATCH --output=\"/shared/my runs/fake/slurm-%A_%a.log\"\n"))
         for cell in experiment.cells { #expect(script.contains("\n  \(cell.id)\n")) }
-        #expect(script.contains("--only \"${CELLS[$SLURM_ARRAY_TASK_ID]}\" --runs '/shared/runs'"))
+        #expect(script.contains("--only \"${CELLS[$SLURM_ARRAY_TASK_ID]}\" --runs '/shared/my runs'"))
     }
 }

@@ -4,11 +4,13 @@ import Foundation
 public let medadExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("medad")
 
 /// Runs `executable` to completion; `environment` entries are added to (or replace) this process's.
-/// `standardOutput`: a file to send the child's standard output to (e.g. /dev/full) instead of `output`.
+/// `standardOutput`: a file to send the child's standard output to (e.g. /dev/full) instead of `output`;
+/// `directory`: the child's working directory (default: this process's).
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                       standardOutput: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+                       standardOutput: URL? = nil, directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = executable
+    if let directory { process.currentDirectoryURL = directory }
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let output = Pipe(), error = Pipe()
