@@ -55,6 +55,8 @@ struct DiffusionReferenceTests {
     @Test func ddimStepMatchesDiffusers() {
         let schedule = NoiseSchedule(.linear)
         #expect(NoiseSchedule.descending(from: 900, count: 10) == numbers("ddim.timesteps").map { Int($0) })
+        #expect(NoiseSchedule.descending(from: 250, count: 1) == [250])
+        #expect(NoiseSchedule.descending(from: 3, count: 50) == [3, 2, 1, 0])
         let xt = numbers("ddim.xt"), eps = numbers("ddim.eps")
         let inverse = schedule.x0FromNoise(Int(number("ddim.from")))
         let x0 = zip(xt, eps).map { inverse.xt * $0 + inverse.noise * $1 }

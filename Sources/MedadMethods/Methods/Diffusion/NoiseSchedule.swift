@@ -60,6 +60,7 @@ package struct NoiseSchedule: Sendable {
     /// `count` timesteps from `start` down to 0, evenly spaced (DDIM's sub-sequence), first `start`.
     package static func descending(from start: Int, count: Int) -> [Int] {
         let count = max(1, min(count, start + 1))
-        return (0..<count).map { Int((Double(start) * Double(count - 1 - $0) / Double(max(1, count - 1))).rounded()) }
+        guard count > 1 else { return [start] }
+        return (0..<count).map { Int((Double(start) * Double(count - 1 - $0) / Double(count - 1)).rounded()) }
     }
 }
