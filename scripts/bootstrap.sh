@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system libraries medad links against, only when they are missing, so that
-# the two README commands work on a fresh Debian machine that has just the Swift toolchain.
+# Installs Debian packages only when they are missing: with no arguments the system libraries medad
+# links against, so that the two README commands work on a fresh Debian machine that has just the
+# Swift toolchain; with arguments those packages (the kernel checks' cross libc and qemu).
 set -euo pipefail
 
-packages=(libopenblas-dev libnifti-dev libomp-dev zlib1g-dev)
+packages=("$@")
+[ ${#packages[@]} -eq 0 ] && packages=(libopenblas-dev libnifti-dev libomp-dev zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
