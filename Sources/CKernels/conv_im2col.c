@@ -28,10 +28,13 @@ void ck_im2col(const float *x, float *col, long N, long C, long H, long W,
             for (long oh = 0; oh < HO; oh++, dst += WO) {
                 long ih = oh * S - PAD + i;
                 if (ih < 0 || ih >= H) { memset(dst, 0, WO * sizeof(float)); continue; }
-                const float *src = plane + ih * W - PAD + j;
+                // Output column ow reads input column ow*S + off of the row, inside the row for lo <= ow < hi
+                // only: the offset goes into the index, a pointer to row + off would point before x for j < PAD.
+                const float *row = plane + ih * W;
+                const long off = j - PAD;
                 for (long ow = 0; ow < lo; ow++) dst[ow] = 0;
-                if (S == 1) memcpy(dst + lo, src + lo, (hi - lo) * sizeof(float));
-                else for (long ow = lo; ow < hi; ow++) dst[ow] = src[ow * S];
+                if (S == 1) { if (hi > lo) memcpy(dst + lo, row + lo + off, (hi - lo) * sizeof(float)); }
+                else for (long ow = lo; ow < hi; ow++) dst[ow] = row[ow * S + off];
                 for (long ow = hi; ow < WO; ow++) dst[ow] = 0;
             }
         }
@@ -55,10 +58,11 @@ void ck_col2im(const float *dcol, float *dx, long N, long C, long H, long W,
                     for (long oh = 0; oh < HO; oh++) {
                         long ih = oh * S - PAD + i;
                         if (ih < 0 || ih >= H) continue;
-                        float *dst = plane + ih * W - PAD + j;
+                        float *row = plane + ih * W;   // indexed as in ck_im2col
+                        const long off = j - PAD;
                         const float *s = src + oh * WO;
-                        if (S == 1) { for (long ow = lo; ow < hi; ow++) dst[ow] += s[ow]; }
-                        else { for (long ow = lo; ow < hi; ow++) dst[ow * S] += s[ow]; }
+                        if (S == 1) { for (long ow = lo; ow < hi; ow++) row[ow + off] += s[ow]; }
+                        else { for (long ow = lo; ow < hi; ow++) row[ow * S + off] += s[ow]; }
                     }
                 }
             }

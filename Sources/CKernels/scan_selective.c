@@ -24,6 +24,7 @@
 // caller memory of unknown alignment.
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint32_t v8u __attribute__((vector_size(32)));
 typedef float v8m __attribute__((vector_size(32), aligned(4), may_alias));
 
 static inline v8f vload(const float *p) { return *(const v8m *)p; }
@@ -37,7 +38,8 @@ static inline v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
 // Cephes expf (libm's expf is an opaque call that blocks vectorisation): x = k ln2 + r with a
 // two-constant Cody-Waite split, Cephes' degree-7 polynomial for e^r in Horner form, 2^k assembled in
 // the exponent bits; about 1 ulp over the clamped range. Rounding adds 1.5 * 2^23, which leaves k
-// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9.
+// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9. The lanes are
+// unsigned there: a signed shift that pushes bits out of the lane (or shifts a negative) is undefined.
 static inline v8f vexp(v8f x) {
     x = vmin(x, vsplat(88.02969f));     // keeps k <= 127
     x = vmax(x, vsplat(-87.33654f));    // keeps k >= -126
@@ -54,7 +56,7 @@ static inline v8f vexp(v8f x) {
     p = p * r + 5.0000001201e-1f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    return p * (v8f)(((v8i)t + 127) << 23);
+    return p * (v8f)(((v8u)t + 127u) << 23);
 }
 
 // log(1 + e) for e in [0, 1] as 2 atanh(s), s = e / (2 + e) <= 1/3: the odd series in s converges
