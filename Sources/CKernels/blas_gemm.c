@@ -1,14 +1,11 @@
 #include <cblas.h>
 #include "ck_blas.h"
+#include "parallel.h"
 
 // Why not let OpenBLAS thread its own GEMMs: its pthread pool and libomp's team are separate sets of
 // threads on the same cores. On 2 cores a GEMM that followed an OpenMP kernel often ran one of its
 // two halves on a core still held by a spinning OpenMP thread, and the training step of the zoo
 // flipped between about 1.0 s and 1.5 s from run to run. One team for everything removes the fight.
-
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-int omp_get_max_threads(void);
 
 // Products below this many multiply-adds cost less than waking the team.
 static const double serial_macs = 1 << 18;
