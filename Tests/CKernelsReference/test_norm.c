@@ -47,65 +47,77 @@ static void normalise(const float *x, const float *w, const float *bias, long ru
 static long group_channel(long run, long i, long m, long G, long HW) { (void)m; return run % G * (m / HW) + i / HW; }
 static long row_feature(long run, long i, long m, long a, long b) { (void)run; (void)m; (void)a; (void)b; return i; }
 
+// One normalisation problem: inputs, the kernels' outputs and the reference's, for `total` values,
+// `features` affine parameters and `stats` (mean, rstd) pairs.
+typedef struct {
+    long total, features, stats;
+    float *x, *w, *b, *dy, *y, *mean, *rstd, *dx, *dw, *db;
+    double *want, *want_mean, *want_rstd, *want_dx, *want_dw, *want_db;
+} norm_case;
+
+static norm_case make_case(long total, long features, long stats, uint64_t seed) {
+    ref_rng r = {seed};
+    norm_case c = {total, features, stats, ref_floats(total), ref_floats(features), ref_floats(features),
+                   ref_floats(total), ref_floats(total), ref_floats(stats), ref_floats(stats), ref_floats(total),
+                   ref_floats(features), ref_floats(features), ref_doubles(total), ref_doubles(stats),
+                   ref_doubles(stats), ref_doubles(total), ref_doubles(features), ref_doubles(features)};
+    ref_fill(c.x, total, -2, 3, &r);
+    ref_fill(c.w, features, 0.5, 1.5, &r);
+    ref_fill(c.b, features, -0.5, 0.5, &r);
+    ref_fill(c.dy, total, -1, 1, &r);
+    return c;
+}
+
+static void expect_case(const char *name, const norm_case *c) {
+    static const char *what[6] = {"forward", "mean", "rstd", "dx", "dw", "db"};
+    const float *got[6] = {c->y, c->mean, c->rstd, c->dx, c->dw, c->db};
+    const double *want[6] = {c->want, c->want_mean, c->want_rstd, c->want_dx, c->want_dw, c->want_db};
+    const long n[6] = {c->total, c->stats, c->stats, c->total, c->features, c->features};
+    const double atol[6] = {1e-5, 1e-6, 0, 1e-5, 1e-5, 1e-5}, rtol[6] = {1e-5, 1e-6, 1e-5, 1e-4, 1e-4, 1e-4};
+    for (int k = 0; k < 6; k++) {
+        char label[96];
+        snprintf(label, sizeof label, "norm/%s %s", name, what[k]);
+        ref_expect_close(label, got[k], want[k], n[k], atol[k], rtol[k]);
+    }
+}
+
+static void free_case(norm_case *c) {
+    free(c->x); free(c->w); free(c->b); free(c->dy); free(c->y); free(c->mean); free(c->rstd); free(c->dx);
+    free(c->dw); free(c->db); free(c->want); free(c->want_mean); free(c->want_rstd); free(c->want_dx);
+    free(c->want_dw); free(c->want_db);
+}
+
 static void check_group(int silu, int affine) {
-    const long N = 2, C = 6, HW = 10, G = 3, M = C / G * HW, total = N * C * HW;
+    const long N = 2, C = 6, HW = 10, G = 3, M = C / G * HW;
     const float eps = 1e-5f;
-    ref_rng r = {(uint64_t)(31 + silu * 2 + affine)};
-    float *x = ref_floats(total), *w = ref_floats(C), *b = ref_floats(C), *y = ref_floats(total), *dy = ref_floats(total);
-    float *mean = ref_floats(N * G), *rstd = ref_floats(N * G), *dx = ref_floats(total), *dw = ref_floats(C), *db = ref_floats(C);
-    double *want = ref_doubles(total), *want_mean = ref_doubles(N * G), *want_rstd = ref_doubles(N * G);
-    double *want_dx = ref_doubles(total), *want_dw = ref_doubles(C), *want_db = ref_doubles(C);
-    ref_fill(x, total, -2, 3, &r);
-    ref_fill(w, C, 0.5, 1.5, &r);
-    ref_fill(b, C, -0.5, 0.5, &r);
-    ref_fill(dy, total, -1, 1, &r);
-    const float *wp = affine ? w : NULL, *bp = affine ? b : NULL;
-    normalise(x, wp, bp, N * G, M, group_channel, G, HW, eps, silu, dy, want, want_mean, want_rstd, want_dx, want_dw, want_db);
-    if (silu) ck_groupnorm_silu_forward(x, wp, bp, y, mean, rstd, N, C, HW, G, eps);
-    else ck_groupnorm_forward(x, wp, bp, y, mean, rstd, N, C, HW, G, eps);
-    if (silu) ck_groupnorm_silu_backward(x, wp, bp, mean, rstd, dy, dx, dw, db, N, C, HW, G);
-    else ck_groupnorm_backward(x, wp, mean, rstd, dy, dx, dw, db, N, C, HW, G);
-    char label[96];
-    const char *kind = silu ? "groupnorm+silu" : "groupnorm";
-    const char *with = affine ? "affine" : "no affine";
-    snprintf(label, sizeof label, "norm/%s %s forward", kind, with);
-    ref_expect_close(label, y, want, total, 1e-5, 1e-5);
-    snprintf(label, sizeof label, "norm/%s %s mean", kind, with);
-    ref_expect_close(label, mean, want_mean, N * G, 1e-6, 1e-6);
-    snprintf(label, sizeof label, "norm/%s %s rstd", kind, with);
-    ref_expect_close(label, rstd, want_rstd, N * G, 0, 1e-5);
-    snprintf(label, sizeof label, "norm/%s %s dx", kind, with);
-    ref_expect_close(label, dx, want_dx, total, 1e-5, 1e-4);
-    snprintf(label, sizeof label, "norm/%s %s dw", kind, with);
-    ref_expect_close(label, dw, want_dw, C, 1e-5, 1e-4);
-    snprintf(label, sizeof label, "norm/%s %s db", kind, with);
-    ref_expect_close(label, db, want_db, C, 1e-5, 1e-4);
-    free(x); free(w); free(b); free(y); free(dy); free(mean); free(rstd); free(dx); free(dw); free(db);
-    free(want); free(want_mean); free(want_rstd); free(want_dx); free(want_dw); free(want_db);
+    norm_case c = make_case(N * C * HW, C, N * G, (uint64_t)(31 + silu * 2 + affine));
+    const float *w = affine ? c.w : NULL, *b = affine ? c.b : NULL;
+    normalise(c.x, w, b, N * G, M, group_channel, G, HW, eps, silu, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx,
+              c.want_dw, c.want_db);
+    if (silu) {
+        ck_groupnorm_silu_forward(c.x, w, b, c.y, c.mean, c.rstd, N, C, HW, G, eps);
+        ck_groupnorm_silu_backward(c.x, w, b, c.mean, c.rstd, c.dy, c.dx, c.dw, c.db, N, C, HW, G);
+    } else {
+        ck_groupnorm_forward(c.x, w, b, c.y, c.mean, c.rstd, N, C, HW, G, eps);
+        ck_groupnorm_backward(c.x, w, c.mean, c.rstd, c.dy, c.dx, c.dw, c.db, N, C, HW, G);
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", silu ? "groupnorm+silu" : "groupnorm", affine ? " affine" : "");
+    expect_case(name, &c);
+    free_case(&c);
 }
 
 static void check_layer(int affine) {
-    const long R = 7, D = 33, total = R * D;
+    const long R = 7, D = 33;
     const float eps = 1e-5f;
-    ref_rng r = {(uint64_t)(41 + affine)};
-    float *x = ref_floats(total), *w = ref_floats(D), *b = ref_floats(D), *y = ref_floats(total), *dy = ref_floats(total);
-    float *mean = ref_floats(R), *rstd = ref_floats(R), *dx = ref_floats(total), *dw = ref_floats(D), *db = ref_floats(D);
-    double *want = ref_doubles(total), *want_mean = ref_doubles(R), *want_rstd = ref_doubles(R);
-    double *want_dx = ref_doubles(total), *want_dw = ref_doubles(D), *want_db = ref_doubles(D);
-    ref_fill(x, total, -2, 3, &r);
-    ref_fill(w, D, 0.5, 1.5, &r);
-    ref_fill(b, D, -0.5, 0.5, &r);
-    ref_fill(dy, total, -1, 1, &r);
-    const float *wp = affine ? w : NULL, *bp = affine ? b : NULL;
-    normalise(x, wp, bp, R, D, row_feature, 0, 0, eps, 0, dy, want, want_mean, want_rstd, want_dx, want_dw, want_db);
-    ck_layernorm_forward(x, wp, bp, y, mean, rstd, R, D, eps);
-    ck_layernorm_backward(x, wp, mean, rstd, dy, dx, dw, db, R, D);
-    ref_expect_close(affine ? "norm/layernorm affine forward" : "norm/layernorm forward", y, want, total, 1e-5, 1e-5);
-    ref_expect_close(affine ? "norm/layernorm affine dx" : "norm/layernorm dx", dx, want_dx, total, 1e-5, 1e-4);
-    ref_expect_close(affine ? "norm/layernorm affine dw" : "norm/layernorm dw", dw, want_dw, D, 1e-5, 1e-4);
-    ref_expect_close(affine ? "norm/layernorm affine db" : "norm/layernorm db", db, want_db, D, 1e-5, 1e-4);
-    free(x); free(w); free(b); free(y); free(dy); free(mean); free(rstd); free(dx); free(dw); free(db);
-    free(want); free(want_mean); free(want_rstd); free(want_dx); free(want_dw); free(want_db);
+    norm_case c = make_case(R * D, D, R, (uint64_t)(41 + affine));
+    const float *w = affine ? c.w : NULL, *b = affine ? c.b : NULL;
+    normalise(c.x, w, b, R, D, row_feature, 0, 0, eps, 0, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx, c.want_dw,
+              c.want_db);
+    ck_layernorm_forward(c.x, w, b, c.y, c.mean, c.rstd, R, D, eps);
+    ck_layernorm_backward(c.x, w, c.mean, c.rstd, c.dy, c.dx, c.dw, c.db, R, D);
+    expect_case(affine ? "layernorm affine" : "layernorm", &c);
+    free_case(&c);
 }
 
 void test_norm(void) {
