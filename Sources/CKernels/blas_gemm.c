@@ -1,4 +1,10 @@
+#if defined(__APPLE__)
+// Accelerate's BLAS: its current interface (macOS 13.3), which threads its products itself.
+#define ACCELERATE_NEW_LAPACK
+#include <Accelerate/Accelerate.h>
+#else
 #include <cblas.h>
+#endif
 #include "ck_blas.h"
 #include "parallel.h"
 
@@ -14,7 +20,9 @@ static const int band_align = 16;
 
 // OpenBLAS initialises before this library's constructors run, so its thread count can be set here,
 // ahead of any product; a multi-threaded OpenBLAS inside the team would oversubscribe the cores.
+#if !defined(__APPLE__)
 __attribute__((constructor)) static void ck_blas_single_threaded(void) { openblas_set_num_threads(1); }
+#endif
 
 // Leading dimensions of the three matrices.
 typedef struct { int a, b, c; } strides;

@@ -73,7 +73,7 @@ struct SweepRunCommand: ParsableCommand {
         try experiment.validateCells(RunsCellExecutor.validate)
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = RunningExecutable.url
         if let slurm {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(experiment.name), withIntermediateDirectories: true)
             try AtomicFile.write(SlurmScript.text(experiment: experiment, cells: cells, executable: executable.path,
