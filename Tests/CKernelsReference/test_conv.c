@@ -6,12 +6,11 @@
 #include <stdlib.h>
 
 // col[(c, i, j), (n, oh, ow)] = x[n, c, oh*S - PAD + i, ow*S - PAD + j], 0 outside the image.
-static double im2col_entry(const float *x, long N, long C, long H, long W, long K, long S, long PAD, long HO, long WO,
+static double im2col_entry(const float *x, long C, long H, long W, long K, long S, long PAD, long HO, long WO,
                            long row, long column) {
     long c = row / (K * K), i = row / K % K, j = row % K;
     long n = column / (HO * WO), oh = column / WO % HO, ow = column % WO;
     long ih = oh * S - PAD + i, iw = ow * S - PAD + j;
-    (void)N;
     return ih < 0 || ih >= H || iw < 0 || iw >= W ? 0 : x[((n * C + c) * H + ih) * W + iw];
 }
 
@@ -26,7 +25,7 @@ static void check_im2col(const char *name, long N, long C, long H, long W, long 
     ref_fill(dcol, rows * columns, -1, 1, &r);
     for (long row = 0; row < rows; row++)
         for (long column = 0; column < columns; column++)
-            want[row * columns + column] = im2col_entry(x, N, C, H, W, K, S, PAD, HO, WO, row, column);
+            want[row * columns + column] = im2col_entry(x, C, H, W, K, S, PAD, HO, WO, row, column);
     // col2im is im2col's adjoint: every column entry goes back to the pixel it was read from.
     for (long row = 0; row < rows; row++)
         for (long column = 0; column < columns; column++) {

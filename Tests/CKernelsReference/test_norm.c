@@ -8,14 +8,13 @@
 
 static double sigmoid(double v) { return 1 / (1 + exp(-v)); }
 
-// Normalises `groups` runs of m values each (x[g*m .. g*m + m)) with per-value scale and shift
-// (index of value i of run g: feature(g, i)); with silu the output is v sigmoid(v). Fills y, mean, rstd
-// and, given dy, dx and the per-feature sums dw, db (zeroed by the caller).
-typedef long (*feature_of)(long run, long i, long m, long a, long b);
-
-static void normalise(const float *x, const float *w, const float *bias, long runs, long m, feature_of feature,
-                      long a, long b, float eps, int silu, const float *dy, double *y, double *mean, double *rstd,
-                      double *dx, double *dw, double *db) {
+// Normalises `runs` runs of m values each (x[g*m .. g*m + m)) with per-feature scale and shift; value i
+// of run g has feature (g % G) * (m / HW) + i / HW: with G groups of HW-pixel planes GroupNorm's channel,
+// with G = HW = 1 LayerNorm's feature i. With silu the output is v sigmoid(v). Fills y, mean, rstd and,
+// given dy, dx and the per-feature sums dw, db (zeroed by the caller).
+static void normalise(const float *x, const float *w, const float *bias, long runs, long m, long G, long HW,
+                      float eps, int silu, const float *dy, double *y, double *mean, double *rstd, double *dx,
+                      double *dw, double *db) {
     for (long g = 0; g < runs; g++) {
         const float *in = x + g * m;
         double mu = 0, var = 0, s1 = 0, s2 = 0;
@@ -27,7 +26,7 @@ static void normalise(const float *x, const float *w, const float *bias, long ru
         rstd[g] = r;
         double *dxhat = ref_doubles(m);
         for (long i = 0; i < m; i++) {
-            long f = feature(g, i, m, a, b);
+            long f = g % G * (m / HW) + i / HW;
             double xhat = (in[i] - mu) * r, v = xhat * (w ? w[f] : 1) + (bias ? bias[f] : 0);
             y[g * m + i] = silu ? v * sigmoid(v) : v;
             double d = dy[g * m + i];
@@ -42,10 +41,6 @@ static void normalise(const float *x, const float *w, const float *bias, long ru
         free(dxhat);
     }
 }
-
-// GroupNorm: run (n, g) holds channels g*C/G .. of sample n, HW values each; LayerNorm: row r, feature i.
-static long group_channel(long run, long i, long m, long G, long HW) { (void)m; return run % G * (m / HW) + i / HW; }
-static long row_feature(long run, long i, long m, long a, long b) { (void)run; (void)m; (void)a; (void)b; return i; }
 
 // One normalisation problem: inputs, the kernels' outputs and the reference's, for `total` values,
 // `features` affine parameters and `stats` (mean, rstd) pairs.
@@ -92,7 +87,7 @@ static void check_group(int silu, int affine) {
     const float eps = 1e-5f;
     norm_case c = make_case(N * C * HW, C, N * G, (uint64_t)(31 + silu * 2 + affine));
     const float *w = affine ? c.w : NULL, *b = affine ? c.b : NULL;
-    normalise(c.x, w, b, N * G, M, group_channel, G, HW, eps, silu, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx,
+    normalise(c.x, w, b, N * G, M, G, HW, eps, silu, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx,
               c.want_dw, c.want_db);
     if (silu) {
         ck_groupnorm_silu_forward(c.x, w, b, c.y, c.mean, c.rstd, N, C, HW, G, eps);
@@ -112,7 +107,7 @@ static void check_layer(int affine) {
     const float eps = 1e-5f;
     norm_case c = make_case(R * D, D, R, (uint64_t)(41 + affine));
     const float *w = affine ? c.w : NULL, *b = affine ? c.b : NULL;
-    normalise(c.x, w, b, R, D, row_feature, 0, 0, eps, 0, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx, c.want_dw,
+    normalise(c.x, w, b, R, D, 1, 1, eps, 0, c.dy, c.want, c.want_mean, c.want_rstd, c.want_dx, c.want_dw,
               c.want_db);
     ck_layernorm_forward(c.x, w, b, c.y, c.mean, c.rstd, R, D, eps);
     ck_layernorm_backward(c.x, w, c.mean, c.rstd, c.dy, c.dx, c.dw, c.db, R, D);
