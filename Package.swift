@@ -8,16 +8,25 @@
 //                            MedadMethods, MedadMetrics  ->  MedadMOOD
 import PackageDescription
 
-// OpenMP: the toolchain's clang understands -fopenmp; the runtime is the system's libomp.so.5.
-// The kernels are plain C that the compiler vectorises: x86-64-v3 (AVX2, FMA) on x86 hosts, which every
-// machine medad is measured on has; any other architecture (aarch64) builds for its own baseline
-// rather than failing on an x86-only flag. Run-time dispatch for pre-AVX2 x86 is not done yet.
-#if arch(x86_64)
-let architectureFlags = ["-march=x86-64-v3"]
-#else
-let architectureFlags: [String] = []
-#endif
-let optimisedOpenMP: [CSetting] = [.unsafeFlags(["-fopenmp", "-O3", "-fno-math-errno"] + architectureFlags)]
+// The kernels are plain C that the compiler vectorises, built for the architecture's baseline so that they
+// run on any CPU of it: on x86-64 their hot loops are compiled for AVX2 and AVX-512 as well and picked
+// when the library loads (CK_VECTORISED, Sources/CKernels/parallel.h).
+// OpenMP: the runtime is LLVM's libomp, linked by name. Debian and Ubuntu's libomp-dev put the unversioned
+// libomp.so only under /usr/lib/llvm-<version>/lib and name it libomp5.so on the linker's path; Homebrew's
+// libomp is libomp.dylib (keg-only: see the README for its search paths). Apple's clang accepts OpenMP
+// only as a compiler-proper option (-Xclang -fopenmp).
+let optimisedOpenMP: [CSetting] = [
+    .unsafeFlags(["-O3", "-fno-math-errno"]),
+    .unsafeFlags(["-fopenmp"], .when(platforms: [.linux])),
+    .unsafeFlags(["-Xclang", "-fopenmp"], .when(platforms: [.macOS])),
+]
+// Matrix products: OpenBLAS, or Accelerate on Apple platforms (blas_gemm.c).
+let kernelLibraries: [LinkerSetting] = [
+    .linkedLibrary("omp5", .when(platforms: [.linux])),
+    .linkedLibrary("omp", .when(platforms: [.macOS])),
+    .linkedLibrary("openblas", .when(platforms: [.linux])),
+    .linkedFramework("Accelerate", .when(platforms: [.macOS])),
+]
 
 // Folders and process helpers shared by the test targets (not a product).
 let testSupport: [Target] = [
@@ -25,17 +34,18 @@ let testSupport: [Target] = [
 ]
 
 let kernels: [Target] = [
-    .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: [.linkedLibrary(":libomp.so.5"), .linkedLibrary("openblas")]),
+    .target(name: "CKernels", cSettings: optimisedOpenMP, linkerSettings: kernelLibraries),
     .systemLibrary(name: "COpenBLAS"),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels", "MedadSupport"]),
 
-    .target(name: "CNifti", cSettings: [.unsafeFlags(["-I/usr/include/nifti", "-O2"])],
+    .target(name: "CNifti", cSettings: [.headerSearchPath("nifti_include"), .unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("niftiio"), .linkedLibrary("znz"), .linkedLibrary("z"), .linkedLibrary("m")]),
 ]
 
 let core: [Target] = [
     .target(name: "MedadSupport", dependencies: ["CKernels"]),
-    .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels", "COpenBLAS"]),
+    .target(name: "MedadTensor", dependencies: ["MedadSupport", "CKernels",
+                                                .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
     .target(name: "MedadVolumes", dependencies: ["MedadSupport", "CKernels", "CNifti"]),
     .target(name: "MedadConfig", dependencies: ["MedadSupport"]),
     .testTarget(name: "MedadConfigTests", dependencies: ["MedadConfig"]),
@@ -104,7 +114,7 @@ let cli: [Target] = [
 
 let package = Package(
     name: "medad",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS("13.3")],   // Accelerate's current BLAS interface (blas_gemm.c)
     products: [
         .executable(name: "medad", targets: ["medad"]),
         .library(name: "MedadSupport", targets: ["MedadSupport"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system libraries medad links against, only when they are missing, so that
-# the two README commands work on a fresh Debian machine that has just the Swift toolchain.
-# With arguments, installs those Debian packages instead (scripts/slurm-test.sh: SLURM and munge).
+# Installs Debian packages only when they are missing: with no arguments the system libraries medad
+# links against, so that the two README commands work on a fresh Debian machine that has just the
+# Swift toolchain; with arguments those packages (the kernel checks' cross libc and qemu, and
+# scripts/slurm-test.sh's SLURM and munge).
 set -euo pipefail
 
 packages=("$@")

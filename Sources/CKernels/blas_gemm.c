@@ -1,14 +1,17 @@
+#if defined(__APPLE__)
+// Accelerate's BLAS: its current interface (macOS 13.3), which threads its products itself.
+#define ACCELERATE_NEW_LAPACK
+#include <Accelerate/Accelerate.h>
+#else
 #include <cblas.h>
+#endif
 #include "ck_blas.h"
+#include "parallel.h"
 
 // Why not let OpenBLAS thread its own GEMMs: its pthread pool and libomp's team are separate sets of
 // threads on the same cores. On 2 cores a GEMM that followed an OpenMP kernel often ran one of its
 // two halves on a core still held by a spinning OpenMP thread, and the training step of the zoo
 // flipped between about 1.0 s and 1.5 s from run to run. One team for everything removes the fight.
-
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-int omp_get_max_threads(void);
 
 // Products below this many multiply-adds cost less than waking the team.
 static const double serial_macs = 1 << 18;
@@ -17,7 +20,9 @@ static const int band_align = 16;
 
 // OpenBLAS initialises before this library's constructors run, so its thread count can be set here,
 // ahead of any product; a multi-threaded OpenBLAS inside the team would oversubscribe the cores.
+#if !defined(__APPLE__)
 __attribute__((constructor)) static void ck_blas_single_threaded(void) { openblas_set_num_threads(1); }
+#endif
 
 // Leading dimensions of the three matrices.
 typedef struct { int a, b, c; } strides;

@@ -3,23 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
+#include "parallel.h"
 
 // The batch reductions of the weight gradient are split into this many row chunks whatever the
 // thread count, and the chunks are added in order, so results do not depend on scheduling.
 enum { REDUCE_CHUNKS = 64 };
 
 // wt[j, c] <- w[c, 0, j]: the tap-major copy lets the inner loop run over contiguous channels.
+// NULL when memory runs out.
 static float *taps_by_row(const float *w, long C, long K) {
     float *wt = malloc((size_t)(C * K) * sizeof(float));
+    if (!wt) return NULL;
     for (long c = 0; c < C; c++)
         for (long j = 0; j < K; j++) wt[j * C + c] = w[c * K + j];
     return wt;
 }
 
-void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
-                                long B, long L, long C, long K) {
-    float *wt = taps_by_row(w, C, K);
-#pragma omp parallel for collapse(2) schedule(static)
+CK_VECTORISED static void forward_team(const float *x, const float *wt, const float *bias, float *y,
+                                       long B, long L, long C, long K) {
+#pragma omp for collapse(2) schedule(static)
     for (long b = 0; b < B; b++) {
         for (long t = 0; t < L; t++) {
             float *out = y + (b * L + t) * C;
@@ -32,34 +34,41 @@ void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bia
             }
         }
     }
-    free(wt);
 }
 
-void ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
-                                 float *dx, float *dw, float *dbias, long B, long L, long C, long K) {
-    if (dx) {
-        float *wt = taps_by_row(w, C, K);
-        // x[b, s] feeds y[b, s + (K-1) - j] through tap j.
-#pragma omp parallel for collapse(2) schedule(static)
-        for (long b = 0; b < B; b++) {
-            for (long s = 0; s < L; s++) {
-                float *out = dx + (b * L + s) * C;
-                memset(out, 0, C * sizeof(float));
-                for (long j = 0; j < K; j++) {
-                    long t = s + (K - 1) - j;
-                    if (t >= L) continue;
-                    const float *g = dy + (b * L + t) * C, *tap = wt + j * C;
-                    for (long c = 0; c < C; c++) out[c] += tap[c] * g[c];
-                }
+int ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
+                               long B, long L, long C, long K) {
+    float *wt = taps_by_row(w, C, K);
+    if (!wt) return -1;
+#pragma omp parallel
+    forward_team(x, wt, bias, y, B, L, C, K);
+    free(wt);
+    return 0;
+}
+
+// x[b, s] feeds y[b, s + (K-1) - j] through tap j.
+CK_VECTORISED static void input_gradient_team(const float *dy, const float *wt, float *dx, long B, long L, long C,
+                                              long K) {
+#pragma omp for collapse(2) schedule(static)
+    for (long b = 0; b < B; b++) {
+        for (long s = 0; s < L; s++) {
+            float *out = dx + (b * L + s) * C;
+            memset(out, 0, C * sizeof(float));
+            for (long j = 0; j < K; j++) {
+                long t = s + (K - 1) - j;
+                if (t >= L) continue;
+                const float *g = dy + (b * L + t) * C, *tap = wt + j * C;
+                for (long c = 0; c < C; c++) out[c] += tap[c] * g[c];
             }
         }
-        free(wt);
     }
-    if (!dw && !dbias) return;
-    long rows = B * L, per = (rows + REDUCE_CHUNKS - 1) / REDUCE_CHUNKS, stride = (K + 1) * C;
-    // partial[chunk] = [K taps x C | bias C]
-    float *partial = calloc((size_t)(REDUCE_CHUNKS * stride), sizeof(float));
-#pragma omp parallel for schedule(static)
+}
+
+// partial[chunk] = [K taps x C | bias C] summed over the chunk's `per` of the B*L rows.
+CK_VECTORISED static void parameter_gradient_team(const float *x, const float *dy, float *partial, long rows,
+                                                  long per, long L, long C, long K) {
+    const long stride = (K + 1) * C;
+#pragma omp for schedule(static)
     for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) {
         float *acc = partial + chunk * stride;
         long end = (chunk + 1) * per < rows ? (chunk + 1) * per : rows;
@@ -77,6 +86,23 @@ void ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy
             for (long c = 0; c < C; c++) ab[c] += g[c];
         }
     }
+}
+
+int ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
+                                float *dx, float *dw, float *dbias, long B, long L, long C, long K) {
+    if (dx) {
+        float *wt = taps_by_row(w, C, K);
+        if (!wt) return -1;
+#pragma omp parallel
+        input_gradient_team(dy, wt, dx, B, L, C, K);
+        free(wt);
+    }
+    if (!dw && !dbias) return 0;
+    long rows = B * L, per = (rows + REDUCE_CHUNKS - 1) / REDUCE_CHUNKS, stride = (K + 1) * C;
+    float *partial = calloc((size_t)(REDUCE_CHUNKS * stride), sizeof(float));
+    if (!partial) return -1;
+#pragma omp parallel
+    parameter_gradient_team(x, dy, partial, rows, per, L, C, K);
     for (long c = 0; c < C; c++) {
         for (long j = 0; j < K; j++) {
             float total = 0;
@@ -88,4 +114,5 @@ void ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy
         if (dbias) dbias[c] = total;
     }
     free(partial);
+    return 0;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
+#include "parallel.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -119,6 +120,7 @@ INLINE void transform_2d(transform_1d f, int p, int q, const float *in, float *o
 typedef void (*lane_transform)(const float *in, long in_stride, float *out, long out_stride, long TW);
 
 #define LANES(name, f, p, q)                                                                   \
+    CK_VECTORISED                                                                                  \
     static void name(const float *restrict in, long in_stride, float *restrict out, long out_stride, \
                      long TW) {                                                                    \
         for (long tx = 0; tx < TW; tx++) {                                                         \
@@ -139,6 +141,7 @@ typedef void (*tile_reader)(const float *rows, long row_stride, float *out, long
 typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW);
 
 #define READ_TILES(name, f, A, R, STEP)                                                            \
+    CK_VECTORISED                                                                                  \
     static void name(const float *restrict rows, long row_stride, float *restrict out, long out_stride, \
                      long TW) {                                                                    \
         for (long tx = 0; tx < TW; tx++) {                                                         \
@@ -152,6 +155,7 @@ typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long r
 
 // Overlapping tiles add into the same columns, so each tile column j is one pass over the tiles.
 #define ADD_TILES(name, f, A, R, STEP)                                                             \
+    CK_VECTORISED                                                                                  \
     static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
                      long TW) {                                                                    \
         float d[(A) * (A)][TW];                                                                    \
@@ -170,6 +174,7 @@ typedef void (*tile_writer)(const float *in, long in_stride, float *rows, long r
 typedef void (*block_writer)(const float *in, long in_stride, float *rows, long row_stride, long TW, float bias);
 
 #define WRITE_BLOCKS(name, f, R)                                                                   \
+    CK_VECTORISED                                                                                  \
     static void name(const float *restrict in, long in_stride, float *restrict rows, long row_stride, \
                      long TW, float bias) {                                                        \
         for (long tx = 0; tx < TW; tx++) {                                                         \
@@ -205,33 +210,32 @@ static const scheme plain = {4, 4, 2, read_tiles, add_tiles, write_blocks, read_
 static const scheme upsampled = {3, 3, 1, up_read_tiles, up_add_tiles, up_write_blocks, up_read_blocks,
                                  up_filter_lanes, up_filter_adjoint_lanes};
 
-// Vectorised over the input channels: w's taps of filter k, tap-major, are the lanes of the transform.
-static void filter_forward(scheme s, const float *w, float *u, long K, long C) {
-#pragma omp parallel
+// The filter transform and its adjoint share one loop over the filters, vectorised over the input
+// channels: the taps of filter k, tap-major in a buffer of 9 C floats per thread, are the lanes of the
+// transform. Forward: gather w's taps, transform them into u. Adjoint: transform du back into taps,
+// scatter them into dw. Returns -1 when memory runs out.
+static int filter_transform(scheme s, int adjoint, const float *in, float *out, long K, long C) {
+    const int threads = omp_get_max_threads();
+    float *buffers = malloc(sizeof(float) * 9 * C * threads);
+    if (!buffers) return -1;
+#pragma omp parallel num_threads(threads)
     {
-        float *taps = malloc(9 * C * sizeof(float));
+        float *taps = buffers + 9 * C * omp_get_thread_num();
 #pragma omp for schedule(static)
         for (long k = 0; k < K; k++) {
-            for (long c = 0; c < C; c++)
-                for (int e = 0; e < 9; e++) taps[e * C + c] = w[(k * C + c) * 9 + e];
-            s.filter(taps, C, u + k * C, K * C, C);
+            if (!adjoint) {
+                for (long c = 0; c < C; c++)
+                    for (int e = 0; e < 9; e++) taps[e * C + c] = in[(k * C + c) * 9 + e];
+                s.filter(taps, C, out + k * C, K * C, C);
+            } else {
+                s.filter_adjoint(in + k * C, K * C, taps, C, C);
+                for (long c = 0; c < C; c++)
+                    for (int e = 0; e < 9; e++) out[(k * C + c) * 9 + e] = taps[e * C + c];
+            }
         }
-        free(taps);
     }
-}
-
-static void filter_backward(scheme s, const float *du, float *dw, long K, long C) {
-#pragma omp parallel
-    {
-        float *taps = malloc(9 * C * sizeof(float));
-#pragma omp for schedule(static)
-        for (long k = 0; k < K; k++) {
-            s.filter_adjoint(du + k * C, K * C, taps, C, C);
-            for (long c = 0; c < C; c++)
-                for (int e = 0; e < 9; e++) dw[(k * C + c) * 9 + e] = taps[e * C + c];
-        }
-        free(taps);
-    }
+    free(buffers);
+    return 0;
 }
 
 // Tiles per side for an output side of length `out`.
@@ -254,13 +258,16 @@ static void pad_plane(const float *plane, long H, long W, long height, long widt
 // The input transform and its adjoint share one loop over (image, channel) planes, each thread with
 // its own bordered plane laid out as pad_plane does (row r + 1, column q + 1 is pixel (r, q)).
 // Forward: pad x's plane, then transform its tile rows into v. Adjoint: accumulate dv's tile rows
-// into the bordered plane, then crop it into dx.
-static void input_transform(scheme s, int adjoint, const float *in, float *out, long N, long C, long H, long W,
-                            long TH, long TW, long T) {
+// into the bordered plane, then crop it into dx. Returns -1 when memory runs out.
+static int input_transform(scheme s, int adjoint, const float *in, float *out, long N, long C, long H, long W,
+                           long TH, long TW, long T) {
     const long width = s.step * TW + s.a, height = s.step * TH + s.a;
-#pragma omp parallel
+    const int threads = omp_get_max_threads();
+    float *buffers = malloc(sizeof(float) * height * width * threads);
+    if (!buffers) return -1;
+#pragma omp parallel num_threads(threads)
     {
-        float *padded = malloc(height * width * sizeof(float));
+        float *padded = buffers + height * width * omp_get_thread_num();
 #pragma omp for collapse(2) schedule(static)
         for (long n = 0; n < N; n++) {
             for (long c = 0; c < C; c++) {
@@ -277,8 +284,9 @@ static void input_transform(scheme s, int adjoint, const float *in, float *out, 
                 }
             }
         }
-        free(padded);
     }
+    free(buffers);
+    return 0;
 }
 
 // Tile rows whose 2x2 blocks all lie inside the image go straight to (or from) the image rows; the
@@ -332,22 +340,22 @@ static void output_backward(scheme s, const float *dy, float *dm, long N, long K
 
 // The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled. ld is the row
 // stride of v, m and their gradients.
-void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
-    filter_forward(up ? upsampled : plain, w, u, K, C);
+int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
+    return filter_transform(up ? upsampled : plain, 0, w, u, K, C);
 }
 
-void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
-    filter_backward(up ? upsampled : plain, du, dw, K, C);
+int ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
+    return filter_transform(up ? upsampled : plain, 1, du, dw, K, C);
 }
 
-void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
-    if (up) input_transform(upsampled, 0, x, v, N, C, H, W, H, W, ld);
-    else input_transform(plain, 0, x, v, N, C, H, W, tiles(H), tiles(W), ld);
+int ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
+    if (up) return input_transform(upsampled, 0, x, v, N, C, H, W, H, W, ld);
+    return input_transform(plain, 0, x, v, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
-void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
-    if (up) input_transform(upsampled, 1, dv, dx, N, C, H, W, H, W, ld);
-    else input_transform(plain, 1, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
+int ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
+    if (up) return input_transform(upsampled, 1, dv, dx, N, C, H, W, H, W, ld);
+    return input_transform(plain, 1, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
 }
 
 void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,

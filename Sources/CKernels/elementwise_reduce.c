@@ -2,6 +2,7 @@
 #include "ck_elementwise.h"
 #include "elementwise_math.h"
 #include "lane_sums.h"
+#include "parallel.h"
 
 // Outputs summed by one task in the many-outputs path; the double accumulators live on the stack.
 #define LANE 2048
@@ -10,7 +11,7 @@
 
 // acc[i] += Σ_k base[k·stride + i] for i < width, k < rows. Four rows per step cut the accumulator
 // loads and stores by four; the grouping is fixed, so the result still does not depend on threads.
-static void accumulate_rows(const float *base, long rows, long stride, long width, double *acc) {
+CK_VECTORISED static void accumulate_rows(const float *base, long rows, long stride, long width, double *acc) {
     long k = 0;
     for (; k + 4 <= rows; k += 4) {
         const float *r0 = base + k * stride, *r1 = r0 + stride, *r2 = r1 + stride, *r3 = r2 + stride;
@@ -22,37 +23,41 @@ static void accumulate_rows(const float *base, long rows, long stride, long widt
     }
 }
 
-void ck_sum_middle(const float *x, float *out, long outer, long r, long inner, float scale) {
+// lane_sum, compiled for the running CPU.
+CK_VECTORISED static double row_sum(const float *x, long n) { return lane_sum(x, n); }
+
+int ck_sum_middle(const float *x, float *out, long outer, long r, long inner, float scale) {
     const long total = outer * r * inner;
     const long outputs = outer * inner;
-    if (outputs == 0) return;
+    if (outputs == 0) return 0;
     if (outputs >= 4096 || r == 0) {
         // Many outputs: each task owns a lane of outputs and walks the reduced axis in order.
         const long lanes = (inner + LANE - 1) / LANE;
         #pragma omp parallel for schedule(static) if (total >= CK_PARALLEL_MIN)
         for (long task = 0; task < outer * lanes; task++) {
             const long o = task / lanes, i0 = (task % lanes) * LANE;
-            if (inner == 1) { out[o] = (float)(lane_sum(x + o * r, r) * scale); continue; }
+            if (inner == 1) { out[o] = (float)(row_sum(x + o * r, r) * scale); continue; }
             const long width = inner - i0 < LANE ? inner - i0 : LANE;
             double acc[LANE];
             for (long i = 0; i < width; i++) acc[i] = 0;
             accumulate_rows(x + o * r * inner + i0, r, inner, width, acc);
             for (long i = 0; i < width; i++) out[o * inner + i0 + i] = (float)(acc[i] * scale);
         }
-        return;
+        return 0;
     }
     // Few outputs, long reductions: partial sums over fixed blocks of the reduced axis, then their sum.
     long rows_per_block = BLOCK_ELEMENTS / inner;
     if (rows_per_block < 1) rows_per_block = 1;
     const long blocks = (r + rows_per_block - 1) / rows_per_block;
     double *partial = malloc(sizeof(double) * (size_t)(outer * blocks * inner));
+    if (!partial) return -1;
     #pragma omp parallel for schedule(static) if (total >= CK_PARALLEL_MIN)
     for (long task = 0; task < outer * blocks; task++) {
         const long o = task / blocks, blk = task % blocks;
         const long k0 = blk * rows_per_block;
         const long k1 = k0 + rows_per_block < r ? k0 + rows_per_block : r;
         double *acc = partial + task * inner;
-        if (inner == 1) { acc[0] = lane_sum(x + o * r + k0, k1 - k0); continue; }
+        if (inner == 1) { acc[0] = row_sum(x + o * r + k0, k1 - k0); continue; }
         for (long i = 0; i < inner; i++) acc[i] = 0;
         accumulate_rows(x + (o * r + k0) * inner, k1 - k0, inner, inner, acc);
     }
@@ -64,6 +69,7 @@ void ck_sum_middle(const float *x, float *out, long outer, long r, long inner, f
         }
     }
     free(partial);
+    return 0;
 }
 
 void ck_max_rows(const float *x, float *out, long *argmax, long rows, long r) {

@@ -1,8 +1,10 @@
 #include "ck_elementwise.h"
 #include "elementwise_math.h"
+#include "parallel.h"
 
-// One softmax row of length r at stride s; inlined with s == 1 for the contiguous (last-axis) case.
-static inline void softmax_row(const float *x, float *y, long r, long s, int log) {
+// One softmax row of length r at stride s; inlined with s == 1 for the contiguous (last-axis) case, and
+// into the team functions compiled for each instruction set (called, it would run the baseline's code).
+static inline __attribute__((always_inline)) void softmax_row(const float *x, float *y, long r, long s, int log) {
     float m = -INFINITY;
     _Pragma("omp simd reduction(max : m)")
     for (long k = 0; k < r; k++) m = fmaxf(m, x[k * s]);
@@ -20,7 +22,7 @@ static inline void softmax_row(const float *x, float *y, long r, long s, int log
     }
 }
 
-static inline void softmax_row_backward(const float *y, const float *g, float *gx, long r, long s, int log) {
+static inline __attribute__((always_inline)) void softmax_row_backward(const float *y, const float *g, float *gx, long r, long s, int log) {
     float dot = 0;
     if (log) {
         _Pragma("omp simd reduction(+ : dot)")
@@ -33,13 +35,13 @@ static inline void softmax_row_backward(const float *y, const float *g, float *g
     }
 }
 
-void ck_softmax(const float *x, float *y, long outer, long r, long inner, int log) {
+CK_VECTORISED static void softmax_team(const float *x, float *y, long outer, long r, long inner, int log) {
     const long rows = outer * inner;
     if (inner == 1) {
-        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        #pragma omp for schedule(static)
         for (long o = 0; o < rows; o++) softmax_row(x + o * r, y + o * r, r, 1, log);
     } else {
-        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        #pragma omp for schedule(static)
         for (long t = 0; t < rows; t++) {
             const long off = (t / inner) * r * inner + t % inner;
             softmax_row(x + off, y + off, r, inner, log);
@@ -47,16 +49,27 @@ void ck_softmax(const float *x, float *y, long outer, long r, long inner, int lo
     }
 }
 
-void ck_softmax_backward(const float *y, const float *g, float *gx, long outer, long r, long inner, int log) {
+void ck_softmax(const float *x, float *y, long outer, long r, long inner, int log) {
+    #pragma omp parallel if (outer * inner * r >= CK_PARALLEL_MIN)
+    softmax_team(x, y, outer, r, inner, log);
+}
+
+CK_VECTORISED static void softmax_backward_team(const float *y, const float *g, float *gx, long outer, long r,
+                                                long inner, int log) {
     const long rows = outer * inner;
     if (inner == 1) {
-        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        #pragma omp for schedule(static)
         for (long o = 0; o < rows; o++) softmax_row_backward(y + o * r, g + o * r, gx + o * r, r, 1, log);
     } else {
-        #pragma omp parallel for schedule(static) if (rows * r >= CK_PARALLEL_MIN)
+        #pragma omp for schedule(static)
         for (long t = 0; t < rows; t++) {
             const long off = (t / inner) * r * inner + t % inner;
             softmax_row_backward(y + off, g + off, gx + off, r, inner, log);
         }
     }
+}
+
+void ck_softmax_backward(const float *y, const float *g, float *gx, long outer, long r, long inner, int log) {
+    #pragma omp parallel if (outer * inner * r >= CK_PARALLEL_MIN)
+    softmax_backward_team(y, g, gx, outer, r, inner, log);
 }

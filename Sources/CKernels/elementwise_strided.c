@@ -1,5 +1,6 @@
 #include "ck_elementwise.h"
 #include "elementwise_math.h"
+#include "parallel.h"
 
 // Elements per parallel work item: large enough to amortise the index set-up, small enough to balance.
 #define CK_CHUNK (1L << 14)
@@ -9,6 +10,7 @@ typedef void (*span_fn)(long n, const float *a, long sa, const float *b, long sb
 // One run along the innermost axis. The unit-stride and broadcast-scalar cases get their own loops so
 // the compiler vectorises the common layouts: same shape, scalar, bias over the last axis.
 #define DEFINE_SPAN(name, EXPR)                                                                           \
+    CK_VECTORISED                                                                                         \
     static void name(long n, const float *restrict a, long sa, const float *restrict b, long sb,         \
                      float *restrict o, long so) {                                                       \
         if (sa == 1 && sb == 1 && so == 1) {                                                              \

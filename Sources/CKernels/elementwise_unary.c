@@ -1,16 +1,17 @@
 #include "ck_elementwise.h"
 #include "elementwise_math.h"
+#include "parallel.h"
 
 // Each case is its own loop so the op choice stays outside the hot loop and the body vectorises.
 #define MAP(EXPR)                                                                                  \
     do {                                                                                           \
-        _Pragma("omp parallel for simd schedule(static) if (n >= CK_PARALLEL_MIN)")                \
+        _Pragma("omp for simd schedule(static)")                                                   \
         for (long i = 0; i < n; i++) { const float v = x[i]; y[i] = (EXPR); }                      \
     } while (0)
 
 #define MAP_BACK(EXPR)                                                                             \
     do {                                                                                           \
-        _Pragma("omp parallel for simd schedule(static) if (n >= CK_PARALLEL_MIN)")                \
+        _Pragma("omp for simd schedule(static)")                                                   \
         for (long i = 0; i < n; i++) { const float v = x[i], out = y[i], d = g[i]; gx[i] = (EXPR); } \
     } while (0)
 
@@ -19,7 +20,7 @@
 #define INV_SQRT2 0.70710678118654752f
 #define INV_SQRT_2PI 0.39894228040143268f
 
-void ck_unary(int op, const float *restrict x, float *restrict y, long n, float p0, float p1) {
+CK_VECTORISED static void unary_team(int op, const float *restrict x, float *restrict y, long n, float p0, float p1) {
     switch (op) {
     case CK_EXP: MAP(ck_exp(v)); break;
     case CK_LOG: MAP(ck_log(v)); break;
@@ -38,8 +39,13 @@ void ck_unary(int op, const float *restrict x, float *restrict y, long n, float 
     }
 }
 
-void ck_unary_backward(int op, const float *restrict x, const float *restrict y, const float *restrict g,
-                       float *restrict gx, long n, float p0, float p1) {
+void ck_unary(int op, const float *restrict x, float *restrict y, long n, float p0, float p1) {
+#pragma omp parallel if (n >= CK_PARALLEL_MIN)
+    unary_team(op, x, y, n, p0, p1);
+}
+
+CK_VECTORISED static void unary_backward_team(int op, const float *restrict x, const float *restrict y,
+                                              const float *restrict g, float *restrict gx, long n, float p0, float p1) {
     switch (op) {
     case CK_EXP: MAP_BACK(d * out); break;
     case CK_LOG: MAP_BACK(d / v); break;
@@ -58,4 +64,10 @@ void ck_unary_backward(int op, const float *restrict x, const float *restrict y,
     case CK_TANH: MAP_BACK(d * (1.0f - out * out)); break;
     default: break;
     }
+}
+
+void ck_unary_backward(int op, const float *restrict x, const float *restrict y, const float *restrict g,
+                       float *restrict gx, long n, float p0, float p1) {
+#pragma omp parallel if (n >= CK_PARALLEL_MIN)
+    unary_backward_team(op, x, y, g, gx, n, p0, p1);
 }

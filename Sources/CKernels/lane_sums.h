@@ -1,12 +1,14 @@
 // Double-precision sums over 8 interleaved lanes, for statistics and reductions. A single double
 // accumulator is one long dependency chain (about 4 cycles per element, which made it the largest
 // cost of GroupNorm); independent lanes vectorise, and their fixed layout keeps results reproducible.
+// Always inlined: into a function compiled for each instruction set (parallel.h) they vectorise for it.
 #pragma once
 
 enum { SUM_LANES = 8 };
+#define LANE_SUMS static inline __attribute__((always_inline))
 
 // Σ x[i].
-static inline double lane_sum(const float *x, long n) {
+LANE_SUMS double lane_sum(const float *x, long n) {
     double lane[SUM_LANES] = {0};
     long k = 0;
     for (; k + SUM_LANES <= n; k += SUM_LANES)
@@ -18,7 +20,7 @@ static inline double lane_sum(const float *x, long n) {
 }
 
 // Σ (x[i] − mu)².
-static inline double norm_squared_deviation(const float *x, long n, double mu) {
+LANE_SUMS double norm_squared_deviation(const float *x, long n, double mu) {
     double lane[SUM_LANES] = {0};
     long k = 0;
     for (; k + SUM_LANES <= n; k += SUM_LANES)
@@ -31,8 +33,8 @@ static inline double norm_squared_deviation(const float *x, long n, double mu) {
 
 // *dot = Σ g[i]·scale[i]·((x[i] − m)·r) and *total = Σ g[i]·scale[i], the backward sums of a
 // normalisation with per-element scale (NULL: 1); the products are formed in float as before.
-static inline void norm_backward_sums(const float *g, const float *scale, const float *x, float m, float r,
-                                      long n, double *dot, double *total) {
+LANE_SUMS void norm_backward_sums(const float *g, const float *scale, const float *x, float m, float r,
+                                  long n, double *dot, double *total) {
     double ld[SUM_LANES] = {0}, lt[SUM_LANES] = {0};
     long k = 0;
     for (; k + SUM_LANES <= n; k += SUM_LANES)

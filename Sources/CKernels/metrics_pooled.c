@@ -7,10 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-int omp_get_max_threads(void);
+#include "parallel.h"
 
 enum { LOW_BITS = 14, LOW_KEYS = 1 << LOW_BITS };
 #define ONE_KEY 0x3F800000u

@@ -2,12 +2,13 @@
 #include "ck_nn.h"
 #include <math.h>
 #include <stdlib.h>
+#include "parallel.h"
 
 #define PARALLEL_MIN 32768
 
-void ck_sgd_step(float *param, const float *grad, float *buffer, long count,
-                 float lr, float momentum, float dampening, float weight_decay, int nesterov, int first_step) {
-    #pragma omp parallel for if(count > PARALLEL_MIN) schedule(static)
+CK_VECTORISED static void sgd_team(float *param, const float *grad, float *buffer, long count, float lr,
+                                   float momentum, float dampening, float weight_decay, int nesterov, int first_step) {
+    #pragma omp for schedule(static)
     for (long i = 0; i < count; i++) {
         float g = grad[i];
         if (weight_decay != 0.0f) g += weight_decay * param[i];
@@ -20,10 +21,16 @@ void ck_sgd_step(float *param, const float *grad, float *buffer, long count,
     }
 }
 
-void ck_adam_step(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, long count,
-                  float step_size, float bias_correction2_sqrt, float beta1, float beta2, float eps,
-                  float l2, float decay) {
-    #pragma omp parallel for if(count > PARALLEL_MIN) schedule(static)
+void ck_sgd_step(float *param, const float *grad, float *buffer, long count,
+                 float lr, float momentum, float dampening, float weight_decay, int nesterov, int first_step) {
+    #pragma omp parallel if(count > PARALLEL_MIN)
+    sgd_team(param, grad, buffer, count, lr, momentum, dampening, weight_decay, nesterov, first_step);
+}
+
+CK_VECTORISED static void adam_team(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, long count,
+                                    float step_size, float bias_correction2_sqrt, float beta1, float beta2, float eps,
+                                    float l2, float decay) {
+    #pragma omp for schedule(static)
     for (long i = 0; i < count; i++) {
         float p = param[i] * decay;
         float g = grad[i];
@@ -36,6 +43,13 @@ void ck_adam_step(float *param, const float *grad, float *exp_avg, float *exp_av
         float denom = sqrtf(v) / bias_correction2_sqrt + eps;
         param[i] = p - step_size * (m / denom);
     }
+}
+
+void ck_adam_step(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, long count,
+                  float step_size, float bias_correction2_sqrt, float beta1, float beta2, float eps,
+                  float l2, float decay) {
+    #pragma omp parallel if(count > PARALLEL_MIN)
+    adam_team(param, grad, exp_avg, exp_avg_sq, count, step_size, bias_correction2_sqrt, beta1, beta2, eps, l2, decay);
 }
 
 #define SUM_BLOCK 65536
@@ -62,7 +76,12 @@ double ck_sum_squares(const float *x, long count) {
     return total;
 }
 
-void ck_scale(float *x, long count, float factor) {
-    #pragma omp parallel for if(count > PARALLEL_MIN) schedule(static)
+CK_VECTORISED static void scale_team(float *x, long count, float factor) {
+    #pragma omp for schedule(static)
     for (long i = 0; i < count; i++) x[i] *= factor;
+}
+
+void ck_scale(float *x, long count, float factor) {
+    #pragma omp parallel if(count > PARALLEL_MIN)
+    scale_team(x, count, factor);
 }

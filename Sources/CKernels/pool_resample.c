@@ -1,8 +1,9 @@
 // Nearest-neighbour 2x upsampling and global average pooling (see ck_pool.h).
 #include "ck_pool.h"
+#include "parallel.h"
 
-void ck_upsample_nearest2x_forward(const float *x, float *up, long NC, long H, long W) {
-#pragma omp parallel for collapse(2) schedule(static)
+CK_VECTORISED static void upsample_forward_team(const float *x, float *up, long NC, long H, long W) {
+#pragma omp for collapse(2) schedule(static)
     for (long p = 0; p < NC; p++) {
         for (long h = 0; h < H; h++) {
             const float *in = x + (p * H + h) * W;
@@ -15,8 +16,13 @@ void ck_upsample_nearest2x_forward(const float *x, float *up, long NC, long H, l
     }
 }
 
-void ck_upsample_nearest2x_backward(const float *dup, float *dx, long NC, long H, long W) {
-#pragma omp parallel for collapse(2) schedule(static)
+void ck_upsample_nearest2x_forward(const float *x, float *up, long NC, long H, long W) {
+#pragma omp parallel
+    upsample_forward_team(x, up, NC, H, W);
+}
+
+CK_VECTORISED static void upsample_backward_team(const float *dup, float *dx, long NC, long H, long W) {
+#pragma omp for collapse(2) schedule(static)
     for (long p = 0; p < NC; p++) {
         for (long h = 0; h < H; h++) {
             const float *row0 = dup + (p * 2 * H + 2 * h) * 2 * W, *row1 = row0 + 2 * W;
@@ -25,6 +31,11 @@ void ck_upsample_nearest2x_backward(const float *dup, float *dx, long NC, long H
                 out[w] = (row0[2 * w] + row0[2 * w + 1]) + (row1[2 * w] + row1[2 * w + 1]);
         }
     }
+}
+
+void ck_upsample_nearest2x_backward(const float *dup, float *dx, long NC, long H, long W) {
+#pragma omp parallel
+    upsample_backward_team(dup, dx, NC, H, W);
 }
 
 void ck_global_avgpool_forward(const float *x, float *mean, long NC, long HW) {

@@ -1,9 +1,6 @@
 #include <stdlib.h>
 #include "ck_runtime.h"
-
-// libomp's entry points, declared here because Debian keeps omp.h outside the default include path.
-void omp_set_num_threads(int);
-int omp_get_max_threads(void);
+#include "parallel.h"
 
 // libomp keeps a thread that finishes a parallel region spinning for KMP_BLOCKTIME (200 ms by
 // default) in case another region follows. Within medad one team runs every kernel and matrix

@@ -8,6 +8,7 @@
 // horizontal reduction. Only dBm/dCm sum over channels; they are accumulated lane-wise per chunk
 // and folded once per chunk and 64-channel group.
 #include "ck_scan.h"
+#include "parallel.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -16,6 +17,13 @@
 #define K CK_SCAN_CHUNK      // positions per chunk
 #define GB 8                 // channel blocks per backward work item
 #define NT 32                // states per forward tile (bounds the forward's stack use for any N)
+// The lane helpers below are inlined into the work items (forward_block, backward_item), the functions
+// compiled for each instruction set: called, they would run the baseline's code. So no call passes lane
+// vectors by value (whose calling convention depends on AVX), and clang's notes on such calls in the
+// baseline's helpers are silenced. The work items themselves call no helper with vector arguments:
+// clang rejects that from a function compiled with AVX to one without.
+#define INLINE static inline __attribute__((always_inline))
+#pragma clang diagnostic ignored "-Wpsabi"
 
 // ---- lane vectors and vectorisable float math ----
 
@@ -24,21 +32,23 @@
 // caller memory of unknown alignment.
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint32_t v8u __attribute__((vector_size(32)));
 typedef float v8m __attribute__((vector_size(32), aligned(4), may_alias));
 
-static inline v8f vload(const float *p) { return *(const v8m *)p; }
-static inline void vstore(float *p, v8f x) { *(v8m *)p = x; }
-static inline v8f vsplat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
-static inline v8f vselect(v8i mask, v8f yes, v8f no) { return (v8f)((mask & (v8i)yes) | (~mask & (v8i)no)); }
+INLINE v8f vload(const float *p) { return *(const v8m *)p; }
+INLINE void vstore(float *p, v8f x) { *(v8m *)p = x; }
+INLINE v8f vsplat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+INLINE v8f vselect(v8i mask, v8f yes, v8f no) { return (v8f)((mask & (v8i)yes) | (~mask & (v8i)no)); }
 // NaN in a propagates (a clamped NaN would turn a diverged run into plausible numbers).
-static inline v8f vmin(v8f a, v8f b) { return vselect(a > b, b, a); }
-static inline v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
+INLINE v8f vmin(v8f a, v8f b) { return vselect(a > b, b, a); }
+INLINE v8f vmax(v8f a, v8f b) { return vselect(a < b, b, a); }
 
 // Cephes expf (libm's expf is an opaque call that blocks vectorisation): x = k ln2 + r with a
 // two-constant Cody-Waite split, Cephes' degree-7 polynomial for e^r in Horner form, 2^k assembled in
 // the exponent bits; about 1 ulp over the clamped range. Rounding adds 1.5 * 2^23, which leaves k
-// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9.
-static inline v8f vexp(v8f x) {
+// in the low mantissa bits of t: shifting t's bits by 23 keeps exactly k + 127 mod 2^9. The lanes are
+// unsigned there: a signed shift that pushes bits out of the lane (or shifts a negative) is undefined.
+INLINE v8f vexp(v8f x) {
     x = vmin(x, vsplat(88.02969f));     // keeps k <= 127
     x = vmax(x, vsplat(-87.33654f));    // keeps k >= -126
     const v8f magic = vsplat(12582912.0f);
@@ -54,12 +64,12 @@ static inline v8f vexp(v8f x) {
     p = p * r + 5.0000001201e-1f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    return p * (v8f)(((v8i)t + 127) << 23);
+    return p * (v8f)(((v8u)t + 127u) << 23);
 }
 
 // log(1 + e) for e in [0, 1] as 2 atanh(s), s = e / (2 + e) <= 1/3: the odd series in s converges
 // fast (s^2 <= 1/9) and stays relatively accurate for tiny e, where log1p matters.
-static inline v8f vlog1p_unit(v8f e) {
+INLINE v8f vlog1p_unit(v8f e) {
     v8f s = e / (2.0f + e), s2 = s * s;
     v8f p = vsplat(1.0f / 13.0f);
     p = p * s2 + 1.0f / 11.0f;
@@ -71,11 +81,11 @@ static inline v8f vlog1p_unit(v8f e) {
     return 2.0f * s * p;
 }
 
-static inline v8f vsigmoid(v8f x) { return 1.0f / (1.0f + vexp(-x)); }
+INLINE v8f vsigmoid(v8f x) { return 1.0f / (1.0f + vexp(-x)); }
 
 // PyTorch's softplus (threshold 20) as max(x,0) + log1p(exp(-|x|)), which cannot overflow, and
 // its derivative sigmoid(x) from the same exp (1 above the threshold, like PyTorch's backward).
-static inline v8f vsoftplus(v8f x, v8f *derivative) {
+INLINE v8f vsoftplus(v8f x, v8f *derivative) {
     const v8f e = vexp(-vmax(x, -x)), above = vsplat(1.0f) / (1.0f + e);
     const v8i past = x > 20.0f;
     *derivative = vselect(past, vsplat(1.0f), vselect(x >= 0.0f, above, e * above));
@@ -126,7 +136,7 @@ typedef struct {
 
 // Loads src[row0 + k, d0 + w] for k < len, w < nv; zero elsewhere. Full blocks (nv == W) are
 // single vector loads; only the last block of a Dch that is not a multiple of W goes lane by lane.
-static void gather_lanes(v8f dst[K], const float *src, size_t row0, int len, int Dch, int d0, int nv) {
+INLINE void gather_lanes(v8f dst[K], const float *src, size_t row0, int len, int Dch, int d0, int nv) {
     for (int k = 0; k < K; k++) {
         const float *row = src + (row0 + (size_t)k) * Dch + d0;
         if (k >= len) {
@@ -139,7 +149,7 @@ static void gather_lanes(v8f dst[K], const float *src, size_t row0, int len, int
     }
 }
 
-static void scatter_lanes(float *dst, const v8f src[K], size_t row0, int len, int Dch, int d0, int nv) {
+INLINE void scatter_lanes(float *dst, const v8f src[K], size_t row0, int len, int Dch, int d0, int nv) {
     for (int k = 0; k < len; k++) {
         float *row = dst + (row0 + (size_t)k) * Dch + d0;
         if (nv == W) {
@@ -151,14 +161,14 @@ static void scatter_lanes(float *dst, const v8f src[K], size_t row0, int len, in
 }
 
 // Per-channel vector p[d0 + w] (NULL: zeros).
-static v8f channel_lanes(const float *p, int d0, int nv) {
+INLINE v8f channel_lanes(const float *p, int d0, int nv) {
     v8f v = vsplat(0.0f);
     for (int w = 0; p && w < nv; w++) v[w] = p[d0 + w];
     return v;
 }
 
 // Fills u, dt, dtu, dsp, z and y = D u for one block and chunk.
-static void load_chunk(const ck_scan_inputs *in, scan_lanes *c, size_t row0, int len, int d0, int nv) {
+INLINE void load_chunk(const ck_scan_inputs *in, scan_lanes *c, size_t row0, int len, int d0, int nv) {
     const int Dch = in->Dch;
     const v8f bias = channel_lanes(in->delta_bias, d0, nv), Dv = channel_lanes(in->D, d0, nv);
     v8f real_channels = vsplat(0.0f);
@@ -182,8 +192,13 @@ static void load_chunk(const ck_scan_inputs *in, scan_lanes *c, size_t row0, int
     }
 }
 
+// y *= silu(z) at every position of the chunk.
+INLINE void gate_chunk(scan_lanes *c) {
+    for (int k = 0; k < K; k++) c->y[k] *= c->z[k] * vsigmoid(c->z[k]);
+}
+
 // A[d0+w, n0+n] transposed to lanes: AT[n][w].
-static void load_A(const ck_scan_inputs *in, float *AT, int n0, int nt, int d0, int nv) {
+INLINE void load_A(const ck_scan_inputs *in, float *AT, int n0, int nt, int d0, int nv) {
     for (int n = 0; n < nt; n++)
         for (int w = 0; w < W; w++) AT[n * W + w] = w < nv ? in->A[(size_t)(d0 + w) * in->N + n0 + n] : 0.0f;
 }
@@ -191,9 +206,8 @@ static void load_A(const ck_scan_inputs *in, float *AT, int n0, int nt, int d0, 
 // Advances states n0..n0+nt of one block over len positions: h (nt lane vectors, in/out),
 // y[k] += sum_n Cm[t0+k, n] h_k[n]. With hist/ahist (backward: n0 = 0, nt = N) it also keeps
 // h_k and exp(dt_k A) as [len][N] lane vectors.
-static inline __attribute__((always_inline)) void recur(const ck_scan_inputs *in, size_t row0, int len, int n0,
-                                                        int nt, const float *AT, scan_lanes *c, float *h,
-                                                        float *hist, float *ahist) {
+INLINE void recur(const ck_scan_inputs *in, size_t row0, int len, int n0, int nt, const float *AT, scan_lanes *c,
+                  float *h, float *hist, float *ahist) {
     const int N = in->N;
     for (int k = 0; k < len; k++) {
         const float *Bk = in->Bm + (row0 + (size_t)k) * N + n0;
@@ -216,8 +230,8 @@ static inline __attribute__((always_inline)) void recur(const ck_scan_inputs *in
 
 // ---- forward ----
 
-static void forward_block(const ck_scan_inputs *in, const scan_geometry *g, int b, int cb, float *out,
-                          float *checkpoints) {
+CK_VECTORISED static void forward_block(const ck_scan_inputs *in, const scan_geometry *g, int b, int cb,
+                                        float *out, float *checkpoints) {
     const int L = in->L, Dch = in->Dch, N = in->N;
     const int d0 = cb * W, nv = Dch - d0 < W ? Dch - d0 : W;
     float AT[NT * W], h[NT * W];
@@ -234,8 +248,7 @@ static void forward_block(const ck_scan_inputs *in, const scan_geometry *g, int 
             // Later state tiles add their share to the partial y already in out.
             if (!first) gather_lanes(c.y, out, row0, len, Dch, d0, nv);
             recur(in, row0, len, n0, nt, AT, &c, h, NULL, NULL);
-            if (last && in->z)
-                for (int k = 0; k < K; k++) c.y[k] *= c.z[k] * vsigmoid(c.z[k]);
+            if (last && in->z) gate_chunk(&c);
             scatter_lanes(out, c.y, row0, len, Dch, d0, nv);
             if (checkpoints && ch + 1 < g->nchunks) {
                 float *dst = checkpoints + (((size_t)b * g->ncb + cb) * (g->nchunks - 1) + ch) * N * W;
@@ -292,8 +305,8 @@ static scan_item_workspace item_workspace(float *base, int N) {
 // Backpropagates dout through one channel block and one chunk. carry (N lane vectors) holds
 // dL/dh at the chunk's end times the next position's decay, and is left at the chunk's start;
 // accB/accC collect lane-wise dBm/dCm contributions of this chunk.
-static void backward_block_chunk(const scan_backward *s, const scan_item_workspace *ws, int b, int cb, int ch,
-                                 float *carry) {
+INLINE void backward_block_chunk(const scan_backward *s, const scan_item_workspace *ws, int b, int cb, int ch,
+                                float *carry) {
     const ck_scan_inputs *in = s->in;
     const ck_scan_grads *gr = s->gr;
     const int L = in->L, Dch = in->Dch, N = in->N;
@@ -358,7 +371,7 @@ static void backward_block_chunk(const scan_backward *s, const scan_item_workspa
 }
 
 // One work item: batch b, channel blocks of group grp, all chunks from last to first.
-static void backward_item(const scan_backward *s, int b, int grp) {
+CK_VECTORISED static void backward_item(const scan_backward *s, int b, int grp) {
     const int N = s->in->N, L = s->in->L;
     const size_t NW = (size_t)N * W;
     const int cb0 = grp * GB, cb1 = cb0 + GB < s->g.ncb ? cb0 + GB : s->g.ncb;

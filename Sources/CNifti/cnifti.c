@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <nifti1_io.h>
+#include <nifti/nifti1_io.h>
 #include <znzlib.h>
 
 static void fail(char *err, int errlen, const char *fmt, ...) {

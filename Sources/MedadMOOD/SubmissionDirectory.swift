@@ -197,7 +197,7 @@ public enum SubmissionDirectory {
 
         - `models/brain`, `models/abdom`: the trained runs (resume checkpoints left out).
         - `source/`: the medad source the image is built from.
-        - The build stage compiles the C kernels with `-march=x86-64-v3`: the image needs an AVX2 CPU.
+        - The C kernels run on any x86-64 CPU: their hot loops pick AVX-512, AVX2 or the baseline when they load.
 
         """
     }

@@ -1,18 +1,24 @@
 import CKernels
+#if canImport(COpenBLAS)
 import COpenBLAS
+#endif
 import Foundation
+import MedadSupport
 
-/// Threads and BLAS kernel choice for the whole process.
+/// Threads and BLAS kernel choice for the whole process. The matrix products run on OpenBLAS, except on
+/// Apple platforms, where they run on Accelerate (see Package.swift).
 public enum ComputeRuntime {
     /// Debian's OpenBLAS 0.3.21 does not recognise recent AVX-512 CPUs and falls back to its oldest
     /// kernels (about 6x slower for sgemm). It reads OPENBLAS_CORETYPE only while the library loads,
     /// which happens before `main`, so the only way to choose for the user is to set the variable and
-    /// re-execute once. A value the user set is always respected.
+    /// re-execute once. A value the user set is always respected. Nothing to do with Accelerate.
     public static func reexecWithTunedBLASCoreIfNeeded() {
+        #if canImport(COpenBLAS)
         guard getenv("OPENBLAS_CORETYPE") == nil, let core = preferredBLASCore() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        execv(RunningExecutable.execPath, CommandLine.unsafeArgv)
         // exec failed (no /proc?): carry on with OpenBLAS's own choice, results are the same.
+        #endif
     }
 
     /// The OpenBLAS core type that fits this CPU, or nil to let OpenBLAS decide.
@@ -22,10 +28,14 @@ public enum ComputeRuntime {
         return nil
     }
 
-    /// The kernel family OpenBLAS actually runs, e.g. "SkylakeX" or "Prescott".
+    /// The kernel family OpenBLAS actually runs, e.g. "SkylakeX" or "Prescott"; "Accelerate" on Apple platforms.
     public static var blasCore: String {
+        #if canImport(COpenBLAS)
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
+        #else
+        return "Accelerate"
+        #endif
     }
 
     /// Sets the size of the one OpenMP team that runs every kernel and splits every matrix product

@@ -30,12 +30,12 @@ private func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?,
     return Tensor.record(name, out, inputs: norm.inputs) { grad in
         norm.gradients { dx, dw, db in
             if activated {
-                ck_groupnorm_silu_backward(x.storage.pointer, weight?.storage.pointer, bias?.storage.pointer,
-                                           mean.storage.pointer, rstd.storage.pointer, grad.storage.pointer, dx, dw, db,
-                                           n, c, pixels, groups)
+                return ck_groupnorm_silu_backward(x.storage.pointer, weight?.storage.pointer, bias?.storage.pointer,
+                                                  mean.storage.pointer, rstd.storage.pointer, grad.storage.pointer,
+                                                  dx, dw, db, n, c, pixels, groups)
             } else {
-                ck_groupnorm_backward(x.storage.pointer, weight?.storage.pointer, mean.storage.pointer, rstd.storage.pointer,
-                                      grad.storage.pointer, dx, dw, db, n, c, pixels, groups)
+                return ck_groupnorm_backward(x.storage.pointer, weight?.storage.pointer, mean.storage.pointer,
+                                             rstd.storage.pointer, grad.storage.pointer, dx, dw, db, n, c, pixels, groups)
             }
         }
     }

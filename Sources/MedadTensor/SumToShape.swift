@@ -24,8 +24,8 @@ extension Tensor {
             groups.remove(at: index)
             let isLast = !groups.contains(where: { $0.reduced })
             let next = Tensor(uninitialized: [outer * inner])
-            ck_sum_middle(current.storage.pointer, next.storage.pointer, outer, current.count / (outer * inner),
-                          inner, isLast ? pendingScale : 1)
+            Scratch.check(ck_sum_middle(current.storage.pointer, next.storage.pointer, outer,
+                                        current.count / (outer * inner), inner, isLast ? pendingScale : 1), "sum")
             if isLast { pendingScale = 1 }
             current = next
         }

@@ -52,12 +52,13 @@ func winogradForward(_ g: WinogradGeometry, x: UnsafeMutablePointer<Float>, weig
                      bias: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
     let chunk = g.chunk
     Scratch.with(count: g.positions * g.cin * g.cout) { u in
-        ck_winograd_filter_forward(weight, u, g.cout, g.cin, g.up)
+        Scratch.check(ck_winograd_filter_forward(weight, u, g.cout, g.cin, g.up), "winograd filter transform")
         Scratch.with(count: g.chunkFloats * g.cin) { v in
             Scratch.with(count: g.chunkFloats * g.cout) { m in
                 for start in stride(from: 0, to: g.n, by: chunk) {
                     let images = min(chunk, g.n - start), tiles = images * g.tiles, ld = WinogradGeometry.rowStride(tiles)
-                    ck_winograd_input_forward(x + start * g.cin * g.h * g.w, v, images, g.cin, g.h, g.w, ld, g.up)
+                    Scratch.check(ck_winograd_input_forward(x + start * g.cin * g.h * g.w, v, images, g.cin, g.h, g.w, ld, g.up),
+                                  "winograd input transform")
                     product(g, m: g.cout, n: tiles, k: g.cin, a: u, transposeA: false, lda: g.cin, strideA: g.cout * g.cin,
                             b: v, transposeB: false, ldb: ld, strideB: g.cin * ld, c: m, ldc: ld, strideC: g.cout * ld)
                     ck_winograd_output_forward(m, bias, out + start * g.cout * g.ho * g.wo, images, g.cout, g.ho, g.wo, ld, g.up)
@@ -74,14 +75,15 @@ func winogradBackward(_ g: WinogradGeometry, x: UnsafeMutablePointer<Float>, wei
     let chunk = g.chunk
     Scratch.with(count: g.positions * g.cin * g.cout) { u in
         Scratch.with(count: g.positions * g.cin * g.cout) { du in
-            if dx != nil { ck_winograd_filter_forward(weight, u, g.cout, g.cin, g.up) }
+            if dx != nil { Scratch.check(ck_winograd_filter_forward(weight, u, g.cout, g.cin, g.up), "winograd filter transform") }
             Scratch.with(count: g.chunkFloats * g.cin) { v in
                 Scratch.with(count: g.chunkFloats * g.cout) { dm in
                     for start in stride(from: 0, to: g.n, by: chunk) {
                         let images = min(chunk, g.n - start), tiles = images * g.tiles, ld = WinogradGeometry.rowStride(tiles)
                         ck_winograd_output_backward(dy + start * g.cout * g.ho * g.wo, dm, images, g.cout, g.ho, g.wo, ld, g.up)
                         if dw != nil {
-                            ck_winograd_input_forward(x + start * g.cin * g.h * g.w, v, images, g.cin, g.h, g.w, ld, g.up)
+                            Scratch.check(ck_winograd_input_forward(x + start * g.cin * g.h * g.w, v, images, g.cin, g.h, g.w,
+                                                                    ld, g.up), "winograd input transform")
                             product(g, m: g.cout, n: g.cin, k: tiles, a: dm, transposeA: false, lda: ld, strideA: g.cout * ld,
                                     b: v, transposeB: true, ldb: ld, strideB: g.cin * ld, c: du, ldc: g.cin,
                                     strideC: g.cout * g.cin, accumulate: start > 0)
@@ -90,12 +92,15 @@ func winogradBackward(_ g: WinogradGeometry, x: UnsafeMutablePointer<Float>, wei
                             // The input tiles are no longer needed: their buffer takes the tile gradients.
                             product(g, m: g.cin, n: tiles, k: g.cout, a: u, transposeA: true, lda: g.cin, strideA: g.cout * g.cin,
                                     b: dm, transposeB: false, ldb: ld, strideB: g.cout * ld, c: v, ldc: ld, strideC: g.cin * ld)
-                            ck_winograd_input_backward(v, dx + start * g.cin * g.h * g.w, images, g.cin, g.h, g.w, ld, g.up)
+                            Scratch.check(ck_winograd_input_backward(v, dx + start * g.cin * g.h * g.w, images, g.cin, g.h, g.w,
+                                                                     ld, g.up), "winograd input transform backward")
                         }
                     }
                 }
             }
-            if let dw { ck_winograd_filter_backward(du, dw, g.cout, g.cin, g.up) }
+            if let dw {
+                Scratch.check(ck_winograd_filter_backward(du, dw, g.cout, g.cin, g.up), "winograd filter transform backward")
+            }
         }
     }
 }

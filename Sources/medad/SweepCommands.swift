@@ -73,7 +73,7 @@ struct SweepRunCommand: ParsableCommand {
         try experiment.validateCells(RunsCellExecutor.validate)
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = RunningExecutable.url
         if let slurm {
             // Finished cells get no array task, so a script written again after a cancel or a failure
             // holds exactly the cells still to run (each task also skips its cell if it finished meanwhile).

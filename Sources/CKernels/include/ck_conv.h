@@ -41,15 +41,16 @@ void ck_conv_ncp_to_cnp(const float *ncp, float *cnp, long N, long C, long P);
 void ck_conv_bias_backward(const float *dy, float *dbias, long N, long C, long P);
 
 // Winograd F(2x2, 3x3) (conv_winograd.c); each *_backward is the adjoint of its *_forward. up selects
-// the upsampled variant. H, W are x's size; HO, WO the output's; ld is LD.
+// the upsampled variant. H, W are x's size; HO, WO the output's; ld is LD. The kernels returning int
+// return 0, or -1 when memory for their per-thread buffers runs out (nothing is written then).
 // u <- G w G^T
-void ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up);
+int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up);
 // dw <- G^T du G
-void ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up);
+int ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up);
 // v <- B^T d B for every input tile d (zero padding outside the image)
-void ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up);
+int ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up);
 // dx <- the sum over tiles of B dv B^T at the pixels each tile reads (overwrites dx)
-void ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up);
+int ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up);
 // y <- A^T m A + (bias ? bias[k] : 0) for every 2x2 output block, cut at the image border
 void ck_winograd_output_forward(const float *m, const float *bias, float *y, long N, long K, long HO, long WO,
                                 long ld, int up);
@@ -57,8 +58,10 @@ void ck_winograd_output_forward(const float *m, const float *bias, float *y, lon
 void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up);
 
 // y[b, t, c] = bias[c] + sum_j w[c, 0, j] * x[b, t - (K-1) + j, c], zero before t = 0. bias may be NULL.
-void ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
-                                long B, long L, long C, long K);
+// Returns 0, or -1 when memory for the tap-major copy of w runs out (y is not written then).
+int ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
+                               long B, long L, long C, long K);
 // Gradients of the forward above; any of dx, dw, dbias may be NULL when not needed.
-void ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
-                                 float *dx, float *dw, float *dbias, long B, long L, long C, long K);
+// Returns 0, or -1 when memory for its buffers runs out (the gradients are then incomplete).
+int ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
+                                float *dx, float *dw, float *dbias, long B, long L, long C, long K);

@@ -40,8 +40,9 @@ void ck_unary(int op, const float *x, float *y, long n, float p0, float p1);
 // gx = g * f'(x), given the forward input x and output y.
 void ck_unary_backward(int op, const float *x, const float *y, const float *g, float *gx, long n, float p0, float p1);
 
-// out[o, i] = scale * sum_r x[o, r, i], accumulated in double in a fixed order.
-void ck_sum_middle(const float *x, float *out, long outer, long r, long inner, float scale);
+// out[o, i] = scale * sum_r x[o, r, i], accumulated in double in a fixed order. Returns 0, or -1 when
+// memory for the partial sums of few long reductions runs out (out is not written then).
+int ck_sum_middle(const float *x, float *out, long outer, long r, long inner, float scale);
 
 // Row maxima of x[rows, r] and the index of the first maximum of each row (NaN wins, as in PyTorch).
 void ck_max_rows(const float *x, float *out, long *argmax, long rows, long r);
