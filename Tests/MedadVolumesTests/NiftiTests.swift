@@ -236,4 +236,30 @@ import MedadTestSupport
         }
         expectError(url, containing: "2 of 60 voxels are NaN or infinite")
     }
+
+    /// The memory check comes before the voxel array is allocated: a volume whose working copies need
+    /// more than any machine has is refused naming the file; a .nii.gz whose header claims more voxels
+    /// than it holds is reported as truncated, not as too large.
+    @Test func volumesThatDoNotFitTheMemoryLeftAreRefusedBeforeAllocation() throws {
+        let copies = 1 << 40
+        for name in ["ramp.nii", "ramp.nii.gz"] {
+            let url = folder.file(name)
+            try Nifti.write(ramp(), to: url)
+            #expect(try Nifti.read(url, workingCopies: 3).volume.voxels == ramp().voxels)
+            do {
+                _ = try Nifti.read(url, workingCopies: copies)
+                Issue.record("\(name): \(copies) working copies should not fit")
+            } catch let error as MedadError {
+                #expect(error.message.hasPrefix("\(url.path): needs "), "\(error.message)")
+                #expect(error.message.contains("for 60 voxels as float32 (\(copies) volume-sized working copies), more than the "),
+                        "\(error.message)")
+            }
+        }
+        let lie = try patched(ramp(), name: "lie.nii.gz") { data in
+            data.replaceSubrange(40..<48, with: [Int16(3), 50, 40, 30].withUnsafeBytes { Data($0) })
+        }
+        #expect(throws: MedadError("\(lie.path): truncated: 60 of 60000 voxels present")) {
+            try Nifti.read(lie, workingCopies: copies)
+        }
+    }
 }
