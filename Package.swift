@@ -119,6 +119,7 @@ let package = Package(
         .executable(name: "medad", targets: ["medad"]),
         .library(name: "MedadSupport", targets: ["MedadSupport"]),
         .library(name: "MedadTensor", targets: ["MedadTensor"]),
+        .library(name: "MedadConfig", targets: ["MedadConfig"]),
         .library(name: "MedadVolumes", targets: ["MedadVolumes"]),
         .library(name: "MedadAnomalies", targets: ["MedadAnomalies"]),
         .library(name: "MedadNN", targets: ["MedadNN"]),

@@ -51,8 +51,6 @@ const char *cn_datatype_name(int datatype) {
     }
 }
 
-void cn_free(void *p) { free(p); }
-
 static char axis_letter(int code) {
     switch (code) {
     case NIFTI_L2R: return 'R';
@@ -231,50 +229,6 @@ int cn_read_header(const char *path, cn_header *h, char *err, int errlen) {
     return 0;
 }
 
-// Reads exactly `bytes` bytes, growing the buffer only as data actually arrives, so a header that
-// lies about its size inside a small .nii.gz costs at most what the stream really holds.
-static unsigned char *read_exactly(znzFile fp, size_t bytes, char *err, int errlen) {
-    const size_t chunk = (size_t)64 << 20;
-    size_t capacity = bytes < chunk ? bytes : chunk;
-    unsigned char *buffer = malloc(capacity > 0 ? capacity : 1);
-    size_t have = 0;
-    while (buffer != NULL && have < bytes) {
-        if (have == capacity) {
-            size_t grown = capacity * 2 < bytes ? capacity * 2 : bytes;
-            unsigned char *bigger = realloc(buffer, grown);
-            if (bigger == NULL) break;
-            buffer = bigger;
-            capacity = grown;
-        }
-        size_t want = capacity - have;
-        size_t got = znzread(buffer + have, 1, want, fp);
-        if (got > want) {
-            fail(err, errlen, "corrupt gzip stream after %zu of %zu voxel bytes", have, bytes);
-            free(buffer);
-            return NULL;
-        }
-        have += got;
-        if (got < want) {
-            fail(err, errlen, "truncated: %zu of %zu voxel bytes present", have, bytes);
-            free(buffer);
-            return NULL;
-        }
-    }
-    if (buffer == NULL || have < bytes) {
-        fail(err, errlen, "out of memory for %zu voxel bytes", bytes);
-        free(buffer);
-        return NULL;
-    }
-    // One more read drives zlib to the end of the member, where it verifies the CRC and length.
-    unsigned char extra;
-    if (znzread(&extra, 1, 1, fp) > 1) {
-        fail(err, errlen, "corrupt gzip stream (checksum or trailer)");
-        free(buffer);
-        return NULL;
-    }
-    return buffer;
-}
-
 #define CONVERT(type)                                                           \
     for (size_t i = 0; i < n; i++) {                                            \
         double v = (double)((const type *)raw)[i];                              \
@@ -321,52 +275,20 @@ static int close_checked(znzFile fp, char *err, int errlen) {
     return -1;
 }
 
-int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, int errlen) {
-    *voxels = NULL;
-    znzFile fp = open_at_voxels(path, h, err, errlen);
-    if (znz_isnull(fp)) return -1;
-    size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
-    int size = cn_datatype_size(h->datatype);
-    unsigned char *raw = read_exactly(fp, n * (size_t)size, err, errlen);
-    if (raw == NULL) {
-        znzclose(fp);
-        return -1;
-    }
-    if (close_checked(fp, err, errlen) != 0) {
-        free(raw);
-        return -1;
-    }
-    if (h->swapped && size > 1) nifti_swap_Nbytes(n, size, raw);
-    float *out = malloc(n * sizeof(float));
-    if (out == NULL) {
-        free(raw);
-        fail(err, errlen, "out of memory for %zu voxels", n);
-        return -1;
-    }
-    size_t bad = to_float(raw, h->datatype, n, h->slope, h->inter, out);
-    free(raw);
-    if (bad > 0) {
-        free(out);
-        fail(err, errlen, "%zu of %zu voxels are NaN or infinite", bad, n);
-        return -1;
-    }
-    *voxels = out;
-    return 0;
-}
-
-int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char *err, int errlen) {
-    znzFile fp = open_at_voxels(path, h, err, errlen);
-    if (znz_isnull(fp)) return -1;
+// Streams the voxels of a file opened at its first voxel in chunks of a fixed size, converting each to
+// float (scl_slope/scl_inter applied): into out[0, n) when out is given, else only into the range.
+// Memory stays one chunk whatever the header claims, so a small .nii.gz that inflates to gigabytes
+// (a gzip bomb) costs only what the caller chose to hold. Closes fp.
+static int stream_voxels(znzFile fp, const cn_header *h, float *out, float *min, float *max, char *err, int errlen) {
     const size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
     const int size = cn_datatype_size(h->datatype);
-    // One chunk of raw bytes and its floats at a time: memory stays flat whatever the header claims,
-    // so a small .nii.gz that inflates to gigabytes (a gzip bomb) is described without holding it.
-    const size_t chunk = (size_t)1 << 20;
+    const size_t chunk = n < ((size_t)1 << 20) ? n : (size_t)1 << 20;   // a small file gets a small buffer
     unsigned char *raw = malloc(chunk * (size_t)size);
-    float *values = malloc(chunk * sizeof(float));
-    int status = raw != NULL && values != NULL ? 0 : -1;
+    float *values = out == NULL ? malloc(chunk * sizeof(float)) : NULL;
+    int status = raw != NULL && (out != NULL || values != NULL) ? 0 : -1;
     if (status != 0) fail(err, errlen, "out of memory for a %zu-voxel read buffer", chunk);
     float lo = INFINITY, hi = -INFINITY;
+    size_t bad = 0;
     for (size_t done = 0; status == 0 && done < n;) {
         size_t count = n - done < chunk ? n - done : chunk;
         size_t want = count * (size_t)size;
@@ -378,21 +300,18 @@ int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char
             break;
         }
         if (h->swapped && size > 1) nifti_swap_Nbytes(count, size, raw);
-        if (to_float(raw, h->datatype, count, h->slope, h->inter, values) > 0) {
-            fail(err, errlen, "NaN or infinite voxels among voxels %zu to %zu", done, done + count);
-            status = -1;
-            break;
-        }
-        for (size_t i = 0; i < count; i++) {
-            lo = values[i] < lo ? values[i] : lo;
-            hi = values[i] > hi ? values[i] : hi;
+        float *converted = out != NULL ? out + done : values;
+        bad += to_float(raw, h->datatype, count, h->slope, h->inter, converted);
+        for (size_t i = 0; min != NULL && i < count; i++) {
+            lo = converted[i] < lo ? converted[i] : lo;
+            hi = converted[i] > hi ? converted[i] : hi;
         }
         done += count;
     }
     free(raw);
     free(values);
     if (status == 0) {
-        // As in read_exactly: one more read drives zlib to the member's end, where it checks CRC and length.
+        // One more read drives zlib to the end of the member, where it verifies the CRC and length.
         unsigned char extra;
         if (znzread(&extra, 1, 1, fp) > 1) {
             fail(err, errlen, "corrupt gzip stream (checksum or trailer)");
@@ -404,9 +323,32 @@ int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char
         return -1;
     }
     if (close_checked(fp, err, errlen) != 0) return -1;
-    *min = lo;
-    *max = hi;
+    // Counted over the whole file, after the stream proved complete, so the message says how many.
+    if (bad > 0) {
+        fail(err, errlen, "%zu of %zu voxels are NaN or infinite", bad, n);
+        return -1;
+    }
+    if (min != NULL) *min = lo;
+    if (max != NULL) *max = hi;
     return 0;
+}
+
+int cn_read_volume(const char *path, cn_header *h, float *voxels, size_t count, char *err, int errlen) {
+    znzFile fp = open_at_voxels(path, h, err, errlen);
+    if (znz_isnull(fp)) return -1;
+    size_t n = (size_t)h->dims[0] * (size_t)h->dims[1] * (size_t)h->dims[2];
+    if (n != count) {   // the file was replaced between reading its header and its voxels
+        fail(err, errlen, "changed while being read: it now holds %zu voxels, %zu were expected", n, count);
+        znzclose(fp);
+        return -1;
+    }
+    return stream_voxels(fp, h, voxels, NULL, NULL, err, errlen);
+}
+
+int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char *err, int errlen) {
+    znzFile fp = open_at_voxels(path, h, err, errlen);
+    if (znz_isnull(fp)) return -1;
+    return stream_voxels(fp, h, NULL, min, max, err, errlen);
 }
 
 #define STORE_INT(type, lo, hi)                                                  \

@@ -34,8 +34,10 @@ public enum MOODPrediction {
     /// Predicts every `*.nii.gz` (and `*.nii`) of `input` into `output`, in name order, one volume in memory at a time. A file that
     /// cannot be read, predicted or written is reported through `report` and skipped; the others still
     /// get their predictions. Only a folder problem (input not listable, output not creatable, output
-    /// folder the same as the input folder for the pixel task) throws.
-    public static func predictFolder(input: URL, output: URL, task: MOODTask, scoring: VolumeScoring,
+    /// folder the same as the input folder for the pixel task) throws. `workingCopies`: how many
+    /// volume-sized float32 arrays `scoring` holds at its peak, the input's included; a file whose
+    /// voxels need more than the memory left is refused before it is read (`Nifti.read`).
+    public static func predictFolder(input: URL, output: URL, task: MOODTask, scoring: VolumeScoring, workingCopies: Int = 1,
                                      report: (PredictionOutcome) -> Void = { _ in }) throws -> FolderPrediction {
         let files = try MOODToySet.inputs(in: input)
         if task == .pixel && resolved(input) == resolved(output) {
@@ -51,7 +53,8 @@ public enum MOODPrediction {
             let name = file.lastPathComponent
             let start = DispatchTime.now().uptimeNanoseconds
             do {
-                let score = try predictFile(file, to: outputURL(of: file, task: task, in: output), task: task, scoring: scoring)
+                let score = try predictFile(file, to: outputURL(of: file, task: task, in: output), task: task, scoring: scoring,
+                                            workingCopies: workingCopies)
                 report(.predicted(name: name, score: score, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             } catch {
                 failures.append((name, "\(error)"))
@@ -63,8 +66,9 @@ public enum MOODPrediction {
 
     /// Predicts one file and writes its output atomically; returns the volume score. The pixel map is
     /// written with the input's header (shape, pixdim, qform, sform) as float32, clipped to [0, 1].
-    public static func predictFile(_ file: URL, to output: URL, task: MOODTask, scoring: VolumeScoring) throws -> Double {
-        let (map, score, header) = try scored(file, scoring: scoring)
+    public static func predictFile(_ file: URL, to output: URL, task: MOODTask, scoring: VolumeScoring,
+                                   workingCopies: Int = 1) throws -> Double {
+        let (map, score, header) = try scored(file, scoring: scoring, workingCopies: workingCopies)
         guard score.isFinite else { throw MedadError("\(file.path): the model gave a non-finite volume score") }
         let clipped = min(max(score, 0), 1)
         switch task {
@@ -87,8 +91,8 @@ public enum MOODPrediction {
 
     /// Reads and scores in a scope of its own so that the input's voxels are freed before the map is
     /// written (at 512³ each copy is 512 MiB).
-    private static func scored(_ file: URL, scoring: VolumeScoring) throws -> (Volume, Double, NiftiHeader) {
-        let (volume, header) = try Nifti.read(file)
+    private static func scored(_ file: URL, scoring: VolumeScoring, workingCopies: Int) throws -> (Volume, Double, NiftiHeader) {
+        let (volume, header) = try Nifti.read(file, workingCopies: workingCopies)
         let (map, score) = try scoring(volume)
         return (map, score, header)
     }

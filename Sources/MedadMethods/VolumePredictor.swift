@@ -40,6 +40,11 @@ public final class VolumePredictor {
     public let preset: IntensityPreset
     let postprocess: PostprocessConfig
 
+    /// Volume-sized float32 arrays held at the peak of `predict`, the input's included (head mask,
+    /// normalised input, score sum, map and its post-processed copy): `medad predict` on a 256³ input
+    /// peaked 5.4 × 64 MiB above its baseline, rounded up.
+    public static let workingCopies = 6
+
     init(model: ScoringModel, config: RunConfig, calibration: Calibration) {
         inference = RawInference(model: model, config: config)
         self.calibration = calibration

@@ -41,18 +41,28 @@ public enum MOODFolders {
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    /// The first line of a sample-task file, trimmed; nil when it is not UTF-8 text. A path that
-    /// cannot be read at all (a folder, no permission) is an error naming it, as the `role` file.
+    /// A sample-task file holds one number; only this much of it is read, so that a large file in the
+    /// folder (a volume named .txt, /dev/zero behind a link) costs no more than a real one.
+    static let sampleFileBytes = 64 << 10
+
+    /// The first line of a sample-task file (within its first `sampleFileBytes`), trimmed; nil when that
+    /// line is not UTF-8 text. A path that cannot be read at all (a folder, no permission) is an error
+    /// naming it, as the `role` file.
     static func firstLine(_ url: URL, role: String) throws -> String? {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
             throw MedadError("\(url.path): \(role) is a folder, not a file")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        let head: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            head = try handle.read(upToCount: sampleFileBytes) ?? Data()
+        } catch {
             throw MedadError("\(url.path): \(role) cannot be read")
         }
-        guard let text = String(data: data, encoding: .utf8) else { return nil }
-        return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = head.prefix { $0 != UInt8(ascii: "\n") }
+        guard let text = String(data: line, encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

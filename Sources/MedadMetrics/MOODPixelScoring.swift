@@ -7,6 +7,11 @@ public typealias MOODVolumeLoader = (URL) throws -> ScoreVolume
 
 /// The pixel task: one `<name>.nii.gz` volume per case; the headline is AP over all voxels of all cases.
 public enum MOODPixelScoring {
+    /// Volume-sized float32 arrays held while a case is summarised (its label, its prediction and the
+    /// summary's sorted scores): `medad score --task pixel` on a 256³ case peaked 5.0 × 64 MiB above its
+    /// baseline. A loader checks each volume it reads against this many (see `Nifti.read`).
+    public static let workingCopies = 5
+
     public static func score(predictions: URL, labels: URL, loader: MOODVolumeLoader,
                              options: MOODScoringOptions = MOODScoringOptions()) throws -> MOODScoreReport {
         let (summaries, warnings) = try summarise(predictions: predictions, labels: labels, loader: loader)

@@ -3,10 +3,13 @@ import Foundation
 /// The process's peak resident memory, for benchmarks that report memory next to time.
 public enum ProcessMemory {
     /// VmHWM of /proc/self/status in bytes; nil where /proc is unavailable.
-    public static func peakResidentBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
+    public static func peakResidentBytes() -> Int? { procBytes("VmHWM:", in: "/proc/self/status") }
+
+    /// A `Key:   N kB` line of a /proc file (status, meminfo) in bytes; nil when the file or key is missing.
+    static func procBytes(_ key: String, in path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+              let kilobytes = Int(line.dropFirst(key.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return nil }
         return kilobytes * 1024
     }
 

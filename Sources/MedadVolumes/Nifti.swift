@@ -68,8 +68,8 @@ public struct NiftiHeader: Sendable, Equatable {
 
 /// Reading and writing single-file NIfTI-1 volumes (.nii, .nii.gz) through libnifti.
 /// Every problem with a file (missing, not NIfTI, truncated, corrupt gzip, absurd or 4D dims,
-/// NaN/Inf voxels) is a `MedadError` naming the file; nothing traps and nothing is allocated
-/// beyond what the file really holds.
+/// NaN/Inf voxels, more voxels than the memory left holds) is a `MedadError` naming the file; nothing
+/// traps.
 public enum Nifti {
     /// At most this many voxels (and `maxAxis` per axis) are accepted from a header.
     public static let maxVoxels = Int(CN_MAX_VOXELS)
@@ -97,18 +97,34 @@ public enum Nifti {
     }
 
     /// Reads a 3D volume (or 2D image, as depth 1) as float32 with scl_slope/scl_inter applied.
-    public static func read(_ url: URL) throws -> (volume: Volume, header: NiftiHeader) {
+    /// The voxels stream from the file straight into the returned array, so reading holds one float32
+    /// copy plus an 8 MB chunk. Before that array is allocated, `workingCopies` arrays of its size (the
+    /// caller's working set: 1 for the volume alone) must fit the memory the process has left
+    /// (`MemoryBudget`); a file that needs more is an error naming it, not a trap.
+    public static func read(_ url: URL, workingCopies: Int = 1) throws -> (volume: Volume, header: NiftiHeader) {
+        let count = try readHeader(url).dims.reduce(1, *)
+        try requireMemory(url, voxels: count, workingCopies: workingCopies)
         var header = cn_header()
-        var data: UnsafeMutablePointer<Float>?
-        try call(url) { cn_read_volume(url.path, &header, &data, $0, $1) }
-        defer { cn_free(data) }
-        let parsed = NiftiHeader(header)
-        let count = parsed.dims.reduce(1, *)
-        let voxels = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
-            if let data { buffer.baseAddress!.update(from: data, count: count) }
+        let voxels = try [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+            try call(url) { cn_read_volume(url.path, &header, buffer.baseAddress, count, $0, $1) }
             initialised = count
         }
+        let parsed = NiftiHeader(header)
         return (Volume(dims: parsed.dims, spacing: parsed.spacing, voxels: voxels), parsed)
+    }
+
+    /// Throws when `workingCopies` float32 arrays of `voxels` do not fit. A .nii.gz is streamed through
+    /// once first (bounded memory), so that a truncated or corrupt one, whose header may claim any
+    /// size, is reported as what it is rather than as too large.
+    private static func requireMemory(_ url: URL, voxels: Int, workingCopies: Int) throws {
+        let copies = max(1, workingCopies)
+        let what = "\(voxels) voxels as float32" + (copies > 1 ? " (\(copies) volume-sized working copies)" : "")
+        do {
+            try MemoryBudget.require(voxels * MemoryLayout<Float>.stride * copies, for: url.path, what)
+        } catch {
+            if url.lastPathComponent.hasSuffix(".gz") { _ = try range(url) }
+            throw error
+        }
     }
 
     /// Writes `volume` atomically (temporary file + rename) as `datatype`; integer types round and

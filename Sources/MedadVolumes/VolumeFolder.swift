@@ -10,6 +10,8 @@ public final class VolumeFolder: @unchecked Sendable {
     public let folder: URL
     public let files: [URL]
     public let cacheBytes: Int
+    /// Volume-sized arrays a caller holds while it uses one volume, checked before each read (`Nifti.read`).
+    public let workingCopies: Int
 
     private let lock = NSLock()
     private var cache: [Int: (volume: Volume, header: NiftiHeader)] = [:]
@@ -17,9 +19,10 @@ public final class VolumeFolder: @unchecked Sendable {
     private var cachedBytes = 0
 
     /// Lists the folder; a missing folder or one without NIfTI files is a `MedadError`.
-    public init(_ folder: URL, cacheBytes: Int = 512 << 20) throws {
+    public init(_ folder: URL, cacheBytes: Int = 512 << 20, workingCopies: Int = 1) throws {
         self.folder = folder
         self.cacheBytes = max(0, cacheBytes)
+        self.workingCopies = workingCopies
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -41,7 +44,7 @@ public final class VolumeFolder: @unchecked Sendable {
     public func load(_ index: Int) throws -> (volume: Volume, header: NiftiHeader) {
         precondition(files.indices.contains(index), "volume index \(index) outside 0..<\(count)")
         if let hit = lock.withLock({ touch(index) }) { return hit }
-        let loaded = try Nifti.read(files[index])
+        let loaded = try Nifti.read(files[index], workingCopies: workingCopies)
         lock.withLock { insert(index, loaded) }
         return loaded
     }

@@ -39,7 +39,7 @@ struct Predict: ParsableCommand {
         }
         let result = try MOODPrediction.predictFolder(
             input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), task: MOODTask(rawValue: task)!,
-            scoring: { try predictor.predict($0, preset: preset) }
+            scoring: { try predictor.predict($0, preset: preset) }, workingCopies: VolumePredictor.workingCopies
         ) { outcome in
             switch outcome {
             case .predicted(let name, let score, let seconds):

@@ -81,7 +81,7 @@ struct Score: ParsableCommand {
 /// The pixel task reads predictions and labels through MedadVolumes' NIfTI reader.
 enum ScoreVolumeLoader {
     static let nifti: MOODVolumeLoader = { url in
-        let volume = try Nifti.read(url).volume
+        let volume = try Nifti.read(url, workingCopies: MOODPixelScoring.workingCopies).volume
         return ScoreVolume(dims: volume.dims, voxels: volume.voxels)
     }
 }

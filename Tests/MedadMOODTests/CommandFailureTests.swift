@@ -30,21 +30,8 @@ import MedadTestSupport
     /// out. It streams now: under a 400 MB address-space limit it still describes the file.
     @Test func dataInfoDescribesAGzipBombInBoundedMemory() throws {
         let temp = try TemporaryFolder()
-        let small = temp.file("small.nii")
-        try Nifti.write(Volume(dims: [2, 2, 2], filledWith: 0), to: small, datatype: .uint8)
-        var header = try Data(contentsOf: small).prefix(352)
-        // dim[0...3] = 3, 1024, 512, 512 (little-endian int16 at byte 40).
-        for (k, value) in [3, 1024, 512, 512].enumerated() {
-            header[40 + 2 * k] = UInt8(value & 0xFF)
-            header[41 + 2 * k] = UInt8(value >> 8)
-        }
-        try header.write(to: temp.file("header.bin"))
-        let bomb = temp.file("bomb.nii.gz")
-        let made = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c",
-            "{ cat '\(temp.file("header.bin").path)'; head -c \(1 << 28) /dev/zero; } | gzip -1 > '\(bomb.path)'"])
-        #expect(made.status == 0, "\(made.error)")
-        let result = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c",
-            "ulimit -v 400000; exec '\(medadExecutable.path)' data info '\(bomb.path)'"])
+        let bomb = try gzipBomb(in: temp, name: "bomb.nii.gz", dims: [1024, 512, 512], present: 1 << 28)
+        let result = try medadUnderLimit(kilobytes: 400_000, ["data", "info", bomb.path])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("shape 1024x512x512") && result.output.contains("range [0, 0]"))
     }

@@ -14,10 +14,10 @@ import MedadTestSupport
         return Volume(dims: dims, spacing: spacing, voxels: (0..<count).map { Float($0 % 100) })
     }
 
-    /// `read` fails with `words`; the streaming `range` (what `data info` uses) fails on the same file,
-    /// naming it, with the same words unless it stops at the first bad chunk (`rangeWords`).
-    func expectError(_ url: URL, containing words: String, rangeWords: String? = nil) {
-        for (reader, expected) in [({ _ = try Nifti.read(url) }, words), ({ _ = try Nifti.range(url) }, rangeWords ?? words)]
+    /// `read` and the streaming `range` (what `data info` uses) fail on the same file with `words`,
+    /// naming it.
+    func expectError(_ url: URL, containing words: String) {
+        for (reader, expected) in [({ _ = try Nifti.read(url) }, words), ({ _ = try Nifti.range(url) }, words)]
             as [(() throws -> Void, String)] {
             do {
                 try reader()
@@ -234,6 +234,32 @@ import MedadTestSupport
             data.replaceSubrange((352 + 28)..<(352 + 32), with: [Float.nan].withUnsafeBytes { Data($0) })
             data.replaceSubrange((352 + 36)..<(352 + 40), with: [-Float.infinity].withUnsafeBytes { Data($0) })
         }
-        expectError(url, containing: "2 of 60 voxels are NaN or infinite", rangeWords: "NaN or infinite voxels among voxels 0 to 60")
+        expectError(url, containing: "2 of 60 voxels are NaN or infinite")
+    }
+
+    /// The memory check comes before the voxel array is allocated: a volume whose working copies need
+    /// more than any machine has is refused naming the file; a .nii.gz whose header claims more voxels
+    /// than it holds is reported as truncated, not as too large.
+    @Test func volumesThatDoNotFitTheMemoryLeftAreRefusedBeforeAllocation() throws {
+        let copies = 1 << 40
+        for name in ["ramp.nii", "ramp.nii.gz"] {
+            let url = folder.file(name)
+            try Nifti.write(ramp(), to: url)
+            #expect(try Nifti.read(url, workingCopies: 3).volume.voxels == ramp().voxels)
+            do {
+                _ = try Nifti.read(url, workingCopies: copies)
+                Issue.record("\(name): \(copies) working copies should not fit")
+            } catch let error as MedadError {
+                #expect(error.message.hasPrefix("\(url.path): needs "), "\(error.message)")
+                #expect(error.message.contains("for 60 voxels as float32 (\(copies) volume-sized working copies), more than the "),
+                        "\(error.message)")
+            }
+        }
+        let lie = try patched(ramp(), name: "lie.nii.gz") { data in
+            data.replaceSubrange(40..<48, with: [Int16(3), 50, 40, 30].withUnsafeBytes { Data($0) })
+        }
+        #expect(throws: MedadError("\(lie.path): truncated: 60 of 60000 voxels present")) {
+            try Nifti.read(lie, workingCopies: copies)
+        }
     }
 }

@@ -28,16 +28,15 @@ typedef struct {
 // Reads and validates the header only (magic, dims, datatype, offsets, sizes against the file).
 int cn_read_header(const char *path, cn_header *h, char *err, int errlen);
 
-// Reads the header and the voxel bytes, converting them to float with scl_slope/scl_inter applied.
-// *voxels is malloc'ed here (free with cn_free) only after the data was read completely.
-// Fails on 4D data (more than one volume), short data and corrupt compressed streams.
-int cn_read_volume(const char *path, cn_header *h, float **voxels, char *err, int errlen);
+// Reads the header and streams the voxels into `voxels` (room for `count` floats, the product of
+// the dims cn_read_header reported) as float with scl_slope/scl_inter applied, a fixed-size chunk at
+// a time. Fails on 4D data (more than one volume), short data, corrupt compressed streams, NaN or
+// infinite voxels, and a file whose voxel count is no longer `count`.
+int cn_read_volume(const char *path, cn_header *h, float *voxels, size_t count, char *err, int errlen);
 
-// Reads the header and streams the voxels in fixed-size chunks for their range (scl_slope/scl_inter
-// applied): the same checks as cn_read_volume in bounded memory, whatever size the header claims.
+// The same checks as cn_read_volume without a destination: the intensity range (scl_slope/scl_inter
+// applied) in bounded memory, whatever size the header claims.
 int cn_volume_range(const char *path, cn_header *h, float *min, float *max, char *err, int errlen);
-
-void cn_free(void *p);
 
 // Writes voxels as `datatype` (integers are rounded and clamped; NaN or Inf voxels are refused,
 // as no reader would accept the file). With a source
