@@ -24,7 +24,7 @@ struct NormalModelParameters {
     /// Lower bound of the per-voxel standard deviation.
     var sigmaFloor: Double = 0.05
     /// Slice-position bins; nil where the model has no positions (`intensity`'s global reference).
-    var positionBins: Int? = 8
+    var positionBins: Int?
 
     static let help = [
         "sigma_floor": "lower bound of the per-voxel standard deviation of the normal model",

@@ -120,27 +120,10 @@ final class DiffusionModel: Module, ScoringModel {
     /// Maps |x − x̂| (or squared) and top-k image scores. Each batch's noise is drawn from the run seed
     /// and the batch's own pixels, so a slice scores the same in every run of the same weights.
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
-        var rng = SeededRandom(seed: seed ^ ContentHash.of(images))
+        var rng = SeededRandom(seed: seed ^ images.withBuffer { StableHash.fnv1a64(bytes: UnsafeRawBufferPointer($0)) })
         let x = images * 2 - 1
         let difference = (reconstruct(x, rng: &rng) - x) / 2
         let maps = (method.residual == .abs ? difference.abs() : difference.square()).values
         return (maps, TopK.mean(maps, batch: images.shape[0], fraction: method.topK))
-    }
-}
-
-/// A 64-bit FNV-1a hash of a tensor's bytes.
-enum ContentHash {
-    static func of(_ tensor: Tensor) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        tensor.withBuffer { values in
-            for value in values {
-                var bits = value.bitPattern
-                for _ in 0..<4 {
-                    hash = (hash ^ UInt64(bits & 0xFF)) &* 0x0000_0100_0000_01B3
-                    bits >>= 8
-                }
-            }
-        }
-        return hash
     }
 }
