@@ -61,6 +61,21 @@ struct AnomalyCanvas {
         return [index % nx, (index / nx) % ny, index / (nx * ny)]
     }
 
+    /// Mean and standard deviation of the tissue intensities: the scale of an intensity anomaly's contrast.
+    func foregroundMeanAndStd() -> (mean: Double, std: Double) {
+        var sum = 0.0, squares = 0.0
+        image.voxels.withUnsafeBufferPointer { v in
+            foreground.withUnsafeBufferPointer { fg in
+                for i in 0..<v.count where fg[i] != 0 {
+                    sum += Double(v[i])
+                    squares += Double(v[i]) * Double(v[i])
+                }
+            }
+        }
+        let mean = sum / Double(foregroundCount)
+        return (mean, max(0, squares / Double(foregroundCount) - mean * mean).squareRoot())
+    }
+
     /// A patch centred on `center` (a random tissue voxel when nil) with per-axis extents drawn from `sizeRange`.
     /// `minimumRadius` bounds the half extents from below; `subvoxel` shifts the ellipsoid centre by up to
     /// half a voxel so that no voxel sits exactly at its centre or on its rim.

@@ -33,6 +33,7 @@ public struct AnomalyGenerator: Sendable {
         case .cutpaste: return cutPaste(canvas, &random)
         case .mirror: return mirror(canvas, &random)
         case .shuffle: return shuffle(canvas, &random)
+        case .blob: return blob(canvas, &random)
         }
     }
 

@@ -22,6 +22,9 @@ public enum AnomalyType: String, CaseIterable, Codable, Comparable, Sendable {
     case mirror
     /// A box whose sub-blocks are permuted.
     case shuffle
+    /// A lesion-like blob: a noise-deformed ellipsoid blended towards a textured hyper- or
+    /// hypo-intensity, strongest at its centre (LesionBlob.swift).
+    case blob
 
     public static func < (lhs: AnomalyType, rhs: AnomalyType) -> Bool { lhs.rawValue < rhs.rawValue }
 

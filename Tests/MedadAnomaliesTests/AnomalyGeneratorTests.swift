@@ -69,6 +69,32 @@ import Testing
         }
     }
 
+    @Test func blobMovesItsMaskTowardsItsContrastMostAtTheCentre() throws {
+        let image = TestVolumes.cube
+        var signs: Set<Bool> = []
+        var inner: [Double] = [], border: [Double] = []
+        for seed in UInt64(1)...16 {
+            let anomaly = try AnomalyGenerator().make(.blob, on: image, seed: seed)
+            let contrast = try #require(anomaly.parameters["contrast"])
+            signs.insert(contrast > 0)
+            var shift = 0.0
+            for i in anomaly.mask.indices where anomaly.mask[i] != 0 { shift += Double(anomaly.image.voxels[i] - image.voxels[i]) }
+            #expect(shift * contrast > 0, "seed \(seed): the mask moved against the blob's contrast \(contrast)")
+            // The edge fades: over all seeds, voxels on the mask's border change less than those inside.
+            let (nx, ny) = (image.dims[0], image.dims[1])
+            let steps: [Int] = [1, -1, nx, -nx, nx * ny, -nx * ny]
+            for i in anomaly.mask.indices where anomaly.mask[i] != 0 {
+                let neighbours = steps.filter { anomaly.mask.indices.contains(i + $0) && anomaly.mask[i + $0] != 0 }
+                let delta = Double(abs(anomaly.image.voxels[i] - image.voxels[i]))
+                if neighbours.count == 6 { inner.append(delta) } else { border.append(delta) }
+            }
+        }
+        let innerMean: Double = inner.reduce(0, +) / Double(inner.count)
+        let borderMean: Double = border.reduce(0, +) / Double(border.count)
+        #expect(innerMean > 1.2 * borderMean)
+        #expect(signs == [true, false], "blobs are both hyper- and hypo-intense")
+    }
+
     @Test func fpiInterpolatesTowardsTheDonor() throws {
         let image = TestVolumes.cube
         let donor = TestVolumes.tissue(dims: image.dims, phase: 2)

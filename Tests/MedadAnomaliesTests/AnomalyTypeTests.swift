@@ -5,7 +5,7 @@ import Testing
 @Suite struct AnomalyTypeTests {
     @Test func namesAreStable() {
         #expect(AnomalyType.allCases.map(\.rawValue)
-                == ["sphere", "noise", "fpi", "pii", "sink_source", "blur", "cutpaste", "mirror", "shuffle"])
+                == ["sphere", "noise", "fpi", "pii", "sink_source", "blur", "cutpaste", "mirror", "shuffle", "blob"])
     }
 
     @Test func parsesCommaLists() throws {
@@ -18,7 +18,7 @@ import Testing
             _ = try AnomalyType.parseList("sphere,tumour")
             Issue.record("tumour was accepted")
         } catch let error as MedadError {
-            #expect(error.message == "--types: unknown anomaly type 'tumour'; allowed: sphere, noise, fpi, pii, sink_source, blur, cutpaste, mirror, shuffle")
+            #expect(error.message == "--types: unknown anomaly type 'tumour'; allowed: sphere, noise, fpi, pii, sink_source, blur, cutpaste, mirror, shuffle, blob")
         } catch {
             Issue.record("unexpected \(error)")
         }
