@@ -14,11 +14,13 @@ final class MapModel: Module, ScoringModel {
     @Key("teacher") private(set) var teacher: EncoderDecoder?
     /// ae with `residual: standardized`: the normal model of x − x̂, fitted before each validation.
     @Key("residualNormal") private(set) var residualNormal: PixelNormalModel?
+    /// semi's intensity prior, added to the logits of `net` and of the teacher.
+    @Key("prior") private(set) var prior: IntensityPrior?
     private let reading: Reading
     private let topK: Double
 
     init(_ run: RunConfig, reading: Reading, topK: Double, withTeacher: Bool = false,
-         residualNormal: PixelNormalModel? = nil, rng: inout SeededRandom) {
+         residualNormal: PixelNormalModel? = nil, prior: IntensityPrior? = nil, rng: inout SeededRandom) {
         self.reading = reading
         self.topK = topK
         super.init()
@@ -31,17 +33,24 @@ final class MapModel: Module, ScoringModel {
             teacher = nil
         }
         self.residualNormal = residualNormal
+        self.prior = prior
+    }
+
+    /// The anomaly logits of `network` (the student `net` unless given), with the prior's added.
+    func logits(_ images: Tensor, network: EncoderDecoder? = nil) -> Tensor {
+        let output = (network ?? net)(images)
+        return prior.map { output + $0.logits(images) } ?? output
     }
 
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
-        let output = net(images)
         let values: [Float]
         switch reading {
         case .reconstruction:
+            let output = net(images)
             values = residualNormal.map { $0.deviations((images - output).values, positions: positions) }
                 ?? (output - images).abs().values
-        case .logits: values = sigmoid(output).values
-        case .deviation: values = output.values
+        case .logits: values = sigmoid(logits(images)).values
+        case .deviation: values = net(images).values
         }
         return (values, TopK.mean(values, batch: images.shape[0], fraction: topK))
     }

@@ -135,3 +135,15 @@ public class PixelNormalModel: Module {
         return out
     }
 }
+
+extension PixelNormalModel {
+    /// Fits the statistics on the pool slices not revealed as anomalous; with `brainOnly`, on their
+    /// brain voxels alone (a global model, which the background would otherwise dominate).
+    func fit(normalsOf pool: [TrainingSlice], brainOnly: Bool) {
+        var sums = accumulator()
+        for slice in pool where slice.assumedNormal {
+            add(slice.image, positions: [slice.position], mask: brainOnly ? slice.brain : nil, to: &sums)
+        }
+        fit(sums)
+    }
+}

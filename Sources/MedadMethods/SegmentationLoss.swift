@@ -4,7 +4,7 @@ import MedadTensor
 enum SegmentationLoss {
     /// The loss of `net`'s logits on a batch against its pixel targets, every pixel weighted alike.
     static func bceDice(_ net: MapModel, on batch: SliceBatch, diceWeight: Double) -> Tensor {
-        bceDice(net.net(batch.imageTensor), batch.targetTensor, diceWeight: Float(diceWeight))
+        bceDice(net.logits(batch.imageTensor), batch.targetTensor, diceWeight: Float(diceWeight))
     }
 
     static func bceDice(_ logits: Tensor, _ targets: Tensor, diceWeight: Float, pixelWeights: Tensor? = nil) -> Tensor {

@@ -30,13 +30,7 @@ package final class IntensityModel: PixelNormalModel, ScoringModel {
     }
 
     /// Fits the statistics on every pool slice not revealed as anomalous.
-    package func fit(_ pool: [TrainingSlice]) {
-        var sums = accumulator()
-        for slice in pool where slice.assumedNormal {
-            add(slice.image, positions: [slice.position], mask: reference == .global ? slice.brain : nil, to: &sums)
-        }
-        fit(sums)
-    }
+    package func fit(_ pool: [TrainingSlice]) { fit(normalsOf: pool, brainOnly: reference == .global) }
 
     package func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {
         let maps = deviations(images.values, positions: positions, sign: sign)

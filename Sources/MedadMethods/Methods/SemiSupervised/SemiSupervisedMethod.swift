@@ -5,12 +5,17 @@ import MedadSupport
 /// notebooks-md/methods.md); every component has its switch, for ablations.
 struct SemiSupervisedMethod: AnomalyMethod {
     static let name = "semi"
-    static let summary = "synthetic anomalies + revealed masks transplanted + mean-teacher pseudo-labels on the pool"
+    static let summary = "intensity prior + revealed masks in and out of context + synthetic anomalies + mean-teacher pseudo-labels"
     static let usesLabels = true
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = SegmentationParameters.help.merging([
         "synthetic": "half of the assumed-normal slices carry a synthetic anomaly of data.generators",
-        "supervised": "revealed anomalies transplanted into pool slices with their masks as targets",
+        "supervised": "revealed anomalies with their masks as targets (labelled_share of each batch)",
+        "labelled_share": "share of each batch drawn from the revealed anomalies",
+        "transplant": "share of those revealed anomalies transplanted into other slices; the rest stay in their own slice",
+        "prior": "add the global intensity z-score of the pool's brain voxels to the logits (prior_scale · (z − prior_shift))",
+        "prior_scale": "logits per z-score unit of the intensity prior",
+        "prior_shift": "z-score at which the intensity prior's probability is one half",
         "teacher": "mean-teacher pseudo-labels on the unlabelled pool",
         "filter_pool": "drop unlabelled slices the teacher scores as anomalous from the image head's negatives",
         "image_head": "DevNet-style BCE on the top-k pooled logits against image labels",
@@ -23,6 +28,11 @@ struct SemiSupervisedMethod: AnomalyMethod {
     var segmentation: SegmentationParameters
     var synthetic = true
     var supervised = true
+    var labelledShare = 0.25
+    var transplant = 0.5
+    var prior = true
+    var priorScale = 1.0
+    var priorShift = 3.0
     var teacher = true
     var filterPool = true
     /// Off by default: it held pixel AP at chance on phantoms (notebooks-md/methods.md).
@@ -36,6 +46,11 @@ struct SemiSupervisedMethod: AnomalyMethod {
         segmentation = try SegmentationParameters(r)
         synthetic = try r.bool("synthetic", default: synthetic)
         supervised = try r.bool("supervised", default: supervised)
+        labelledShare = try r.double("labelled_share", default: labelledShare, range: 0.01...1)
+        transplant = try r.double("transplant", default: transplant, range: 0...1)
+        prior = try r.bool("prior", default: prior)
+        priorScale = try r.double("prior_scale", default: priorScale, range: 0...100)
+        priorShift = try r.double("prior_shift", default: priorShift, range: -100...100)
         teacher = try r.bool("teacher", default: teacher)
         filterPool = try r.bool("filter_pool", default: filterPool)
         imageHead = try r.bool("image_head", default: imageHead)
@@ -51,10 +66,12 @@ struct SemiSupervisedMethod: AnomalyMethod {
     var trainsOnSynthetic: Bool { synthetic }
 
     func makeModel(_ run: RunConfig, rng: inout SeededRandom) -> MapModel {
-        MapModel(run, reading: .logits, topK: segmentation.topK, withTeacher: teacher, rng: &rng)
+        let prior = prior ? IntensityPrior(scale: priorScale, shift: priorShift) : nil
+        return MapModel(run, reading: .logits, topK: segmentation.topK, withTeacher: teacher, prior: prior, rng: &rng)
     }
 
     func makeObjective(_ model: MapModel, context: MethodContext) -> MethodObjective? {
-        SemiSupervisedObjective(model: model, method: self, context: context)
+        model.prior?.fit(normalsOf: context.sampler.pool, brainOnly: true)
+        return SemiSupervisedObjective(model: model, method: self, context: context)
     }
 }

@@ -25,7 +25,10 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
         var batch = SliceBatch(size: context.config.data.size)
         if method.supervised {
-            context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
+            let revealed = max(1, Int((method.labelledShare * Double(size)).rounded()))
+            let transplanted = Int((method.transplant * Double(revealed)).rounded())
+            context.sampler.transplantedAnomalies(transplanted, into: &batch, &rng)
+            context.sampler.labelledAnomalies(revealed - transplanted, into: &batch, &rng)
         }
         try context.sampler.normals(max(1, size - batch.count), anomalyRate: method.synthetic ? 0.5 : 0, into: &batch, &rng)
 
@@ -35,7 +38,7 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
         var imageWeights = [Float](repeating: 1, count: batch.count)
         let pixels = batch.size * batch.size
         if method.teacher, let teacher = net.teacher, step >= context.config.train.steps / 5 {
-            let confidence = withNoGrad { sigmoid(teacher(images)) }.values
+            let confidence = withNoGrad { sigmoid(net.logits(images, network: teacher)) }.values
             let teacherImage = TopK.mean(confidence, batch: batch.count, fraction: method.segmentation.topK)
             let (high, low) = (Float(method.confidentHigh), Float(method.confidentLow))
             for b in 0..<batch.count where batch.unlabelled[b] {
@@ -50,7 +53,7 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
                 if method.filterPool && teacherImage[b] > high { imageWeights[b] = 0 }
             }
         }
-        let logits = net.net(images)
+        let logits = net.logits(images)
         let targetTensor = Tensor(shape: images.shape, values: targets)
         var total = SegmentationLoss.bceDice(logits, targetTensor, diceWeight: Float(method.segmentation.diceWeight),
                                              pixelWeights: Tensor(shape: images.shape, values: pixelWeights))
