@@ -9,10 +9,9 @@ struct PaperDocument {
     enum View: String, CaseIterable {
         case byRatio = "by-ratio", perTestSet = "per-test-set", pooled, seenUnseen = "seen-unseen", perType = "per-type", cost
 
-        /// Views tabulating metrics (the others show sample AP or cost).
+        /// Views tabulating metrics, each with a paired test against a reference (the others show
+        /// sample AP or cost).
         var hasMetrics: Bool { [.byRatio, .perTestSet, .pooled].contains(self) }
-        /// Views with a paired test against a reference, and a LaTeX export.
-        var hasReference: Bool { hasMetrics }
         var exportsLatex: Bool { self == .byRatio || self == .pooled }
         var needsTestSets: Bool { self == .perTestSet || self == .pooled }
     }
@@ -133,7 +132,7 @@ struct PaperDocument {
                                      + "test sets); \(source.path) scores each seed on one")
                 }
                 let metrics = view.hasMetrics ? try Self.metrics(table, view: view, source) : []
-                let reference = view.hasReference ? try Self.reference(table, source) : nil
+                let reference = view.hasMetrics ? try Self.reference(table, source) : nil
                 var latex: String?
                 if view.exportsLatex && table.has("latex") {
                     let name = try table.string("latex")

@@ -40,7 +40,7 @@ public struct PaperReport: GeneratedReport {
             md.raw("- `\(experiment.path)` (\(run.records.count) of \(experiment.cells.count) cells finished): "
                    + "`medad sweep run \(experiment.path)`")
         }
-        md.line("")
+        md.raw("")
 
         var tables = 0, figures = 0
         func caption(_ kind: String, _ number: Int, _ text: String?) -> String { "**\(kind) \(number).**" + (text.map { " \($0)" } ?? "") }
