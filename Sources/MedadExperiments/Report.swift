@@ -3,9 +3,8 @@ import MedadConfig
 import MedadSupport
 
 /// The Markdown notebook of an experiment, with its figures and paper tables, generated from the
-/// cells' result.json files only. Output is deterministic (fixed formats, no timestamps), so
-/// `check` can regenerate it in memory and compare it with what is on disk.
-public struct Report {
+/// cells' result.json files only.
+public struct Report: GeneratedReport {
     public let experiment: Experiment
     public let root: URL
     /// The command that regenerates the notebook, printed at its top.
@@ -17,16 +16,9 @@ public struct Report {
         self.command = command
     }
 
-    /// Every file of the report by path relative to the notebooks folder: `<name>.md` first, then the
-    /// figures and tables in `<name>/`.
-    public func files() throws -> [(path: String, data: Data)] {
-        try taggedFiles().map { file in
-            file.path.hasSuffix(".png") ? file : (file.path, Data(ReportField.plain(String(decoding: file.data, as: UTF8.self)).utf8))
-        }
-    }
+    public var name: String { experiment.name }
 
-    /// The files with the values from the runs tagged by kind (`ReportField`), for `compare`.
-    func taggedFiles() throws -> [(path: String, data: Data)] {
+    public func taggedFiles() throws -> TaggedReportFiles {
         let (records, missing) = try RunRecord.load(experiment, root: root)
         let (rows, ratios) = ReportTable.layout(records)
         let settings = experiment.report
@@ -37,11 +29,10 @@ public struct Report {
         let breakdowns = try testSets.map { sets in
             try settings.metrics.map {
                 try TestSetBreakdown(metric: $0, records: records, rows: rows, ratios: ratios, testSets: sets,
-                                     reference: settings.reference, resamples: settings.resamples)
+                                     pooledOver: sets.count, reference: settings.reference, resamples: settings.resamples)
             }
         } ?? []
-        // Replicates are seeds, and in a leave-one-volume-out sweep also the test sets of one seed.
-        let over = testSets == nil ? "seeds" : "seeds and test sets"
+        let legend = ReportLegend(records: records, testSets: testSets, reference: settings.reference, resamples: settings.resamples)
         let assets = experiment.name
         var extra: [(String, Data)] = []
         var md = Notebook()
@@ -55,64 +46,39 @@ public struct Report {
         md.code("json", try ConfigComposition.load(experiment.url).pretty().trimmingCharacters(in: .newlines))
         let total = experiment.cells.count
         md.line("\(records.count) of \(total) cells finished.")
-        if !missing.isEmpty {
-            md.line("| cell | status |\n|---|---|")
-            for (id, status) in missing {
-                if case .failed(let reason) = status { md.raw("| `\(id)` | failed: \(Notebook.cell(reason)) |") } else { md.raw("| `\(id)` | not run |") }
-            }
-            md.line("")
-        }
-        guard !records.isEmpty else { return [("\(experiment.name).md", Data(md.text.utf8))] }
+        if !missing.isEmpty { md.missingCells(missing) }
+        guard !records.isEmpty else { return TaggedReportFiles(files: [("\(experiment.name).md", Data(md.text.utf8))]) }
 
         md.heading("Results")
-        let seeds = Set(records.map(\.seed)).count
-        let replicates = testSets.map { "seeds and test sets (\(seeds) seed\(seeds == 1 ? "" : "s") × \($0.count) test sets)" }
-            ?? "\(seeds) seed\(seeds == 1 ? "" : "s")"
-        let legend = "Mean ± std over \(replicates) and, in brackets, the mean of the runs' bootstrap 95% "
-            + "confidence intervals; **bold**: best in its label-ratio column; rank: average rank across label ratios (1 = best)."
-        var significance = ""
-        if let reference = settings.reference {
-            let same = testSets == nil ? "label ratio and seeds" : "label ratio, seeds and test sets"
-            significance = " \\*: p < 0.05 against `\(reference)` on the same backbone, \(same) (paired permutation test, "
-                + "\(settings.resamples) resamples, test cases matched by name; sample-level metrics only)."
-        }
-        md.line(legend + significance)
+        md.line(legend.byRatio)
         for table in tables {
             md.heading("`\(table.metric)` by label ratio", level: 3)
-            md.line(markdownTable(table))
+            md.line(Self.markdownTable(table))
         }
         if let testSets {
             md.heading("Per test set and pooled")
-            let names = testSets.map { "`\($0.title)`" }.joined(separator: ", ")
-            md.line("Each cell was scored on one of \(testSets.count) test sets (\(names)). Per test set: its runs' value, mean ± std "
-                + "over seeds where there are several, in brackets the runs' bootstrap 95% interval; **bold**: best of its test set "
-                + "and label ratio." + significance + " Pooled, per seed over the runs on every test set: sample AP and AUROC "
-                + "from the union of their test cases' scores (each fold's model calibrated on its own validation set), in brackets "
-                + "a bootstrap 95% interval over cases stratified by label (\(settings.resamples) resamples, seed 0); pixel AP and "
-                + "AUROC from their summed voxel histograms (pixel-counts.json), without an interval; other metrics do not pool (—).")
+            md.line(legend.perTestSet(testSets))
             for breakdown in breakdowns {
                 md.heading("`\(breakdown.metric)` per test set", level: 3)
-                md.line(testSetTable(breakdown))
+                md.line(Self.testSetTable(breakdown))
             }
         }
 
         md.heading("Seen and unseen anomaly types")
-        md.line("Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over \(over).")
-        md.line(seenUnseenTable(records, rows: rows, ratios: ratios))
-        let types = records.flatMap(\.anomalyTypes).reduce(into: [(name: String, seen: Bool)]()) { list, type in
-            if !list.contains(where: { $0.name == type.name }) { list.append(type) }
-        }.sorted { $0.name < $1.name }
+        md.line(legend.seenUnseen)
+        md.line(Self.seenUnseenTable(records, rows: rows, ratios: ratios))
+        let types = Self.anomalyTypes(records)
         if !types.isEmpty {
             md.heading("Per anomaly type", level: 3)
-            md.line("Sample AP per anomaly type (its anomalous cases against all normal test cases), mean ± std over \(over).")
+            md.line(legend.perType)
             for ratio in ratios {
                 md.line("Label ratio \(ReportFormat.ratio(ratio)):")
-                md.line(perTypeTable(records, rows: rows, ratio: ratio, types: types))
+                md.line(Self.perTypeTable(records, rows: rows, ratio: ratio, types: types))
             }
         }
 
         md.heading("Cost")
-        md.line(costTable(records, rows: rows))
+        md.line(Self.costTable(records, rows: rows))
 
         md.heading("Figures")
         let backbones = rows.map(\.backbone).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -120,7 +86,7 @@ public struct Report {
         for backbone in backbones {
             let slug = ReportFormat.slug(backbone)
             let main = tables[0]
-            let name = "\(ReportFormat.slug(main.metric))-vs-ratio-\(slug).svg"
+            let name = ReportPlots.fileName(metric: main.metric, backbone: backbone)
             extra.append(("\(assets)/\(name)", Data(ReportPlots.metricVersusRatio(main, backbone: backbone).utf8)))
             let firstRuns = rows.filter { $0.backbone == backbone }.compactMap { row in
                 records.filter { $0.backbone == backbone && $0.method == row.method && $0.labelRatio == largest }.min { $0.seed < $1.seed }
@@ -146,16 +112,8 @@ public struct Report {
 
         md.heading("Tables for papers")
         extra.append(("\(assets)/tables.csv", Data(ReportExports.csv(tables, testSets: breakdowns).utf8)))
-        extra.append(("\(assets)/tables.tex", Data(ReportExports.latex(tables, reference: settings.reference).utf8)))
+        extra.append(("\(assets)/tables.tex", Data((ReportExports.latexPreamble + ReportExports.latex(tables, reference: settings.reference)).utf8)))
         md.line("[CSV](\(assets)/tables.csv) and [LaTeX](\(assets)/tables.tex) of the results tables.")
-        return [("\(experiment.name).md", Data(md.text.utf8))] + extra
-    }
-
-    /// Writes the report under `folder`, replacing earlier versions; returns the notebook's URL.
-    @discardableResult
-    public func write(to folder: URL) throws -> URL {
-        let files = try files()
-        for (path, data) in files { try AtomicFile.write(data, to: folder.appendingPathComponent(path)) }
-        return folder.appendingPathComponent(files[0].path)
+        return TaggedReportFiles(files: [("\(experiment.name).md", Data(md.text.utf8))] + extra)
     }
 }

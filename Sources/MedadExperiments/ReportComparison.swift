@@ -1,13 +1,13 @@
 import Foundation
 import MedadSupport
 
-extension Report {
+extension GeneratedReport {
     /// Regenerates in memory and compares with the files in `folder`: every text and table cell, text
     /// and structure to the letter, the values from the runs (`ReportField`) exactly or within
     /// `tolerance`, timings never; images byte for byte, or under a tolerance by their size only.
     public func compare(against folder: URL, tolerance: ReportTolerance = .exact) throws -> ReportCheck {
         var result = ReportCheck(tolerance: tolerance)
-        for (path, data) in try taggedFiles() {
+        for (path, data) in try taggedFiles().files {
             let url = folder.appendingPathComponent(path)
             guard let existing = FileManager.default.contents(atPath: url.path) else {
                 result.failures.append("\(url.relativePath): missing")

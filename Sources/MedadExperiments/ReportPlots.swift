@@ -4,6 +4,11 @@ import MedadMetrics
 /// The report's SVG figures: a metric against label ratio per backbone, and ROC and PR curves per
 /// backbone (the largest label ratio, the lowest seed: one run per method, so the curves are real runs).
 enum ReportPlots {
+    /// The file of `metricVersusRatio`'s figure.
+    static func fileName(metric: String, backbone: String) -> String {
+        "\(ReportFormat.slug(metric))-vs-ratio-\(ReportFormat.slug(backbone)).svg"
+    }
+
     /// Label ratios sit at evenly spaced positions (they span 0 to 1 unevenly) with their values as ticks.
     static func metricVersusRatio(_ table: ReportTable, backbone: String) -> String {
         let ticks = table.ratios.enumerated().map { (Double($0.offset), ReportFormat.ratio($0.element)) }

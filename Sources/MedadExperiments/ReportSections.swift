@@ -9,7 +9,7 @@ extension Report {
         ["| backbone | method | " + columns.joined(separator: " | ") + " |", "|---|---|" + String(repeating: "---|", count: columns.count)]
     }
 
-    func markdownTable(_ table: ReportTable) -> String {
+    static func markdownTable(_ table: ReportTable) -> String {
         var lines = Self.header(table.ratios.map { "r = \(ReportFormat.ratio($0))" } + ["rank"])
         for (r, row) in table.rows.enumerated() {
             let cells = table.entries[r].map(Self.cell)
@@ -31,7 +31,7 @@ extension Report {
 
     /// Rows backbone × method × label ratio; a column per test set, then the pooled one ("—" for a
     /// metric that does not pool). A method not run at a ratio (no test set has it) has no row.
-    func testSetTable(_ breakdown: TestSetBreakdown) -> String {
+    static func testSetTable(_ breakdown: TestSetBreakdown) -> String {
         var lines = Self.header(["r"] + breakdown.testSets.map(\.title) + ["pooled"])
         let layout = breakdown.perTestSet[0]
         for (r, row) in layout.rows.enumerated() {
@@ -43,7 +43,19 @@ extension Report {
         return lines.joined(separator: "\n")
     }
 
-    func seenUnseenTable(_ records: [RunRecord], rows: [ReportTable.Row], ratios: [Double]) -> String {
+    /// Rows backbone × method; a column per label ratio and metric (ratio outer), each cell one pooled
+    /// table's entry (`TestSetBreakdown.pooledTable`, all over the same rows and ratios).
+    static func pooledTable(_ tables: [ReportTable]) -> String {
+        let columns = tables[0].ratios.indices.flatMap { c in tables.map { (table: $0, c: c) } }
+        var lines = Self.header(columns.map { "`\($0.table.metric)` r = \(ReportFormat.ratio($0.table.ratios[$0.c]))" })
+        for (r, row) in tables[0].rows.enumerated() {
+            let cells = columns.map { Self.cell($0.table.entries[r][$0.c]) }
+            lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func seenUnseenTable(_ records: [RunRecord], rows: [ReportTable.Row], ratios: [Double]) -> String {
         var lines = Self.header(ratios.map { "r = \(ReportFormat.ratio($0))" })
         for row in rows {
             let cells = ratios.map { ratio -> String in
@@ -57,7 +69,14 @@ extension Report {
         return lines.joined(separator: "\n")
     }
 
-    func perTypeTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)]) -> String {
+    /// The anomaly types of the runs' test sets by name, with whether training saw them.
+    static func anomalyTypes(_ records: [RunRecord]) -> [(name: String, seen: Bool)] {
+        records.flatMap(\.anomalyTypes).reduce(into: [(name: String, seen: Bool)]()) { list, type in
+            if !list.contains(where: { $0.name == type.name }) { list.append(type) }
+        }.sorted { $0.name < $1.name }
+    }
+
+    static func perTypeTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)]) -> String {
         var lines = Self.header(types.map { "\($0.name) (\($0.seen ? "seen" : "unseen"))" })
         for row in rows {
             let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == ratio }
@@ -72,7 +91,7 @@ extension Report {
         return lines.joined(separator: "\n")
     }
 
-    func costTable(_ records: [RunRecord], rows: [ReportTable.Row]) -> String {
+    static func costTable(_ records: [RunRecord], rows: [ReportTable.Row]) -> String {
         var lines = Self.header(["parameters", "train s (mean per run)", "eval s (mean per run)", "runs"])
         for row in rows {
             let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method }
@@ -93,6 +112,15 @@ struct Notebook {
     mutating func line(_ paragraph: String) { text += paragraph + "\n\n" }
     mutating func heading(_ title: String, level: Int = 2) { line(String(repeating: "#", count: level) + " " + title) }
     mutating func code(_ language: String, _ body: String) { line("```\(language)\n\(body)\n```") }
+
+    /// Cells not finished, with why: failed with its reason, or not run.
+    mutating func missingCells(_ missing: [(id: String, status: CellStatus)]) {
+        raw("| cell | status |\n|---|---|")
+        for (id, status) in missing {
+            if case .failed(let reason) = status { raw("| `\(id)` | failed: \(Self.cell(reason)) |") } else { raw("| `\(id)` | not run |") }
+        }
+        line("")
+    }
 
     /// Table-cell safe: no pipes or newlines.
     static func cell(_ text: String) -> String {

@@ -100,11 +100,16 @@ public struct ReportTable {
 
     /// Rows and columns in the order the sweep declares them (first appearance among the records).
     public static func layout(_ records: [RunRecord]) -> (rows: [Row], ratios: [Double]) {
+        layout(records.map { GroupKey(backbone: $0.backbone, method: $0.method, ratio: $0.labelRatio) })
+    }
+
+    /// Rows and columns in order of first appearance among `keys`, rows grouped by backbone.
+    static func layout(_ keys: [GroupKey]) -> (rows: [Row], ratios: [Double]) {
         var rows: [Row] = [], ratios: [Double] = []
-        for record in records {
-            let row = Row(backbone: record.backbone, method: record.method)
+        for key in keys {
+            let row = Row(backbone: key.backbone, method: key.method)
             if !rows.contains(row) { rows.append(row) }
-            if !ratios.contains(record.labelRatio) { ratios.append(record.labelRatio) }
+            if !ratios.contains(key.ratio) { ratios.append(key.ratio) }
         }
         let backbones = rows.map(\.backbone).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let methods = rows.map(\.method).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -116,18 +121,29 @@ public struct ReportTable {
 
 /// Paired permutation test of a sample-level metric between a method's runs and the reference's runs
 /// of the same replicates (seed and test set): cases are matched by name, swaps happen within a
-/// replicate, and the statistic is the mean over replicates of the metric difference.
+/// replicate, and the statistic is the mean over replicates of the metric difference. `pooled` makes
+/// a replicate a seed whose cases are the union over its test sets (each test set's cases matched with
+/// the reference's run on that test set), as a pooled column computes its value.
 enum PairedSignificance {
-    static func pValue(metric: String, runs: [RunRecord], references: [RunRecord], resamples: Int) -> Double? {
+    static func pValue(metric: String, runs: [RunRecord], references: [RunRecord], resamples: Int, pooled: Bool = false) -> Double? {
         guard metric.hasPrefix("sample."), let ranking = rankingMetric(String(metric.dropFirst("sample.".count))) else { return nil }
         let statistic = { (counts: RankedCounts) in ranking(counts).number }
         var pairs: [(a: [Double], b: [Double], labels: [Bool])] = []
-        for run in runs {
-            guard let reference = references.first(where: { $0.replicate == run.replicate }) else { continue }
-            let referenceScores = Dictionary(reference.cases.map { ($0.name, $0.score) }, uniquingKeysWith: { first, _ in first })
-            let shared = run.cases.filter { referenceScores[$0.name] != nil }
-            guard shared.contains(where: \.label), shared.contains(where: { !$0.label }) else { continue }
-            pairs.append((shared.map(\.score), shared.map { referenceScores[$0.name]! }, shared.map(\.label)))
+        let replicates = Dictionary(grouping: runs) { pooled ? RunRecord.Replicate(seed: $0.seed, testSet: nil) : $0.replicate }
+        for (_, group) in replicates.sorted(by: { $0.key < $1.key }) {
+            var pair: (a: [Double], b: [Double], labels: [Bool]) = ([], [], [])
+            // A replicate counts only when every run of it has its reference: a pooled one compares whole unions.
+            guard group.allSatisfy({ run in references.contains { $0.replicate == run.replicate } }) else { continue }
+            for run in group.sorted(by: { $0.replicate < $1.replicate }) {
+                let reference = references.first { $0.replicate == run.replicate }!
+                let referenceScores = Dictionary(reference.cases.map { ($0.name, $0.score) }, uniquingKeysWith: { first, _ in first })
+                let shared = run.cases.filter { referenceScores[$0.name] != nil }
+                pair.a += shared.map(\.score)
+                pair.b += shared.map { referenceScores[$0.name]! }
+                pair.labels += shared.map(\.label)
+            }
+            guard pair.labels.contains(true), pair.labels.contains(false) else { continue }
+            pairs.append(pair)
         }
         guard !pairs.isEmpty else { return nil }
         let offsets = pairs.reduce(into: [0]) { $0.append($0.last! + $1.labels.count) }

@@ -26,6 +26,11 @@ struct TestSetBreakdown {
     /// and phantom sweeps whose test set changes only with the seed).
     static func testSets(_ records: [RunRecord]) -> [TestSet]? {
         guard Dictionary(grouping: records, by: \.seed).values.contains(where: { Set($0.map(\.testSet)).count > 1 }) else { return nil }
+        return named(records)
+    }
+
+    /// The test sets the records were scored on, in sweep order.
+    static func named(_ records: [RunRecord]) -> [TestSet] {
         var named: [(id: String?, name: String)] = []
         for record in records where !named.contains(where: { $0.id == record.testSet }) {
             named.append((record.testSet, record.testName ?? record.testSet ?? "unnamed"))
@@ -36,34 +41,52 @@ struct TestSetBreakdown {
         }
     }
 
+    /// The pooled column pools a seed's runs when they cover `pooledOver` test sets (the sweep's, which
+    /// may be more than have runs yet); its values are not tested (the per-test-set columns are), where
+    /// the paper's pooled view (`pooledTable`) tests them.
     init(metric: String, records: [RunRecord], rows: [ReportTable.Row], ratios: [Double], testSets: [TestSet],
-         reference: String?, resamples: Int) throws {
+         pooledOver: Int, reference: String?, resamples: Int) throws {
         self.metric = metric
         self.testSets = testSets
         perTestSet = testSets.map { set in
             ReportTable(metric: metric, records: records.filter { $0.testSet == set.id }, rows: rows, ratios: ratios,
                         reference: reference, resamples: resamples)
         }
+        pooled = try Self.pooledTable(metric: metric, records: records, rows: rows, ratios: ratios, testSets: pooledOver,
+                                      reference: nil, resamples: resamples)
+    }
+
+    /// The metric pooled per seed over the runs of every test set: a seed counts where its runs cover
+    /// `testSets` test sets (so a fold not yet run leaves the cell empty rather than pooling the others).
+    /// With a reference, sample metrics carry the paired test over the union of the test cases. nil for
+    /// metrics that do not pool.
+    static func pooledTable(metric: String, records: [RunRecord], rows: [ReportTable.Row], ratios: [Double], testSets: Int,
+                            reference: String?, resamples: Int) throws -> ReportTable? {
         let parts = metric.split(separator: ".").map(String.init)
-        guard Self.poolable.contains(metric), let ranking = rankingMetric(parts[1]) else {
-            pooled = nil
-            return
-        }
+        guard poolable.contains(metric), let ranking = rankingMetric(parts[1]) else { return nil }
         let groups = ReportTable.groups(records)
-        let all = Set(testSets.map(\.id))
-        pooled = try ReportTable(metric: metric, rows: rows, ratios: ratios) { row, ratio in
+        func complete(_ key: ReportTable.GroupKey) -> [(seed: Int, runs: [RunRecord])] {
+            Dictionary(grouping: groups[key] ?? [], by: \.seed).sorted { $0.key < $1.key }
+                .filter { Set($0.value.map(\.testSet)).count == testSets }.map { ($0.key, $0.value) }
+        }
+        return try ReportTable(metric: metric, rows: rows, ratios: ratios) { row, ratio in
             var values: [Double] = [], intervals: [(low: Double, high: Double)] = []
-            let runs = groups[ReportTable.GroupKey(backbone: row.backbone, method: row.method, ratio: ratio)] ?? []
-            for (_, seedRuns) in Dictionary(grouping: runs, by: \.seed).sorted(by: { $0.key < $1.key })
-            where Set(seedRuns.map(\.testSet)) == all {
+            let seeds = complete(ReportTable.GroupKey(backbone: row.backbone, method: row.method, ratio: ratio))
+            for (_, seedRuns) in seeds {
                 let value = parts[0] == "sample"
-                    ? try Self.pooledSample(seedRuns, ranking, resamples: resamples)
-                    : try Self.pooledPixel(seedRuns, ranking)
+                    ? try pooledSample(seedRuns, ranking, resamples: resamples)
+                    : try pooledPixel(seedRuns, ranking)
                 guard let value else { continue }
                 values.append(value.value)
                 if let interval = value.interval { intervals.append(interval) }
             }
-            return ReportTable.Replicates(values: values, intervals: intervals, pValue: nil)
+            var p: Double?
+            if let reference, reference != row.method {
+                let references = complete(ReportTable.GroupKey(backbone: row.backbone, method: reference, ratio: ratio)).flatMap(\.runs)
+                p = PairedSignificance.pValue(metric: metric, runs: seeds.flatMap(\.runs), references: references,
+                                              resamples: resamples, pooled: true)
+            }
+            return ReportTable.Replicates(values: values, intervals: intervals, pValue: p)
         }
     }
 

@@ -6,7 +6,7 @@ import MedadSupport
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write notebooks-md/<name>.md (tables, figures, CSV, LaTeX) from an experiment's results, or --check it.",
+        abstract: "Write notebooks-md/<name>.md (tables, figures, CSV, LaTeX) from an experiment's results or a paper file's experiments, or --check it.",
         discussion: """
         --check compares every file and table cell: text and structure exactly, timings never, and the \
         values from the runs (metrics, stds, intervals, p-values) exactly unless --tolerance is given. \
@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
         line, table, row and column, both values and how far apart.
         """)
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Experiment file.") var file: String
+    @Argument(help: "Experiment file, or paper file (a top-level \"blocks\" list; README, \"Paper files\").") var file: String
     @Option(help: "Folder holding runs/<name>/<cell id>/.") var runs = "runs"
     @Option(help: "Folder of the notebooks.") var out = "notebooks-md"
     @Flag(help: "Fail if the notebook on disk differs from what the results give (nothing is written).") var check = false
@@ -31,15 +31,17 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        let experiment = try Experiment(url: URL(fileURLWithPath: file))
+        let url = URL(fileURLWithPath: file), root = URL(fileURLWithPath: runs)
         var command = "medad report \(file)"
         if runs != "runs" { command += " --runs \(runs)" }
         if out != "notebooks-md" { command += " --out \(out)" }
-        let report = Report(experiment: experiment, root: URL(fileURLWithPath: runs), command: command)
+        let report: any GeneratedReport = try PaperReport.isPaper(url)
+            ? try PaperReport(url: url, root: root, command: command)
+            : Report(experiment: try Experiment(url: url), root: root, command: command)
         if check {
             let tolerance = try tolerance.map(ReportTolerance.init(parsing:)) ?? .exact
             let result = try report.compare(against: URL(fileURLWithPath: out), tolerance: tolerance)
-            let notebook = "\(out)/\(experiment.name).md"
+            let notebook = "\(out)/\(report.name).md"
             guard result.passed else {
                 for failure in result.failures { printError(failure) }
                 let hint = tolerance.isExact && result.textFailures == 0

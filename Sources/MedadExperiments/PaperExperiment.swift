@@ -1,0 +1,55 @@
+import Foundation
+import MedadMethods
+
+/// An experiment a paper reads, known by the cells it declares (so a table can name rows and columns
+/// whose runs have not finished yet) and by the path the paper gives it.
+struct PaperExperiment {
+    struct Cell {
+        let id: String
+        let key: ReportTable.GroupKey
+        let seed: Int
+        /// `data.folders.test`: which volume a leave-one-volume-out cell is tested on.
+        let testFolder: String?
+    }
+
+    /// As the paper names it (relative to where medad runs).
+    let path: String
+    let experiment: Experiment
+    let cells: [Cell]
+    /// Every row and label ratio the sweep declares, in its order.
+    let rows: [ReportTable.Row]
+    let ratios: [Double]
+    /// How many test sets one seed is scored on in a leave-one-volume-out sweep; nil for other sweeps.
+    let testSetsPerSeed: Int?
+
+    init(path: String, directory: URL) throws {
+        self.path = path
+        experiment = try Experiment(url: URL(fileURLWithPath: path, relativeTo: directory))
+        // Resolved as the run will resolve them, so a row is named as its result.json will name it.
+        cells = try experiment.cells.map { cell in
+            let run = try RunConfig(cell.config, source: path)
+            return Cell(id: cell.id, key: ReportTable.GroupKey(backbone: run.backbone.name, method: run.method.label, ratio: run.data.labelRatio),
+                        seed: Int(run.seed), testFolder: run.data.folders?.test)
+        }
+        (rows, ratios) = ReportTable.layout(cells.map(\.key))
+        let perSeed = Dictionary(grouping: cells, by: \.seed).values.map { Set($0.map(\.testFolder)).count }.max() ?? 1
+        testSetsPerSeed = perSeed > 1 ? perSeed : nil
+    }
+
+    var backbones: [String] { rows.map(\.backbone).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+    var methods: [String] { rows.map(\.method).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+
+    /// The declared rows of the given backbones and methods, in the order given (backbone outer); all
+    /// of them, in sweep order, for nil.
+    func rows(backbones: [String]?, methods: [String]?) -> [ReportTable.Row] {
+        (backbones ?? self.backbones).flatMap { backbone in
+            (methods ?? self.methods).map { ReportTable.Row(backbone: backbone, method: $0) }
+        }.filter(rows.contains)
+    }
+
+    /// Of the cells not finished, those of `rows`.
+    func missing(_ missing: [(id: String, status: CellStatus)], in rows: [ReportTable.Row]) -> [(id: String, status: CellStatus)] {
+        let shown = Set(cells.filter { rows.contains(ReportTable.Row(backbone: $0.key.backbone, method: $0.key.method)) }.map(\.id))
+        return missing.filter { shown.contains($0.id) }
+    }
+}
