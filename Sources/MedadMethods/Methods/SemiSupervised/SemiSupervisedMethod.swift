@@ -13,9 +13,9 @@ struct SemiSupervisedMethod: AnomalyMethod {
         "supervised": "revealed anomalies with their masks as targets (labelled_share of each batch)",
         "labelled_share": "share of each batch drawn from the revealed anomalies",
         "transplant": "share of those revealed anomalies transplanted into other slices; the rest stay in their own slice",
-        "prior": "add the global intensity z-score of the pool's brain voxels to the logits (prior_scale · (z − prior_shift))",
-        "prior_scale": "logits per z-score unit of the intensity prior",
-        "prior_shift": "z-score at which the intensity prior's probability is one half",
+        "prior": "add the global intensity z-score z of the pool's brain voxels to the logits as a·z − b, a and b trained from prior_scale and prior_scale · prior_shift",
+        "prior_scale": "initial logits per z-score unit of the intensity prior",
+        "prior_shift": "initial z-score at which the intensity prior's probability is one half",
         "teacher": "mean-teacher pseudo-labels on the unlabelled pool",
         "filter_pool": "drop unlabelled slices the teacher scores as anomalous from the image head's negatives",
         "image_head": "DevNet-style BCE on the top-k pooled logits against image labels",
@@ -71,7 +71,7 @@ struct SemiSupervisedMethod: AnomalyMethod {
     }
 
     func makeObjective(_ model: MapModel, context: MethodContext) -> MethodObjective? {
-        model.prior?.fit(normalsOf: context.sampler.pool, brainOnly: true)
+        model.prior?.fit(context.sampler.pool)
         return SemiSupervisedObjective(model: model, method: self, context: context)
     }
 }

@@ -1,17 +1,20 @@
 // `semi`, medad's annotation-efficient method for the open-set semi-supervised setting. Built from:
 // synthetic-anomaly segmentation (J. Tan et al., FPI, MELBA 2022; H. M. Schlüter et al., NSA, ECCV 2022),
 // mean teachers (A. Tarvainen, H. Valpola, NeurIPS 2017) with confidence-filtered pseudo-labels
-// (K. Sohn et al., FixMatch, NeurIPS 2020), and DevNet's top-k pooled image scores (G. Pang et al., KDD 2019).
+// (K. Sohn et al., FixMatch, NeurIPS 2020), an intensity prior (M. Meissen et al., BrainLes 2021), and DevNet's top-k pooled image scores (G. Pang et al., KDD 2019).
 import MedadSupport
 import MedadTensor
 
-/// `semi` (design and ablations in notebooks-md/methods.md):
+/// `semi` (design and ablations in notebooks-md/report.md):
+/// - `prior`: the logits are the network's plus a trained affine map of the global intensity z-score
+///   (IntensityPrior.swift), so the one-line baseline is where training starts, not what it must rediscover;
 /// - `synthetic`: half of the assumed-normal slices carry a synthetic anomaly of `data.generators`;
 ///   the decoder segments it (BCE + soft Dice) — the open-set backbone, since synthetic anomalies are
 ///   not tied to any labelled type;
-/// - `supervised`: revealed anomalies (a quarter of the batch when any exist) transplanted into
-///   assumed-normal slices with their masks as targets (many contexts instead of memorising a few
-///   slices); revealed normal slices are certain negatives;
+/// - `supervised`: revealed anomalies (`labelled_share` of the batch when any exist) with their masks as
+///   targets, `transplant` of them pasted into assumed-normal slices (many contexts instead of
+///   memorising a few slices) and the rest in their own slice (real context: mass effect, edema around a
+///   core); revealed normal slices are certain negatives;
 /// - `teacher`: an EMA teacher labels the unlabelled, possibly contaminated pool after the first fifth
 ///   of training: pixels it scores above `confident_high` become positives (weight `pseudo_weight`),
 ///   pixels between `confident_low` and `confident_high` are ignored, the rest stay negatives — so
@@ -23,14 +26,8 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
-        var batch = SliceBatch(size: context.config.data.size)
-        if method.supervised {
-            let revealed = max(1, Int((method.labelledShare * Double(size)).rounded()))
-            let transplanted = Int((method.transplant * Double(revealed)).rounded())
-            context.sampler.transplantedAnomalies(transplanted, into: &batch, &rng)
-            context.sampler.labelledAnomalies(revealed - transplanted, into: &batch, &rng)
-        }
-        try context.sampler.normals(max(1, size - batch.count), anomalyRate: method.synthetic ? 0.5 : 0, into: &batch, &rng)
+        let batch = try context.sampler.semiBatch(size, revealedShare: method.supervised ? method.labelledShare : 0,
+                                                  transplanted: method.transplant, syntheticRate: method.synthetic ? 0.5 : 0, &rng)
 
         let images = batch.imageTensor
         var targets = batch.targets
@@ -64,5 +61,24 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
             total = total + (perImage * weights).sum() / max(1, imageWeights.reduce(0, +))
         }
         return total
+    }
+}
+
+extension PoolSampler {
+    /// `count` slices: round(revealedShare · count) revealed anomalies (at least one when the share is
+    /// positive and any are revealed), of which round(transplanted · that) transplanted into assumed-normal
+    /// slices and the rest in their own slice, then assumed-normal slices, each carrying a synthetic
+    /// anomaly with probability `syntheticRate`.
+    package func semiBatch(_ count: Int, revealedShare: Double, transplanted: Double, syntheticRate: Double,
+                           _ rng: inout SeededRandom) throws -> SliceBatch {
+        var batch = SliceBatch(size: size)
+        if revealedShare > 0 {
+            let revealed = min(count - 1, max(1, Int((revealedShare * Double(count)).rounded())))
+            let moved = Int((transplanted * Double(revealed)).rounded())
+            transplantedAnomalies(moved, into: &batch, &rng)
+            labelledAnomalies(revealed - moved, into: &batch, &rng)
+        }
+        try normals(count - batch.count, anomalyRate: syntheticRate, into: &batch, &rng)
+        return batch
     }
 }
