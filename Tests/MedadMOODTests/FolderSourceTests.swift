@@ -101,12 +101,12 @@ import MedadTestSupport
         #expect(result["test_name"] as? String == "fold-1")
         #expect((result["cases"] as? [Any])?.count ?? 0 > 4)
 
-        // The figures are PNGs of the stated size: nine anomaly types × 32 plus gaps, two rows.
+        // The figures are PNGs of the stated size: ten anomaly types × 32 plus gaps, two rows.
         let png = temp.file("types.png")
         try MOODRoundTripTests.medad(["data", "figure", "anomalies", "--out", png.path, "--size", "32"])
         let bytes = [UInt8](try Data(contentsOf: png))
         func be32(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
         #expect(bytes.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(be32(16) == 9 * 32 + 8 * 4 && be32(20) == 2 * 32 + 4)
+        #expect(be32(16) == 10 * 32 + 9 * 4 && be32(20) == 2 * 32 + 4)
     }
 }
