@@ -9,20 +9,7 @@ import Testing
 
 /// `semi`: what its batches hold, and its intensity prior.
 struct SemiSupervisedTests {
-    /// 8 × 8 slices, each image constant at its index (so a slice's source is readable from any pixel):
-    /// two revealed anomalous slices with masks, two unlabelled, one revealed normal.
-    private let pool: [TrainingSlice] = {
-        let brain = [UInt8](repeating: 1, count: 64)
-        func image(_ index: Int) -> [Float] { [Float](repeating: Float(index), count: 64) }
-        let masks = [(0..<64).map { Float($0 < 5 ? 1 : 0) }, (0..<64).map { Float($0 % 9 == 0 ? 1 : 0) }]
-        return [
-            TrainingSlice(image: image(0), position: 0.2, label: 1, mask: masks[0], brain: brain),
-            TrainingSlice(image: image(1), position: 0.4, label: nil, mask: nil, brain: brain),
-            TrainingSlice(image: image(2), position: 0.6, label: 1, mask: masks[1], brain: brain),
-            TrainingSlice(image: image(3), position: 0.8, label: 0, mask: nil, brain: brain),
-            TrainingSlice(image: image(4), position: 0.5, label: nil, mask: nil, brain: brain),
-        ]
-    }()
+    private let pool = SlicePools.revealed
 
     /// A quarter of 16 revealed: with transplant 0.5, 2 in their own slice and 2 pasted into a normal
     /// slice (the host's value outside the mask, the anomaly's inside); the rest are assumed normals.
