@@ -34,13 +34,14 @@ extension AnomalyGenerator {
                         let dz = Double(z - patch.center[2]) * inverse[2]
                         for y in patch.lo[1]..<patch.hi[1] {
                             let dy = Double(y - patch.center[1]) * inverse[1]
-                            for x in patch.lo[0]..<patch.hi[0] where fg[x + nx * (y + ny * z)] != 0 {
+                            let row = nx * (y + ny * z)
+                            for x in patch.lo[0]..<patch.hi[0] where fg[row + x] != 0 {
                                 let dx = Double(x - patch.center[0]) * inverse[0]
                                 let noise = ck_simplex_noise3(&table, Double(x) / wavelength, Double(y) / wavelength, Double(z) / wavelength)
                                 let rim = 1 - roughness * 0.5 * (1 + noise)
                                 let t = (dx * dx + dy * dy + dz * dz).squareRoot() / rim
                                 guard t < 1 else { continue }
-                                let i = x + nx * (y + ny * z)
+                                let i = row + x
                                 let texture = grain * Float(ck_simplex_noise3(&table, Double(x) / 2.5, Double(y) / 2.5, Double(z) / 2.5 + 97))
                                 let weight = opacity * Float(min(1, (1 - t) / 0.3))
                                 v[i] += weight * (level + texture - v[i])

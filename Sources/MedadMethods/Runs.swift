@@ -46,11 +46,13 @@ public enum Runs {
             ("config", run.resolved), ("manifest_hash", .string(data.manifestHash)), ("method", .string(run.method.name)),
         ]))
         let outcome: TrainingOutcome
+        let start = Date()
+        run.method.method.fitUntyped(model, pool: data.train)
         if let objective = run.method.method.objective(model, context: context) {
             outcome = try Trainer(objective: objective, options: run.train.options(seed: run.seed), directory: directory,
                                   sidecar: sidecar, manifestHash: data.manifestHash).run(resume: resume, progress: progress)
         } else {
-            outcome = try fit(model, context: context, pool: data.train, directory: directory)
+            outcome = try validateFitted(model, context: context, directory: directory, since: start)
         }
         try AtomicFile.write(RunFiles.summary(outcome).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         try context.recording?.finish()
@@ -130,12 +132,11 @@ public enum Runs {
         return VolumePredictor(model: model, config: run, calibration: calibration)
     }
 
-    /// A method without trainable weights (`intensity`): fits its statistics in one pass, validates them
-    /// once, and writes them as the best and last checkpoint, in place of the loop (which needs steps ≥ 1).
-    private static func fit(_ model: ScoringModel, context: MethodContext, pool: [TrainingSlice],
-                            directory: URL) throws -> TrainingOutcome {
-        let start = Date()
-        context.config.method.method.fitUntyped(model, pool: pool)
+    /// A method without trainable weights (`intensity`), fitted in one pass since `start`: validates its
+    /// statistics once and writes them as the best and last checkpoint, in place of the loop (which
+    /// needs steps ≥ 1).
+    private static func validateFitted(_ model: ScoringModel, context: MethodContext, directory: URL,
+                                       since start: Date) throws -> TrainingOutcome {
         let validation = try context.validation.evaluate(model)
         let metadata = ["method": context.config.method.name, "val_score": String(validation.score)]
         try model.save(to: RunFiles.best(directory), metadata: metadata)

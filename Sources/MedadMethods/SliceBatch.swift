@@ -78,6 +78,24 @@ package struct PoolSampler {
         }
     }
 
+    /// A batch of `count` slices for the methods that read revealed masks: round(revealedShare · count)
+    /// revealed anomalies (at least one when the share is positive) with their masks as targets, of which
+    /// round(transplanted · that) are transplanted into assumed-normal slices and the rest stay in their
+    /// own slice; then assumed-normal slices, each carrying a synthetic anomaly with probability
+    /// `syntheticRate`, for the rest (all of the batch when nothing is revealed).
+    package func revealedBatch(_ count: Int, revealedShare: Double, transplanted: Double, syntheticRate: Double,
+                               _ rng: inout SeededRandom) throws -> SliceBatch {
+        var batch = SliceBatch(size: size)
+        if revealedShare > 0 {
+            let revealed = min(count, max(1, Int((revealedShare * Double(count)).rounded())))
+            let moved = Int((transplanted * Double(revealed)).rounded())
+            transplantedAnomalies(moved, into: &batch, &rng)
+            labelledAnomalies(revealed - moved, into: &batch, &rng)
+        }
+        try normals(count - batch.count, anomalyRate: syntheticRate, into: &batch, &rng)
+        return batch
+    }
+
     /// `count` revealed anomalous slices as they are, each with its own mask as the target (none when
     /// nothing is revealed).
     func labelledAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {

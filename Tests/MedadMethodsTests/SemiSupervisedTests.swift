@@ -17,7 +17,7 @@ struct SemiSupervisedTests {
     func batchMixesRevealedAnomaliesInAndOutOfTheirSlice(transplant: Double, moved: Int) throws {
         let sampler = try PoolSampler(pool: pool, size: 8, generators: [])
         var rng = SeededRandom(seed: 3)
-        let batch = try sampler.semiBatch(16, revealedShare: 0.25, transplanted: transplant, syntheticRate: 0, &rng)
+        let batch = try sampler.revealedBatch(16, revealedShare: 0.25, transplanted: transplant, syntheticRate: 0, &rng)
         #expect(batch.count == 16)
         for b in 0..<16 {
             let image = Array(batch.images[(b * 64)..<((b + 1) * 64)]), target = Array(batch.targets[(b * 64)..<((b + 1) * 64)])
@@ -33,7 +33,7 @@ struct SemiSupervisedTests {
             }
         }
         // Nothing revealed is asked for: all assumed normals.
-        let none = try sampler.semiBatch(16, revealedShare: 0, transplanted: 0.5, syntheticRate: 0, &rng)
+        let none = try sampler.revealedBatch(16, revealedShare: 0, transplanted: 0.5, syntheticRate: 0, &rng)
         #expect(none.labels.allSatisfy { $0 == 0 } && none.count == 16)
     }
 

@@ -16,7 +16,7 @@ import Testing
         let sampler = try PoolSampler(pool: pool, size: 8, generators: [])
         var rng = SeededRandom(seed: 5)
         for _ in 0..<10 {
-            let batch = try sampler.supervisedBatch(8, positiveShare: share, &rng)
+            let batch = try sampler.revealedBatch(8, revealedShare: share, transplanted: 0, syntheticRate: 0, &rng)
             #expect(batch.count == 8)
             for b in 0..<batch.count {
                 let image = Array(batch.images[(b * 64)..<((b + 1) * 64)]), target = Array(batch.targets[(b * 64)..<((b + 1) * 64)])

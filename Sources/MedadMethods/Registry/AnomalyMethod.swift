@@ -35,7 +35,8 @@ protocol AnomalyMethod {
     func makeModel(_ run: RunConfig, rng: inout SeededRandom) -> Model
     /// The objective training `model`; nil for a method without trainable weights.
     func makeObjective(_ model: Model, context: MethodContext) -> MethodObjective?
-    /// Fits a method without trainable weights on the training pool; nothing by default.
+    /// Fits what the model fits rather than trains (all of a method without trainable weights; `semi`'s
+    /// intensity prior) on the training pool, before any training step; nothing by default.
     func fit(_ model: Model, pool: [TrainingSlice])
 }
 

@@ -71,7 +71,8 @@ struct SemiSupervisedMethod: AnomalyMethod {
     }
 
     func makeObjective(_ model: MapModel, context: MethodContext) -> MethodObjective? {
-        model.prior?.fit(context.sampler.pool)
-        return SemiSupervisedObjective(model: model, method: self, context: context)
+        SemiSupervisedObjective(model: model, method: self, context: context)
     }
+
+    func fit(_ model: MapModel, pool: [TrainingSlice]) { model.prior?.fit(pool) }
 }

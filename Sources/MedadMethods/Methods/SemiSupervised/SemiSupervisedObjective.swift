@@ -26,8 +26,8 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch
         net.updateTeacher(decay: step == 0 ? 0 : Float(method.teacherDecay))
-        let batch = try context.sampler.semiBatch(size, revealedShare: method.supervised ? method.labelledShare : 0,
-                                                  transplanted: method.transplant, syntheticRate: method.synthetic ? 0.5 : 0, &rng)
+        let batch = try context.sampler.revealedBatch(size, revealedShare: method.supervised ? method.labelledShare : 0,
+                                                      transplanted: method.transplant, syntheticRate: method.synthetic ? 0.5 : 0, &rng)
 
         let images = batch.imageTensor
         var targets = batch.targets
@@ -64,21 +64,3 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
     }
 }
 
-extension PoolSampler {
-    /// `count` slices: round(revealedShare · count) revealed anomalies (at least one when the share is
-    /// positive and any are revealed), of which round(transplanted · that) transplanted into assumed-normal
-    /// slices and the rest in their own slice, then assumed-normal slices, each carrying a synthetic
-    /// anomaly with probability `syntheticRate`.
-    package func semiBatch(_ count: Int, revealedShare: Double, transplanted: Double, syntheticRate: Double,
-                           _ rng: inout SeededRandom) throws -> SliceBatch {
-        var batch = SliceBatch(size: size)
-        if revealedShare > 0 {
-            let revealed = min(count - 1, max(1, Int((revealedShare * Double(count)).rounded())))
-            let moved = Int((transplanted * Double(revealed)).rounded())
-            transplantedAnomalies(moved, into: &batch, &rng)
-            labelledAnomalies(revealed - moved, into: &batch, &rng)
-        }
-        try normals(count - batch.count, anomalyRate: syntheticRate, into: &batch, &rng)
-        return batch
-    }
-}

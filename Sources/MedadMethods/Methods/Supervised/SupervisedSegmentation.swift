@@ -9,21 +9,10 @@ import MedadTensor
 /// (half by default) are the revealed anomalies. No synthetic anomalies, no augmentation.
 final class SupervisedSegmentationObjective: ObjectiveBase<MapModel, SupervisedMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        let batch = try context.sampler.supervisedBatch(context.config.train.batch,
-                                                        positiveShare: method.positiveShare, &rng)
+        let batch = try context.sampler.revealedBatch(context.config.train.batch, revealedShare: method.positiveShare,
+                                                      transplanted: 0, syntheticRate: 0, &rng)
         context.recording?.record(batch)
         return SegmentationLoss.bceDice(net, on: batch, diceWeight: method.segmentation.diceWeight)
     }
 }
 
-extension PoolSampler {
-    /// `count` slices: round(positiveShare · count) revealed anomalous slices (at least one) with their
-    /// masks, then assumed-normal slices with zero targets for the rest.
-    package func supervisedBatch(_ count: Int, positiveShare: Double, _ rng: inout SeededRandom) throws -> SliceBatch {
-        let positives = min(count, max(1, Int((positiveShare * Double(count)).rounded())))
-        var batch = SliceBatch(size: size)
-        labelledAnomalies(positives, into: &batch, &rng)
-        try normals(count - positives, anomalyRate: 0, into: &batch, &rng)
-        return batch
-    }
-}
