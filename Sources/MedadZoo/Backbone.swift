@@ -4,30 +4,60 @@ import MedadSupport
 /// and decoder come with every backbone, so a new one is a body type plus one line in `allCases`.
 public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public let name: String
+    /// Spatial dimensions: 2 for images [B, 1, H, W], 3 for volumes [B, 1, D, H, W].
+    public let dims: Int
     /// One line for `medad zoo`: the token mixer and where it comes from.
     public let summary: String
     private let makeBody: @Sendable (BackboneOptions, inout SeededRandom) -> any EncoderBody
 
-    public init(name: String, summary: String,
+    public init(name: String, dims: Int = 2, summary: String,
                 body: @escaping @Sendable (BackboneOptions, inout SeededRandom) -> any EncoderBody) {
+        precondition(dims == 2 || dims == 3, "backbone \(name): dims \(dims) must be 2 or 3")
         self.name = name
+        self.dims = dims
         self.summary = summary
         makeBody = body
     }
 
-    public static let cnnS = Backbone(name: "cnn-s", summary: "residual 3×3 convolutions") { _, rng in CNNBody(rng: &rng) }
-    public static let vitS = Backbone(name: "vit-s", summary: "self-attention, 3 pre-norm blocks") { _, rng in TokenBody.vitS(rng: &rng) }
+    public static let cnnS = Backbone(name: "cnn-s", summary: "residual 3×3 convolutions") { _, rng in
+        CNNBody(width: 192, dims: 2, rng: &rng)
+    }
+    public static let vitS = Backbone(name: "vit-s", summary: "self-attention, 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, rng: &rng)
+    }
     public static let mambaS = Backbone(name: "mamba-s", summary: "selective scan, 4 bidirectional Mamba blocks") { options, rng in
-        TokenBody.mambaS(scan: options.mambaScan, rng: &rng)
+        TokenBody.mambaS(scan: options.mambaScan, dims: 2, rng: &rng)
+    }
+    /// The volumetric zoo: the same design in 3D. cnn3d-s's body is 120 channels wide, not 192, so that
+    /// its 27-tap convolutions leave it matched in size to the token bodies.
+    public static let cnn3dS = Backbone(name: "cnn3d-s", dims: 3, summary: "residual 3×3×3 convolutions") { _, rng in
+        CNNBody(width: 120, dims: 3, rng: &rng)
+    }
+    public static let vit3dS = Backbone(name: "vit3d-s", dims: 3, summary: "self-attention over 3D tokens, 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 3, rng: &rng)
+    }
+    public static let mamba3dS = Backbone(name: "mamba3d-s", dims: 3,
+                                          summary: "selective scan over 3D tokens in raster order, 4 bidirectional Mamba blocks") { options, rng in
+        TokenBody.mambaS(scan: options.mambaScan, dims: 3, rng: &rng)
     }
 
     /// Image sides must be multiples of this: every body ends at stride 8, the zoo's design.
     public static let imageMultiple = 8
 
-    /// Every backbone, in the order tables list them.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .mambaS]
+    /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
+
+    /// The backbones of `dims` spatial dimensions.
+    public static func all(dims: Int) -> [Backbone] { allCases.filter { $0.dims == dims } }
+
+    /// Checks the options against this backbone: cross4 scans a 2D grid's rows and columns.
+    public func check(_ options: BackboneOptions) throws {
+        if dims == 3 && options.mambaScan == .cross4 {
+            throw MedadError("backbone \(name): scan cross4 orders a 2D token grid; volumetric backbones scan bi")
+        }
+    }
 
     /// Reads a backbone name, with the allowed names in the error.
     public init(named name: String) throws {
@@ -40,7 +70,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     /// A freshly initialised encoder: the shared stem, then this backbone's body.
     public func makeEncoder(_ options: BackboneOptions = BackboneOptions(), conditioning: Int = 0,
                             rng: inout SeededRandom) -> PyramidEncoder {
-        PyramidEncoder(body: { makeBody(options, &$0) }, conditioning: conditioning, rng: &rng)
+        PyramidEncoder(dims: dims, body: { makeBody(options, &$0) }, conditioning: conditioning, rng: &rng)
     }
 
     public var description: String { name }

@@ -12,12 +12,12 @@ public final class ResidualBlock: Module {
     @Key("conv2") public private(set) var conv2: ConvNorm
     @Key("skip") public private(set) var skip: ConvNorm?
 
-    public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, rng: inout SeededRandom) {
+    public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, dims: Int, rng: inout SeededRandom) {
         super.init()
-        conv1 = ConvNorm(inChannels, outChannels, kernel: 3, stride: stride, rng: &rng)
-        conv2 = ConvNorm(outChannels, outChannels, kernel: 3, rng: &rng)
+        conv1 = ConvNorm(inChannels, outChannels, kernel: 3, stride: stride, dims: dims, rng: &rng)
+        conv2 = ConvNorm(outChannels, outChannels, kernel: 3, dims: dims, rng: &rng)
         skip = stride == 1 && inChannels == outChannels
-            ? nil : ConvNorm(inChannels, outChannels, kernel: 1, stride: stride, rng: &rng)
+            ? nil : ConvNorm(inChannels, outChannels, kernel: 1, stride: stride, dims: dims, rng: &rng)
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -25,16 +25,18 @@ public final class ResidualBlock: Module {
     }
 }
 
-/// cnn-s's body: a residual stage 64→192 of stride 2, then one residual block at stride 8.
+/// cnn-s's body: a residual stage from the stem's stride-4 width to `width` of stride 2, then one
+/// residual block at stride 8 (cnn-s: 64→192; cnn3d-s: 32→120).
 public final class CNNBody: Module, EncoderBody {
     @Key("down") public private(set) var down: ResidualBlock
     @Key("blocks") public private(set) var blocks: [ResidualBlock]
-    public let levels = [FeatureLevel(stride: 8, channels: 192)]
+    public let levels: [FeatureLevel]
 
-    public init(rng: inout SeededRandom) {
+    public init(width: Int, dims: Int, rng: inout SeededRandom) {
+        levels = [FeatureLevel(stride: 8, channels: width)]
         super.init()
-        down = ResidualBlock(ConvStem.levels.last!.channels, 192, stride: 2, rng: &rng)
-        blocks = [ResidualBlock(192, 192, rng: &rng)]
+        down = ResidualBlock(ConvStem.levels(dims: dims).last!.channels, width, stride: 2, dims: dims, rng: &rng)
+        blocks = [ResidualBlock(width, width, dims: dims, rng: &rng)]
     }
 
     public func callAsFunction(_ stride4: FeatureMap) -> [FeatureMap] {

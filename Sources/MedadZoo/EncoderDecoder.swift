@@ -13,7 +13,8 @@ public final class EncoderDecoder: Module {
                 conditioning: Int = 0, rng: inout SeededRandom) {
         super.init()
         encoder = backbone.makeEncoder(options, conditioning: conditioning, rng: &rng)
-        decoder = UNetDecoder(levels: encoder.levels, outChannels: outChannels, conditioning: conditioning, rng: &rng)
+        decoder = UNetDecoder(levels: encoder.levels, dims: backbone.dims, outChannels: outChannels, conditioning: conditioning,
+                              rng: &rng)
     }
 
     /// Checkpoints of the single-scale zoo (before v2) have an 8×8 patch embedding or a decoder
@@ -27,7 +28,7 @@ public final class EncoderDecoder: Module {
             + "this medad builds zoo v2 networks (shared stem, feature pyramid, U-Net decoder), so retrain the run" : nil
     }
 
-    /// images [B, 1, H, W] → maps [B, out, H, W].
+    /// images [B, 1, H, W] → maps [B, out, H, W] (volumes [B, 1, D, H, W] → [B, out, D, H, W] in 3D).
     public func callAsFunction(_ images: Tensor, conditioning: Tensor? = nil) -> Tensor {
         decoder(encoder.features(images, conditioning: conditioning), conditioning: conditioning)
     }

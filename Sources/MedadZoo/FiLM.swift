@@ -5,12 +5,12 @@ import MedadNN
 import MedadTensor
 
 enum FiLM {
-    /// h [B, C, H, W] · (1 + scale) + shift, where (scale, shift) [B, C] each are the two halves of
+    /// h [B, C, ...] · (1 + scale) + shift, where (scale, shift) [B, C] each are the two halves of
     /// `film(conditioning)` [B, 2C].
     static func modulated(_ h: Tensor, by film: Linear, _ conditioning: Tensor) -> Tensor {
         let channels = h.shape[1]
         let halves = film(conditioning).split(sizes: [channels, channels], axis: 1)
-        let shape = [h.shape[0], channels, 1, 1]
+        let shape = [h.shape[0], channels] + Array(repeating: 1, count: h.rank - 2)
         return h * (halves[0].reshaped(shape) + 1) + halves[1].reshaped(shape)
     }
 }

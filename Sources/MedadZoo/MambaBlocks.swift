@@ -116,7 +116,7 @@ public final class MambaMixer: Module {
         outputProjection = Linear(inner, dim, bias: false, rng: &rng)
     }
 
-    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+    public func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor {
         let inner = inputProjection.weight.shape[0] / 2
         let halves = inputProjection(tokens).split(sizes: [inner, inner], axis: -1)
         let (x, z) = (halves[0], halves[1])
@@ -131,16 +131,17 @@ public final class MambaMixer: Module {
     }
 
     /// Row-major, column-major, and both reversed; each output returned to row-major order and summed.
-    private func crossScan(_ x: Tensor, grid: (h: Int, w: Int)) -> Tensor {
-        let (b, c) = (x.shape[0], x.shape[2])
+    private func crossScan(_ x: Tensor, grid: [Int]) -> Tensor {
+        precondition(grid.count == 2, "cross4 scans a 2D token grid, got sides \(grid)")
+        let (b, c, h, w) = (x.shape[0], x.shape[2], grid[0], grid[1])
         func toColumns(_ t: Tensor, _ rows: Int, _ columns: Int) -> Tensor {
             t.reshaped([b, rows, columns, c]).transposed(1, 2).reshaped([b, rows * columns, c])
         }
-        let columnMajor = toColumns(x, grid.h, grid.w)
+        let columnMajor = toColumns(x, h, w)
         let rowForward = directions[0](x)
         let rowBackward = directions[1](x.flipped(axes: [1])).flipped(axes: [1])
-        let columnForward = toColumns(directions[2](columnMajor), grid.w, grid.h)
-        let columnBackward = toColumns(directions[3](columnMajor.flipped(axes: [1])).flipped(axes: [1]), grid.w, grid.h)
+        let columnForward = toColumns(directions[2](columnMajor), w, h)
+        let columnBackward = toColumns(directions[3](columnMajor.flipped(axes: [1])).flipped(axes: [1]), w, h)
         return rowForward + rowBackward + columnForward + columnBackward
     }
 }
@@ -156,14 +157,15 @@ public final class MambaBlock: Module, TokenBlock {
         mixer = MambaMixer(dim: dim, scan: scan, rng: &rng)
     }
 
-    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+    public func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor {
         tokens + mixer(norm(tokens), grid: grid)
     }
 }
 
 extension TokenBody {
-    /// mamba-s's body: 4 blocks, d_model 192, expand 2, d_state 16, d_conv 4, dt_rank 12.
-    public static func mambaS(scan: MambaScan, rng: inout SeededRandom) -> TokenBody {
-        TokenBody(dim: 192, blocks: { MambaBlock(dim: 192, scan: scan, rng: &$0) }, count: 4, rng: &rng)
+    /// mamba-s's body (mamba3d-s's with `dims` 3): 4 blocks, d_model 192, expand 2, d_state 16, d_conv 4,
+    /// dt_rank 12. In 3D the tokens are scanned in raster order (depth, row, column) both ways.
+    public static func mambaS(scan: MambaScan, dims: Int, rng: inout SeededRandom) -> TokenBody {
+        TokenBody(dim: 192, dims: dims, blocks: { MambaBlock(dim: 192, scan: scan, rng: &$0) }, count: 4, rng: &rng)
     }
 }

@@ -11,23 +11,28 @@ public struct ModelCost {
     public let parameters: Int
     /// The backbone's own body alone.
     public let bodyParameters: Int
-    /// Forward FLOPs of the whole network for one image (multiply-add counted as two): matrix
+    /// Forward FLOPs of the whole network for one input (multiply-add counted as two): matrix
     /// products, convolutions and the selective scan; elementwise work and norms are not counted.
     public let gflops: Double
+    /// The input's side: an image of side², or a patch of side³ for a volumetric backbone.
+    public let side: Int
+    public let dims: Int
 
-    /// Every backbone at `size`×`size`.
-    public static func zoo(size: Int, backbones: [Backbone] = Backbone.allCases) throws -> [ModelCost] {
+    /// Every backbone, the 2D ones on `size`² images and the volumetric ones on `patch`³ patches.
+    public static func zoo(size: Int, patch: Int, backbones: [Backbone] = Backbone.allCases) throws -> [ModelCost] {
         let multiple = Backbone.imageMultiple
-        guard size > 0, size % multiple == 0 else {
-            throw MedadError("--size \(size): expected a positive multiple of \(multiple)")
+        for (name, side) in [("--size", size), ("--patch", patch)] where side <= 0 || side % multiple != 0 {
+            throw MedadError("\(name) \(side): expected a positive multiple of \(multiple)")
         }
-        let image = Tensor(shape: [1, 1, size, size], repeating: 0)
         return backbones.map { backbone in
+            let side = backbone.dims == 3 ? patch : size
             var rng = SeededRandom(seed: 0)
             let model = EncoderDecoder(backbone: backbone, rng: &rng)
-            let flops = withNoGrad { FLOPCounter.count { _ = model(image) } }
+            let input = Tensor(shape: [1, 1] + Array(repeating: side, count: backbone.dims), repeating: 0)
+            let flops = withNoGrad { FLOPCounter.count { _ = model(input) } }
             return ModelCost(name: backbone.name, summary: backbone.summary, parameters: model.parameterCount,
-                             bodyParameters: model.encoder.body.parameterCount, gflops: Double(flops) / 1e9)
+                             bodyParameters: model.encoder.body.parameterCount, gflops: Double(flops) / 1e9,
+                             side: side, dims: backbone.dims)
         }
     }
 }

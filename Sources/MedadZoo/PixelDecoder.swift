@@ -15,32 +15,41 @@ public protocol PixelDecoder: Module {
 /// One decoder stage: nearest ×2 upsampling of the coarser map, concatenated with the skip of the
 /// new scale when there is one, a 3×3 convolution, GroupNorm, the optional scale-and-shift, SiLU.
 public final class DecoderStage: Module {
-    @Key("conv") public private(set) var conv: Conv2d
+    @Key("conv") public private(set) var conv: Conv
     @Key("norm") public private(set) var norm: GroupNorm
     /// Conditioning [B, E] → (scale, shift) [B, 2·out]; h ← h·(1 + scale) + shift.
     @Key("film") public private(set) var film: Linear?
 
-    public init(coarse: Int, skip: Int, out: Int, conditioning: Int, rng: inout SeededRandom) {
+    public init(coarse: Int, skip: Int, out: Int, dims: Int, conditioning: Int, rng: inout SeededRandom) {
         super.init()
-        conv = Conv2d(coarse + skip, out, kernel: 3, padding: 1, bias: false, rng: &rng)
+        conv = Conv(coarse + skip, out, kernel: 3, padding: 1, bias: false, dims: dims, rng: &rng)
         norm = GroupNorm(groups: 8, channels: out)
         film = conditioning > 0 ? Linear(conditioning, 2 * out, rng: &rng) : nil
     }
 
     public func callAsFunction(_ coarse: Tensor, skip: Tensor?, conditioning: Tensor?) -> Tensor {
-        // conv(cat(up(coarse), skip)) = conv_coarse(up(coarse)) + conv_skip(skip): the upsampled half is
-        // convolved on the coarse grid (upsampledConv3x3) and nothing is upsampled or concatenated.
+        // conv(cat(up(coarse), skip)) = conv_coarse(up(coarse)) + conv_skip(skip): nothing is concatenated,
+        // and in 2D the upsampled half is convolved on the coarse grid (upsampledConv3x3), so nothing is
+        // upsampled in memory either.
         let coarseChannels = coarse.shape[1]
         let filtered: Tensor
         if let skip {
             let parts = conv.weight.split(sizes: [coarseChannels, skip.shape[1]], axis: 1)
-            filtered = upsampledConv3x3(coarse, weight: parts[0]) + conv2d(skip, weight: parts[1], bias: nil, padding: 1)
+            filtered = upsampledConv(coarse, weight: parts[0]) + convolved(skip, weight: parts[1])
         } else {
-            filtered = upsampledConv3x3(coarse, weight: conv.weight)
+            filtered = upsampledConv(coarse, weight: conv.weight)
         }
         guard let film else { return norm.activated(filtered) }
         guard let conditioning else { preconditionFailure("decoder stage: built with conditioning, called without") }
         return silu(FiLM.modulated(norm(filtered), by: film, conditioning))
+    }
+
+    private func upsampledConv(_ x: Tensor, weight: Tensor) -> Tensor {
+        conv.dims == 2 ? upsampledConv3x3(x, weight: weight) : convolved(upsampleNearest2x(x), weight: weight)
+    }
+
+    private func convolved(_ x: Tensor, weight: Tensor) -> Tensor {
+        conv.dims == 2 ? conv2d(x, weight: weight, padding: 1) : conv3d(x, weight: weight, padding: 1)
     }
 }
 
@@ -49,11 +58,11 @@ public final class DecoderStage: Module {
 /// `outChannels` maps.
 public final class UNetDecoder: Module, PixelDecoder {
     @Key("stages") public private(set) var stages: [DecoderStage]
-    @Key("out") public private(set) var out: Conv2d
+    @Key("out") public private(set) var out: Conv
     public let conditioningSize: Int
 
     /// `levels`: the encoder's pyramid, finest first, each level's stride twice the previous one's.
-    public init(levels: [FeatureLevel], outChannels: Int = 1, conditioning: Int = 0, rng: inout SeededRandom) {
+    public init(levels: [FeatureLevel], dims: Int = 2, outChannels: Int = 1, conditioning: Int = 0, rng: inout SeededRandom) {
         precondition(levels.count >= 1 && zip(levels, levels.dropFirst()).allSatisfy { $1.stride == 2 * $0.stride }
                      && levels[0].stride == 2, "UNetDecoder: the pyramid must double in stride from 2, got \(levels)")
         conditioningSize = conditioning
@@ -65,9 +74,10 @@ public final class UNetDecoder: Module, PixelDecoder {
             let finer = levels.last { $0.stride == level.stride / 2 }
             let out = finer?.channels ?? levels[0].channels
             defer { coarse = out }
-            return DecoderStage(coarse: coarse, skip: finer?.channels ?? 0, out: out, conditioning: conditioning, rng: &rng)
+            return DecoderStage(coarse: coarse, skip: finer?.channels ?? 0, out: out, dims: dims, conditioning: conditioning,
+                                rng: &rng)
         }
-        out = Conv2d(levels[0].channels, outChannels, kernel: 1, bias: true, rng: &rng)
+        out = Conv(levels[0].channels, outChannels, kernel: 1, bias: true, dims: dims, rng: &rng)
     }
 
     public func callAsFunction(_ features: [FeatureMap], conditioning: Tensor? = nil) -> Tensor {

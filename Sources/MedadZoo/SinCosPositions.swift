@@ -1,27 +1,32 @@
 import Foundation
 import MedadTensor
 
-/// Fixed 2D sine-cosine position embeddings as in MAE ("Masked Autoencoders Are Scalable Vision
-/// Learners", He et al., CVPR 2022): the first half of the channels encodes the row, the second half
-/// the column; within each half, D/4 sines then D/4 cosines with ω_i = 1 / 10000^(i / (D/4)).
+/// Fixed sine-cosine position embeddings as in MAE ("Masked Autoencoders Are Scalable Vision
+/// Learners", He et al., CVPR 2022), extended to any number of axes: the channels are split into one
+/// equal part per axis, outermost axis first (row then column in 2D; depth, row, column in 3D); within
+/// the part of width P, P/2 sines then P/2 cosines of the coordinate with ω_i = 1 / 10000^(i / (P/2)).
 public enum SinCosPositions {
-    /// [h·w, dim] in raster order; no parameters.
-    public static func table(h: Int, w: Int, dim: Int) -> Tensor {
-        precondition(dim % 4 == 0, "sine-cosine positions need a dimension divisible by 4, got \(dim)")
-        let quarter = dim / 4
-        var values = [Float](repeating: 0, count: h * w * dim)
-        for y in 0..<h {
-            for x in 0..<w {
-                let row = (y * w + x) * dim
-                for i in 0..<quarter {
-                    let omega = 1.0 / pow(10000.0, Double(i) / Double(quarter))
-                    values[row + i] = Float(sin(Double(y) * omega))
-                    values[row + quarter + i] = Float(cos(Double(y) * omega))
-                    values[row + 2 * quarter + i] = Float(sin(Double(x) * omega))
-                    values[row + 3 * quarter + i] = Float(cos(Double(x) * omega))
+    /// [count, dim] for the grid's positions in raster order; no parameters.
+    public static func table(grid: [Int], dim: Int) -> Tensor {
+        let axes = grid.count
+        precondition(axes >= 1 && dim % (2 * axes) == 0,
+                     "sine-cosine positions over \(axes) axes need a dimension divisible by \(2 * axes), got \(dim)")
+        let half = dim / (2 * axes)
+        let omegas = (0..<half).map { 1.0 / pow(10000.0, Double($0) / Double(half)) }
+        let count = grid.reduce(1, *)
+        var values = [Float](repeating: 0, count: count * dim)
+        for position in 0..<count {
+            var rest = position
+            for axis in stride(from: axes - 1, through: 0, by: -1) {
+                let coordinate = Double(rest % grid[axis])
+                rest /= grid[axis]
+                let base = position * dim + axis * 2 * half
+                for (i, omega) in omegas.enumerated() {
+                    values[base + i] = Float(sin(coordinate * omega))
+                    values[base + half + i] = Float(cos(coordinate * omega))
                 }
             }
         }
-        return Tensor(shape: [h * w, dim], values: values)
+        return Tensor(shape: [count, dim], values: values)
     }
 }

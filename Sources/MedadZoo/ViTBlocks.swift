@@ -62,15 +62,15 @@ public final class ViTBlock: Module, TokenBlock {
         mlp = MLP(dim: dim, hidden: mlpRatio * dim, rng: &rng)
     }
 
-    public func callAsFunction(_ tokens: Tensor, grid: (h: Int, w: Int)) -> Tensor {
+    public func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor {
         let attended = tokens + attn(norm1(tokens))
         return attended + mlp(norm2(attended))
     }
 }
 
 extension TokenBody {
-    /// vit-s's body: 3 blocks of width 192, 3 heads of 64 channels, MLP ratio 3.
-    public static func vitS(rng: inout SeededRandom) -> TokenBody {
-        TokenBody(dim: 192, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) }, count: 3, rng: &rng)
+    /// vit-s's body (vit3d-s's with `dims` 3): 3 blocks of width 192, 3 heads of 64 channels, MLP ratio 3.
+    public static func vitS(dims: Int, rng: inout SeededRandom) -> TokenBody {
+        TokenBody(dim: 192, dims: dims, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) }, count: 3, rng: &rng)
     }
 }

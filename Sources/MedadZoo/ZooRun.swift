@@ -13,14 +13,14 @@ public enum ZooRun {
     }
 
     /// Loads `weights` by name (missing, unexpected and mis-shaped tensors are one error), runs the
-    /// model on tensor `x` [B, 1, H, W] of `input`, and writes `y`; with `gradients`, also `loss`
+    /// model on tensor `x` [B, 1, H, W] (3D: [B, 1, D, H, W]) of `input`, and writes `y`; with `gradients`, also `loss`
     /// (shape [1]) and `grad.<parameter name>` for every parameter.
     public static func run(backbone: Backbone, options: BackboneOptions = BackboneOptions(), weights: URL, input: URL,
                            output: URL, gradients: Bool) throws -> Summary {
         var rng = SeededRandom(seed: 0)
         let model = EncoderDecoder(backbone: backbone, options: options, rng: &rng)
         try model.load(from: weights)
-        let x = try readImages(input, multiple: model.encoder.inputMultiple)
+        let x = try readImages(input, dims: backbone.dims, multiple: model.encoder.inputMultiple)
         if !gradients {
             let y = withNoGrad { model(x) }
             try SafeTensors.write(SafeTensors.Content(tensors: ["y": y]), to: output)
@@ -37,15 +37,15 @@ public enum ZooRun {
         return Summary(outputShape: y.shape, loss: loss.item())
     }
 
-    /// Tensor `x` of a safetensors file, checked to be images the encoders accept.
-    static func readImages(_ url: URL, multiple: Int) throws -> Tensor {
+    /// Tensor `x` of a safetensors file, checked to be images (volumes) the encoders accept.
+    static func readImages(_ url: URL, dims: Int, multiple: Int) throws -> Tensor {
         let content = try SafeTensors.read(url)
         guard let x = content.tensors["x"] else {
             throw MedadError("\(url.path): no tensor named \"x\" (found: \(content.tensors.keys.sorted().joined(separator: ", ")))")
         }
-        guard x.rank == 4, x.shape[1] == 1, x.shape[2] > 0, x.shape[3] > 0,
-              x.shape[2] % multiple == 0, x.shape[3] % multiple == 0 else {
-            throw MedadError("\(url.path): x has shape \(x.shape); expected [B, 1, H, W] with H and W multiples of \(multiple)")
+        guard x.rank == dims + 2, x.shape[1] == 1, x.shape[2...].allSatisfy({ $0 > 0 && $0 % multiple == 0 }) else {
+            let layout = dims == 3 ? "[B, 1, D, H, W] with D, H and W" : "[B, 1, H, W] with H and W"
+            throw MedadError("\(url.path): x has shape \(x.shape); expected \(layout) multiples of \(multiple)")
         }
         return x
     }

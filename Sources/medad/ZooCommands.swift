@@ -15,20 +15,23 @@ struct ZooList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Parameters and forward GFLOPs of every backbone's whole network (stem, body, decoder).")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print a JSON list instead of a table.") var json = false
-    @Option(help: "Image side for the GFLOPs (a multiple of 8).") var size = 128
+    @Option(help: "Image side for the 2D backbones' GFLOPs (a multiple of 8).") var size = 128
+    @Option(help: "Patch side for the volumetric backbones' GFLOPs (a multiple of 8).") var patch = 64
 
     func run() throws {
         global.apply()
-        let rows = try ModelCost.zoo(size: size)
+        let rows = try ModelCost.zoo(size: size, patch: patch)
         if json {
             try printJSON(rows.map { ["name": $0.name, "params": $0.parameters, "body_params": $0.bodyParameters,
-                                      "gflops": $0.gflops, "size": size] as [String: Any] })
+                                      "gflops": $0.gflops, "dims": $0.dims, "size": $0.side] as [String: Any] })
         } else {
-            print("name        params  body params   GFLOPs (1×1×\(size)×\(size))  body")
+            print("name          params  body params   GFLOPs  input        body")
             for row in rows {
-                print(row.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                let input = "1×1" + String(repeating: "×\(row.side)", count: row.dims)
+                print(row.name.padding(toLength: 11, withPad: " ", startingAt: 0)
                       + String(row.parameters).leftPadded(to: 10) + String(row.bodyParameters).leftPadded(to: 13)
-                      + String(format: "%11.3f", row.gflops) + String(repeating: " ", count: 14) + row.summary)
+                      + String(format: "%9.3f", row.gflops) + "  " + input.padding(toLength: 13, withPad: " ", startingAt: 0)
+                      + row.summary)
             }
             print("every backbone: shared conv stem (strides 2, 4) → its body (stride 8) → shared U-Net decoder with skips")
         }
@@ -40,10 +43,10 @@ struct ZooRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run encoder + decoder on tensor x of a safetensors file and write y (and gradients).")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "cnn-s, vit-s or mamba-s.") var backbone: String
+    @Option(help: "A backbone of medad zoo list (cnn-s, vit-s, mamba-s, cnn3d-s, vit3d-s, mamba3d-s).") var backbone: String
     @Option(help: "Mamba scan order: bi or cross4.") var scan = "bi"
     @Option(help: "Weights (safetensors, twin parameter names).") var weights: String
-    @Option(help: "Input safetensors holding x [B,1,H,W].") var input: String
+    @Option(help: "Input safetensors holding x [B,1,H,W] (3D backbones: [B,1,D,H,W]).") var input: String
     @Option(help: "Output safetensors (y; with --grad also loss and grad.<name>).") var out: String
     @Flag(help: "Also write the MSE loss between y and x and every parameter's gradient.") var grad = false
 
@@ -52,7 +55,9 @@ struct ZooRunCommand: ParsableCommand {
         guard let mambaScan = MambaScan(rawValue: scan) else {
             throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let summary = try ZooRun.run(backbone: Backbone(named: backbone), options: BackboneOptions(mambaScan: mambaScan),
+        let chosen = try Backbone(named: backbone), options = BackboneOptions(mambaScan: mambaScan)
+        try chosen.check(options)
+        let summary = try ZooRun.run(backbone: chosen, options: options,
                                      weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
                                      output: URL(fileURLWithPath: out), gradients: grad)
         print("wrote \(out): y \(summary.outputShape)" + (summary.loss.map { String(format: ", loss %.6g", $0) } ?? ""))
@@ -62,10 +67,11 @@ struct ZooRunCommand: ParsableCommand {
 struct BenchZoo: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "zoo", abstract: "Time a training step and a no-grad forward per backbone.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Image side.") var size = 128
+    @Option(help: "Image side (patch side, for volumetric backbones).") var size = 128
     @Option(help: "Batch size.") var batch = 16
     @Option(help: "Timed steps (the median is reported).") var steps = 5
-    @Option(help: "Comma-separated backbones.") var backbones = Backbone.names.joined(separator: ",")
+    @Option(help: "Comma-separated backbones (the volumetric ones too: cnn3d-s, vit3d-s, mamba3d-s).")
+    var backbones = Backbone.all(dims: 2).map(\.name).joined(separator: ",")
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -76,7 +82,7 @@ struct BenchZoo: ParsableCommand {
             try printJSON(rows.map { ["backbone": $0.backbone, "train_step_s": $0.trainStepSeconds, "infer_s": $0.inferSeconds,
                                       "size": size, "batch": batch, "threads": global.resolvedThreads] as [String: Any] })
         } else {
-            print("batch \(batch) of \(size)×\(size), \(global.resolvedThreads) threads")
+            print("batch \(batch) of side \(size) (\(size)² images, \(size)³ patches), \(global.resolvedThreads) threads")
             for row in rows {
                 print(row.backbone.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
