@@ -46,8 +46,11 @@ struct PaperTableView {
         case .perType:
             let types = Report.anomalyTypes(records)
             markdown = types.isEmpty ? ["The runs of `\(experiment.path)` record no anomaly types."]
-                : [legend.perType] + ratios.flatMap {
-                    ["Label ratio \(ReportFormat.ratio($0)):", Report.perTypeTable(records, rows: rows, ratio: $0, types: types)]
+                : table.metrics.flatMap { metric in
+                    [legend.perType(metric)] + ratios.flatMap {
+                        ["Label ratio \(ReportFormat.ratio($0)):",
+                         Report.perTypeTable(records, rows: rows, ratio: $0, types: types, metric: metric)]
+                    }
                 }
             latex = nil
         case .cost:

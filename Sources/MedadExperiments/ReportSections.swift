@@ -76,12 +76,13 @@ extension Report {
         }.sorted { $0.name < $1.name }
     }
 
-    static func perTypeTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)]) -> String {
+    static func perTypeTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)],
+                             metric: String = "sample.ap") -> String {
         var lines = Self.header(types.map { "\($0.name) (\($0.seen ? "seen" : "unseen"))" })
         for row in rows {
             let runs = records.filter { $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == ratio }
             let cells = types.map { type -> String in
-                let values = runs.compactMap { $0.metric("per_type.\(type.name).sample.ap") }
+                let values = runs.compactMap { $0.metric("per_type.\(type.name).\(metric)") }
                 guard let mean = ReportFormat.mean(values) else { return "–" }
                 let std = Statistics.meanAndStd(values).std.number.map { " ± \(ReportFormat.metric($0))" } ?? ""
                 return ReportFormat.metric(mean) + std

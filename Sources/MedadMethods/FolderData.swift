@@ -56,12 +56,12 @@ struct FolderData {
         for index in 0..<pool.count {
             let raw = try pool.load(index).volume
             let brain = Preprocess.headMask(raw)
-            try RunData.slices(of: config.data.preset.apply(raw, foreground: brain), mask: nil, brain: brain, label: nil,
+            try RunData.samples(of: config.data.preset.apply(raw, foreground: brain), mask: nil, brain: brain, label: nil,
                                config: config.data, into: &slices)
         }
         for item in labelled {
             let case_ = try volume(of: item)
-            try RunData.slices(of: case_.image, mask: config.data.masks || case_.label == 0 ? case_.mask : nil,
+            try RunData.samples(of: case_.image, mask: config.data.masks || case_.label == 0 ? case_.mask : nil,
                                brain: case_.brain, label: case_.label, config: config.data, into: &slices)
         }
         return slices

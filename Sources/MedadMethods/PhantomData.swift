@@ -60,7 +60,7 @@ struct PhantomData {
         for subject in manifest.train {
             let (image, mask, brain) = try anomalous(subject.subject, type: subject.anomalyType, seed: subject.anomalySeed, donor: subject.donor)
             let label: Int? = subject.labelRevealed ? (subject.contaminated ? 1 : 0) : nil
-            try RunData.slices(of: image, mask: subject.maskRevealed ? mask : nil, brain: brain, label: label, config: config.data, into: &pool)
+            try RunData.samples(of: image, mask: subject.maskRevealed ? mask : nil, brain: brain, label: label, config: config.data, into: &pool)
         }
         return pool
     }

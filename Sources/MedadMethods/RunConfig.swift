@@ -24,18 +24,22 @@ public struct RunConfig {
         seed = UInt64(try root.int("seed", default: 0, range: 0...Int(Int32.max)))
         backbone = try Backbone(named: root.string("backbone", default: "cnn-s", allowed: Backbone.names))
         mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
-        data = try DataConfig(root.section("data"))
+        data = try DataConfig(root.section("data"), dims: backbone.dims)
         method = try MethodConfig(root.section("method"))
         train = try TrainConfig(root.section("train"), method: method)
-        eval = try EvalConfig(root.section("eval"), axis: data.axis)
+        eval = try EvalConfig(root.section("eval"), axis: data.axis, dims: backbone.dims)
         if root.has("sweep") || root.has("extends") {
             _ = root.raw("sweep"); _ = root.raw("extends")
             throw root.fail("sweep", "a run config holds one run; run experiment files with `medad sweep run`, or train one cell with `medad train --config`")
         }
         try root.finish()
-        if data.size % Backbone.imageMultiple != 0 {
-            throw root.fail("data.size", "\(data.size) must be a multiple of \(Backbone.imageMultiple): every backbone's deepest features are 8 times smaller")
+        for (key, side) in [("data.size", data.size), ("data.patch", data.patch)] where side % Backbone.imageMultiple != 0 {
+            throw root.fail(key, "\(side) must be a multiple of \(Backbone.imageMultiple): every backbone's deepest features are 8 times smaller")
         }
+        if backbone.dims == 3 && data.patch > data.size {
+            throw root.fail("data.patch", "\(data.patch) is larger than data.size \(data.size); patches are cut from volumes resampled to data.size³")
+        }
+        do { try backbone.check(backboneOptions) } catch let error as MedadError { throw root.fail("mamba_scan", error.message) }
     }
 
     /// The resolved document: every key with the value this run uses.
@@ -48,12 +52,18 @@ public struct RunConfig {
     }
 }
 
-/// `data`: where the slices come from and the open-set semi-supervised protocol.
+/// `data`: where the slices (or volumes) come from and the open-set semi-supervised protocol.
 public struct DataConfig {
     public enum Source: String, CaseIterable { case phantom, folders }
     public var source: Source
-    /// Model input side: every slice is resampled to size × size.
+    /// Model grid side: every slice is resampled to size × size; with a volumetric backbone every
+    /// volume is resampled to size³ instead.
     public var size: Int
+    /// Volumetric backbones train on random patch³ crops of the size³ volumes and predict by a
+    /// Gaussian-weighted sliding window of patch³ tiles; 2D backbones ignore it.
+    public var patch: Int
+    /// The backbone's spatial dimensions (2: slices, 3: volumes); not a key.
+    public let dims: Int
     public var axis: Int
     public var labelRatio: Double
     public var contamination: Double
@@ -69,9 +79,11 @@ public struct DataConfig {
     public var preset: IntensityPreset
     public var folders: FolderSource?
 
-    init(_ r: ConfigReader) throws {
+    init(_ r: ConfigReader, dims: Int) throws {
+        self.dims = dims
         source = Source(rawValue: try r.string("source", default: "phantom", allowed: Source.allCases.map(\.rawValue)))!
         size = try r.int("size", default: 32, range: 8...512)
+        patch = try r.int("patch", default: min(size, 64), range: 8...512)
         axis = try r.int("axis", default: 2, range: 0...2)
         labelRatio = try r.double("label_ratio", default: 0, range: 0...1)
         contamination = try r.double("contamination", default: 0.1, range: 0...1)
@@ -117,6 +129,8 @@ public struct DataConfig {
             ("phantom", .object(JSONObject([("subjects", .number(Double(subjects))), ("volume_size", .number(Double(volumeSize)))]))),
         ]
         if let folders { pairs.append(("folders", folders.json)) }
+        // 2D runs ignore the patch; leaving it out keeps their resolved configs as they were.
+        if dims == 3 { pairs.insert(("patch", .number(Double(patch))), at: 2) }
         return .object(JSONObject(pairs))
     }
 }
@@ -205,10 +219,14 @@ public struct EvalConfig {
     public var quantile: Double
     public var bootstrap: Int
     public var batch: Int
+    /// Sliding-window tiles per forward pass, for volumetric backbones.
+    public var patchBatch: Int
     public var examples: Int
     public var postprocess: PostprocessConfig
+    let dims: Int
 
-    init(_ r: ConfigReader, axis dataAxis: Int) throws {
+    init(_ r: ConfigReader, axis dataAxis: Int, dims: Int) throws {
+        self.dims = dims
         switch r.raw("axis") {
         case nil: axis = dataAxis
         case .string("all")?: axis = nil
@@ -219,17 +237,21 @@ public struct EvalConfig {
         quantile = try r.double("quantile", default: 0.99, range: 0...1)
         bootstrap = try r.int("bootstrap", default: 200, range: Bootstrap.allowedResamples)
         batch = try r.int("batch", default: 16, range: 1...4096)
+        patchBatch = try r.int("patch_batch", default: 2, range: 1...256)
         examples = try r.int("examples", default: 4, range: 0...64)
         postprocess = try PostprocessConfig(r.section("postprocess"))
         try r.finish()
     }
 
     var json: JSONValue {
-        .object(JSONObject([
+        var pairs: [(String, JSONValue)] = [
             ("axis", axis.map { .number(Double($0)) } ?? .string("all")), ("volume_score", .string(volumeScore.rawValue)),
             ("quantile", .number(quantile)), ("bootstrap", .number(Double(bootstrap))), ("batch", .number(Double(batch))),
             ("examples", .number(Double(examples))), ("postprocess", postprocess.json),
-        ]))
+        ]
+        // As data.patch: only volumetric runs show it, so 2D runs' resolved configs stay as they were.
+        if dims == 3 { pairs.insert(("patch_batch", .number(Double(patchBatch))), at: 5) }
+        return .object(JSONObject(pairs))
     }
 }
 

@@ -4,9 +4,10 @@ import MedadConfig
 import MedadSupport
 import MedadVolumes
 
-/// A training slice at model resolution with what the pool reveals about it.
+/// A training slice at model resolution with what the pool reveals about it; with a volumetric
+/// backbone, a whole volume at size³ instead (the sampler cuts patches from it).
 package struct TrainingSlice {
-    /// size × size intensities, x fastest.
+    /// size × size (size³) intensities, x fastest.
     package var image: [Float]
     /// Slice index along the axis over the volume's depth, in [0, 1].
     package var position: Float
@@ -91,9 +92,30 @@ final class RunData {
 
     func testCase(_ index: Int) throws -> EvaluationVolume { try loadTest(index) }
 
-    /// The pool's slices at model resolution with their brain mask, checked against the memory bound.
-    static func slices(of volume: Volume, mask: Volume?, brain: Volume, label: Int?, config: DataConfig,
-                       into pool: inout [TrainingSlice]) throws {
+    /// The pool's training units at model resolution: its slices, or with a volumetric backbone the
+    /// whole volume at size³; checked against the memory bound.
+    static func samples(of volume: Volume, mask: Volume?, brain: Volume, label: Int?, config: DataConfig,
+                        into pool: inout [TrainingSlice]) throws {
+        guard config.dims == 3 else {
+            return try slices(of: volume, mask: mask, brain: brain, label: label, config: config, into: &pool)
+        }
+        let grid = [config.size, config.size, config.size]
+        let resampledMask = mask.map { VolumeGeometry.resampled($0, grid, nearest: true) }
+        pool.append(TrainingSlice(image: VolumeGeometry.resampled(volume, grid, nearest: false), position: 0.5,
+                                  label: label, mask: resampledMask, inAnomalousVolume: label == 1 && resampledMask == nil,
+                                  brain: VolumeGeometry.resampled(brain, grid, nearest: true).map { $0 > 0.5 ? 1 : 0 }))
+        try checkPoolBound(pool, config)
+    }
+
+    private static func checkPoolBound(_ pool: [TrainingSlice], _ config: DataConfig) throws {
+        let unit = config.dims == 3 ? config.size * config.size * config.size : config.size * config.size
+        if pool.count * unit * 8 > maxPoolBytes {
+            throw MedadError("data: the training pool exceeds \(maxPoolBytes >> 20) MB at data.size \(config.size); lower data.size or the number of subjects")
+        }
+    }
+
+    private static func slices(of volume: Volume, mask: Volume?, brain: Volume, label: Int?, config: DataConfig,
+                               into pool: inout [TrainingSlice]) throws {
         let kept = Slicing.slices(volume, axis: config.axis, threshold: 0.05, minForeground: config.minForeground)
         let depth = max(1, volume.dims[config.axis] - 1)
         for (index, slice) in kept {
@@ -106,10 +128,16 @@ final class RunData {
                                       label: sliceLabel, mask: label == 1 ? maskSlice : nil,
                                       inAnomalousVolume: label == 1 && maskSlice == nil,
                                       brain: brainSlice.map { $0 > 0.5 ? 1 : 0 }))
-            if pool.count * config.size * config.size * 8 > maxPoolBytes {
-                throw MedadError("data: the training pool exceeds \(maxPoolBytes >> 20) MB at data.size \(config.size); lower data.size or the number of subjects")
-            }
+            try checkPoolBound(pool, config)
         }
+    }
+}
+
+/// Resampling between a volume's own grid and the model's size³ grid.
+enum VolumeGeometry {
+    static func resampled(_ volume: Volume, _ grid: [Int], nearest: Bool) -> [Float] {
+        if volume.dims == grid { return volume.voxels }
+        return Preprocess.resample(volume, to: grid, interpolation: nearest ? .nearest : .linear).voxels
     }
 }
 

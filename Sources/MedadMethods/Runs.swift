@@ -22,8 +22,8 @@ public enum Runs {
         let run = try RunConfig(config, source: source)
         try check(run, source: source)
         if let recordTwin {
-            guard run.method.method is SupervisedMethod, !resume else {
-                throw MedadError("\(recordTwin.path): only a fresh run of method supervised can be recorded for the twin (this one: \(run.method.name)\(resume ? ", resumed" : ""))")
+            guard run.method.method is SupervisedMethod, run.backbone.dims == 2, !resume else {
+                throw MedadError("\(recordTwin.path): only a fresh 2D run of method supervised can be recorded for the twin (this one: \(run.method.name) on \(run.backbone.name)\(resume ? ", resumed" : ""))")
             }
         }
         // Before the data is built: an unusable directory should cost nothing but its error.
@@ -34,9 +34,10 @@ public enum Runs {
 
         let model = run.method.makeModel(run)
         var context = MethodContext(config: run,
-                                    sampler: try PoolSampler(pool: data.train, size: run.data.size, generators: run.data.generators),
-                                    validation: ValidationSet(volumes: data.validation, axis: run.data.axis, size: run.data.size,
-                                                              batch: run.eval.batch))
+                                    sampler: try PoolSampler(pool: data.train, size: run.data.size,
+                                                             patch: run.data.dims == 3 ? run.data.patch : nil,
+                                                             generators: run.data.generators),
+                                    validation: ValidationSet(volumes: data.validation, config: run))
         try run.method.method.check(context, source: source)
         if let recordTwin, let supervised = run.method.method as? SupervisedMethod, let network = (model as? MapModel)?.net {
             context.recording = try TwinRecording(directory: recordTwin, run: run, diceWeight: supervised.segmentation.diceWeight,
@@ -147,6 +148,9 @@ public enum Runs {
 
     /// Checks beyond types and keys: what a method needs from the data.
     static func check(_ run: RunConfig, source: String) throws {
+        if run.backbone.dims == 3, let reason = type(of: run.method.method).planarOnly {
+            throw MedadError("\(source): backbone: \(run.backbone.name) is volumetric, and method \(run.method.name) trains 2D backbones only: \(reason)")
+        }
         if run.method.method.trainsOnSynthetic && run.data.generators.isEmpty {
             throw MedadError("\(source): data.generators: method \(run.method.name) trains on synthetic anomalies; list at least one generator")
         }

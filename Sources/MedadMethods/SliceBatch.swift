@@ -3,7 +3,8 @@ import MedadSupport
 import MedadTensor
 import MedadVolumes
 
-/// A training batch: images [B, 1, S, S] with their pixel targets and per-pixel / per-image weights.
+/// A training batch: images [B, 1, S, S] (patches [B, 1, P, P, P] for volumetric backbones) with
+/// their pixel targets and per-pixel / per-image weights.
 package struct SliceBatch {
     package var images: [Float] = []
     /// 0/1 pixel targets (synthetic or revealed masks; 0 for assumed-normal pixels).
@@ -13,28 +14,36 @@ package struct SliceBatch {
     /// Which slices are unlabelled pool slices (their zeros are an assumption, not a label).
     var unlabelled: [Bool] = []
     var positions: [Float] = []
-    package let size: Int
+    /// One image's sides in tensor order ([S, S], or [P, P, P]).
+    package let sides: [Int]
+    /// Voxels of one image.
+    package var voxels: Int { sides.reduce(1, *) }
 
-    init(size: Int) { self.size = size }
+    init(sides: [Int]) { self.sides = sides }
 
     package var count: Int { labels.count }
 
     mutating func append(image: [Float], target: [Float]?, label: Float, unlabelled: Bool, position: Float) {
         images += image
-        targets += target ?? [Float](repeating: 0, count: size * size)
+        targets += target ?? [Float](repeating: 0, count: voxels)
         labels.append(label)
         self.unlabelled.append(unlabelled)
         positions.append(position)
     }
 
-    var imageTensor: Tensor { Tensor(shape: [count, 1, size, size], values: images) }
-    var targetTensor: Tensor { Tensor(shape: [count, 1, size, size], values: targets) }
+    var imageTensor: Tensor { Tensor(shape: [count, 1] + sides, values: images) }
+    var targetTensor: Tensor { Tensor(shape: [count, 1] + sides, values: targets) }
 }
 
 /// Draws batches from the training pool, shared by every method so they see the same slices per step.
+/// With a volumetric backbone the pool holds whole volumes and every draw is a random patch of one
+/// (PatchCrop), as nnU-Net samples them: around a random lesion voxel for revealed anomalies, around a
+/// random tissue voxel otherwise.
 package struct PoolSampler {
     let pool: [TrainingSlice]
-    let size: Int
+    /// The images the sampler hands out, as `Volume` dims (x fastest): [S, S, 1], or [P, P, P].
+    let sampleDims: [Int]
+    let crop: PatchCrop?
     let generators: [AnomalyType]
     let generator: AnomalyGenerator
     /// Pool indices by what is revealed.
@@ -45,9 +54,16 @@ package struct PoolSampler {
     let labelledNormal: [Int]
     let labelledAnomalous: [Int]
 
-    package init(pool: [TrainingSlice], size: Int, generators: [AnomalyType]) throws {
+    /// `patch`: the side of the patches cut from a pool of size³ volumes; nil for a pool of slices.
+    package init(pool: [TrainingSlice], size: Int, patch: Int? = nil, generators: [AnomalyType]) throws {
         self.pool = pool
-        self.size = size
+        if let patch {
+            crop = PatchCrop(volume: [size, size, size], patch: [patch, patch, patch], pool: pool)
+            sampleDims = [patch, patch, patch]
+        } else {
+            crop = nil
+            sampleDims = [size, size, 1]
+        }
         self.generators = generators
         generator = try AnomalyGenerator()
         unlabelledOrNormal = pool.indices.filter { pool[$0].assumedNormal }
@@ -56,22 +72,30 @@ package struct PoolSampler {
         labelledAnomalous = pool.indices.filter { pool[$0].label == 1 }
     }
 
-    func pick(_ indices: [Int], _ rng: inout SeededRandom) -> Int { indices[rng.nextInt(indices.count)] }
+    /// An empty batch of this sampler's images.
+    func batch() -> SliceBatch { SliceBatch(sides: sampleDims.filter { $0 > 1 }.reversed()) }
+
+    /// One pool entry of `indices`: the slice itself, or a patch of the volume (centred on its revealed
+    /// lesion when `onLesion`).
+    func draw(_ indices: [Int], onLesion: Bool = false, _ rng: inout SeededRandom) -> TrainingSlice {
+        let index = indices[rng.nextInt(indices.count)]
+        return crop?.cut(pool[index], lesion: onLesion ? crop?.lesions[index] : nil, &rng) ?? pool[index]
+    }
 
     /// `count` slices of the unlabelled pool and labelled normals (the assumed-normal set); each turned
     /// into a synthetic anomaly of `data.generators` with probability `anomalyRate`.
     func normals(_ count: Int, anomalyRate: Double, into batch: inout SliceBatch, _ rng: inout SeededRandom) throws {
         for _ in 0..<count {
             if !generators.isEmpty && !hosts.isEmpty && rng.nextDouble() < anomalyRate {
-                let slice = pool[pick(hosts, &rng)]
-                let donor = pool[pick(unlabelledOrNormal, &rng)]
-                let made = try generator.make(oneOf: generators, on: Volume(dims: [size, size, 1], voxels: slice.image),
-                                              foreground: slice.brain, donor: Volume(dims: [size, size, 1], voxels: donor.image), random: &rng)
+                let slice = draw(hosts, &rng)
+                let donor = draw(unlabelledOrNormal, &rng)
+                let made = try generator.make(oneOf: generators, on: Volume(dims: sampleDims, voxels: slice.image),
+                                              foreground: slice.brain, donor: Volume(dims: sampleDims, voxels: donor.image), random: &rng)
                 let target = made.maskVolume.voxels
                 batch.append(image: made.image.voxels, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
                              unlabelled: false, position: slice.position)
             } else {
-                let slice = pool[pick(unlabelledOrNormal, &rng)]
+                let slice = draw(unlabelledOrNormal, &rng)
                 batch.append(image: slice.image, target: nil, label: 0, unlabelled: slice.label == nil,
                              position: slice.position)
             }
@@ -85,7 +109,7 @@ package struct PoolSampler {
     /// `syntheticRate`, for the rest (all of the batch when nothing is revealed).
     package func revealedBatch(_ count: Int, revealedShare: Double, transplanted: Double, syntheticRate: Double,
                                _ rng: inout SeededRandom) throws -> SliceBatch {
-        var batch = SliceBatch(size: size)
+        var batch = self.batch()
         if revealedShare > 0 {
             let revealed = min(count, max(1, Int((revealedShare * Double(count)).rounded())))
             let moved = Int((transplanted * Double(revealed)).rounded())
@@ -101,7 +125,7 @@ package struct PoolSampler {
     func labelledAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
         guard !labelledAnomalous.isEmpty else { return }
         for _ in 0..<count {
-            let slice = pool[pick(labelledAnomalous, &rng)]
+            let slice = draw(labelledAnomalous, onLesion: true, &rng)
             batch.append(image: slice.image, target: slice.mask, label: 1, unlabelled: false, position: slice.position)
         }
     }
@@ -113,7 +137,7 @@ package struct PoolSampler {
     func transplantedAnomalies(_ count: Int, into batch: inout SliceBatch, _ rng: inout SeededRandom) {
         guard !labelledAnomalous.isEmpty, !unlabelledOrNormal.isEmpty else { return }
         for _ in 0..<count {
-            let anomaly = pool[pick(labelledAnomalous, &rng)], host = pool[pick(unlabelledOrNormal, &rng)]
+            let anomaly = draw(labelledAnomalous, onLesion: true, &rng), host = draw(unlabelledOrNormal, &rng)
             guard let mask = anomaly.mask else { continue }
             var image = host.image
             for i in image.indices where mask[i] > 0.5 { image[i] = anomaly.image[i] }

@@ -4,24 +4,36 @@ import MedadSupport
 import MedadTensor
 import MedadVolumes
 
-/// The validation cases as slices at model resolution, for model selection during training:
-/// pooled pixel AP over all validation voxels and sample AUROC of the volumes (volume score = max of
-/// its slices' image scores). The selection score is the mean of the two (of whichever is defined).
+/// The validation cases as slices at model resolution (volumes at size³ for volumetric backbones),
+/// for model selection during training: pooled pixel AP over all validation voxels and sample AUROC
+/// of the volumes (volume score = max of its slices' or tiles' image scores). The selection score is
+/// the mean of the two (of whichever is defined).
 struct ValidationSet {
     let size: Int
     let batch: Int
+    /// How volumetric backbones score a whole size³ volume; nil for slices.
+    let window: SlidingWindow?
     var images: [Float] = []
     var masks: [Bool] = []
     var positions: [Float] = []
-    /// Volume index of each slice, and each volume's label.
+    /// Volume index of each slice (each volume, in 3D), and each volume's label.
     var owner: [Int] = []
     var labels: [Bool] = []
 
-    init(volumes: [EvaluationVolume], axis: Int, size: Int, batch: Int) {
-        self.size = size
-        self.batch = batch
+    init(volumes: [EvaluationVolume], config run: RunConfig) {
+        (size, batch) = (run.data.size, run.eval.batch)
+        window = run.data.dims == 3 ? SlidingWindow(side: size, patch: run.data.patch, batch: run.eval.patchBatch) : nil
+        let axis = run.data.axis
         for (v, volume) in volumes.enumerated() {
             labels.append(volume.label == 1)
+            if window != nil {
+                let grid = [size, size, size]
+                images += VolumeGeometry.resampled(volume.image, grid, nearest: false)
+                masks += VolumeGeometry.resampled(volume.mask, grid, nearest: true).map { $0 > 0.5 }
+                positions.append(0.5)
+                owner.append(v)
+                continue
+            }
             let depth = max(1, volume.image.dims[axis] - 1)
             for (index, slice) in Slicing.slices(volume.image, axis: axis, threshold: 0.05, minForeground: 0.01) {
                 images += SliceGeometry.resampled(slice, size, nearest: false)
@@ -34,13 +46,22 @@ struct ValidationSet {
 
     var sliceCount: Int { owner.count }
 
-    /// Raw maps and image scores of every slice, in eval mode without gradients.
+    /// Raw maps and image scores of every slice (volume), in eval mode without gradients.
     func scores(_ model: ScoringModel) -> (maps: [Float], images: [Float]) {
         let pixels = size * size
         var maps: [Float] = [], imageScores: [Float] = []
         maps.reserveCapacity(images.count)
         model.eval()
         defer { model.train() }
+        if let window {
+            let voxels = size * size * size
+            for v in 0..<sliceCount {
+                let scored = window.scores(Array(images[(v * voxels)..<((v + 1) * voxels)]), model: model)
+                maps += scored.map
+                imageScores.append(scored.best)
+            }
+            return (maps, imageScores)
+        }
         withNoGrad {
             for start in stride(from: 0, to: sliceCount, by: batch) {
                 let end = min(sliceCount, start + batch)

@@ -71,7 +71,8 @@ public final class VolumePredictor {
     }
 }
 
-/// Slice-wise inference of raw (uncalibrated) scores.
+/// Inference of raw (uncalibrated) scores: slice-wise for 2D backbones; for volumetric ones by a
+/// sliding window over the volume resampled to data.size³, the map resampled back.
 struct RawInference {
     let model: ScoringModel
     let config: RunConfig
@@ -81,6 +82,26 @@ struct RawInference {
         guard volume.dims.count == 3, volume.dims.allSatisfy({ $0 > 0 }) else {
             throw MedadError("predict: volume dims \(volume.dims) are not three positive sizes")
         }
+        let raw = config.data.dims == 3 ? volumetric(volume) : sliceWise(volume)
+        var map = Volume(dims: volume.dims, spacing: volume.spacing, voxels: raw.map)
+        if let bad = map.voxels.firstIndex(where: { !$0.isFinite }) {
+            throw MedadError("predict: voxel score \(bad) is \(map.voxels[bad]); the model produced a non-finite score")
+        }
+        map.spacing = volume.spacing
+        return (map, volumeScore(map.voxels, bestImage: raw.best))
+    }
+
+    /// The sliding window's map at data.size³, resampled (trilinearly) to the volume's grid.
+    private func volumetric(_ volume: Volume) -> (map: [Float], best: Float) {
+        let size = config.data.size, grid = [size, size, size]
+        let window = SlidingWindow(side: size, patch: config.data.patch, batch: config.eval.patchBatch)
+        model.eval()
+        defer { model.train() }
+        let scored = window.scores(VolumeGeometry.resampled(volume, grid, nearest: false), model: model)
+        return (VolumeGeometry.resampled(Volume(dims: grid, voxels: scored.map), volume.dims, nearest: false), scored.best)
+    }
+
+    private func sliceWise(_ volume: Volume) -> (map: [Float], best: Float) {
         let size = config.data.size, pixels = size * size
         let axes = config.eval.axis.map { [$0] } ?? [0, 1, 2]
         let usable = axes.filter { volume.dims[$0] > 1 || axes.count == 1 }
@@ -108,12 +129,7 @@ struct RawInference {
             }
         }
         let share = 1 / Float(max(1, usable.count))
-        var map = Volume(dims: volume.dims, spacing: volume.spacing, voxels: sum.map { $0 * share })
-        if let bad = map.voxels.firstIndex(where: { !$0.isFinite }) {
-            throw MedadError("predict: voxel score \(bad) is \(map.voxels[bad]); the model produced a non-finite score")
-        }
-        map.spacing = volume.spacing
-        return (map, volumeScore(map.voxels, bestImage: bestImage))
+        return (sum.map { $0 * share }, bestImage)
     }
 
     private func volumeScore(_ voxels: [Float], bestImage: Float) -> Double {

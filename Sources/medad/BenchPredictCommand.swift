@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedadMethods
 import MedadMOOD
+import MedadZoo
 
 /// `medad bench predict`: seconds and peak memory of MOOD pixel prediction of one volume.
 struct BenchPredict: ParsableCommand {
@@ -17,8 +18,8 @@ struct BenchPredict: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Edge of the phantom volume (without --file).") var size = 256
     @Option(help: "A .nii.gz volume to predict instead of a phantom.") var file: String?
-    @Option(help: "Backbone of the throwaway run (without --model): cnn-s, vit-s or mamba-s.") var backbone = "cnn-s"
-    @Option(help: "Model input side of the throwaway run (slices are resampled to it).") var inputSize = 128
+    @Option(help: "Backbone of the throwaway run (without --model), 2D or volumetric (cnn3d-s, vit3d-s, mamba3d-s).") var backbone = "cnn-s"
+    @Option(help: "Model input side of the throwaway run (slices are resampled to it; for a volumetric backbone the volume, to its cube, tiled by data.patch³ patches, 64 unless --set data.patch=…).") var inputSize = 128
     @Option(help: "Slicing axis of the throwaway run.") var axis = 2
     @Option(name: .customLong("set"), help: "Override a key of the throwaway run's config, e.g. --set method.name=ddpm (repeatable).")
     var assignments: [String] = []
@@ -53,7 +54,8 @@ struct BenchPredict: ParsableCommand {
                 "input_size": model == nil ? inputSize : NSNull(), "setup_seconds": setupSeconds,
             ] as [String: Any])
         } else {
-            print("volume \(result.dims.map(String.init).joined(separator: "×")), \(model ?? "throwaway \(backbone) run at \(inputSize)²"), \(threads) threads")
+            let grid = try Backbone(named: backbone).dims == 3 ? "\(inputSize)³" : "\(inputSize)²"
+            print("volume \(result.dims.map(String.init).joined(separator: "×")), \(model ?? "throwaway \(backbone) run at \(grid)"), \(threads) threads")
             print("read + predict + write: \(String(format: "%.2f", result.seconds)) s (model \(String(format: "%.2f", result.predictSeconds)) s)")
             print("peak RSS: " + (peakMB.map { String(format: "%.0f MB", $0) } ?? "unavailable"))
         }

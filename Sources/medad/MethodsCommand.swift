@@ -21,6 +21,7 @@ struct Methods: ParsableCommand {
             try printJSON(chosen.map { method in
                 ["name": method.name, "summary": method.summary, "uses_labels": method.usesLabels,
                  "default_lr": method.defaultLearningRate.map { $0 as Any } ?? NSNull(),
+                 "volumetric": method.planarOnly == nil, "planar_only_because": method.planarOnly.map { $0 as Any } ?? NSNull(),
                  "parameters": method.parameters.map { ["key": $0.key, "default": $0.defaultValue, "expected": $0.expected, "help": $0.help] }]
                     as [String: Any]
             })
@@ -29,7 +30,8 @@ struct Methods: ParsableCommand {
         for method in chosen {
             let lr = method.defaultLearningRate.map { "train.lr default \($0)" } ?? "no trainable weights"
             print("\(method.name): \(method.summary)")
-            print("  \(method.usesLabels ? "reads revealed labels" : "ignores labels"); \(lr)")
+            let dims = method.planarOnly.map { "2D backbones only (\($0))" } ?? "2D and volumetric backbones"
+            print("  \(method.usesLabels ? "reads revealed labels" : "ignores labels"); \(lr); \(dims)")
             for parameter in method.parameters {
                 print("  method.\(parameter.key) = \(parameter.defaultValue)  (\(parameter.expected))")
                 print("      \(parameter.help)")

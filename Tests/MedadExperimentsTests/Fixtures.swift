@@ -108,8 +108,10 @@ enum FakeResult {
             ("seen", .object(JSONObject([("sample", block(ap + 0.05))]))),
             ("unseen", .object(JSONObject([("sample", block(ap - 0.1))]))),
             ("per_type", .object(JSONObject([
-                ("sphere", .object(JSONObject([("seen", .bool(true)), ("cases", .number(10)), ("sample", block(ap + 0.05))]))),
-                ("noise", .object(JSONObject([("seen", .bool(false)), ("cases", .number(10)), ("sample", block(ap - 0.1))]))),
+                ("sphere", .object(JSONObject([("seen", .bool(true)), ("cases", .number(10)), ("sample", block(ap + 0.05)),
+                                               ("pixel", block(ap - 0.25))]))),
+                ("noise", .object(JSONObject([("seen", .bool(false)), ("cases", .number(10)), ("sample", block(ap - 0.1)),
+                                              ("pixel", block(ap - 0.4))]))),
             ]))),
             ("cases", .array(cases)),
             ("examples", .string("examples.safetensors")),

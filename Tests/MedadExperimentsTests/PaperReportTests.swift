@@ -20,6 +20,7 @@ let fakePaper = """
    {"table": {"experiment": "folds.json", "view": "per-test-set", "metrics": ["sample.ap"]}},
    {"table": {"experiment": "fake.json", "view": "seen-unseen"}},
    {"table": {"experiment": "fake.json", "view": "per-type", "methods": ["semi"]}},
+   {"table": {"experiment": "fake.json", "view": "per-type", "methods": ["ae"], "metrics": ["pixel.ap"]}},
    {"table": {"experiment": "fake.json", "view": "cost"}},
    {"plot": {"experiment": "fake.json", "metric": "sample.ap", "backbone": "vit-s", "caption": "AP against label ratio."}}
  ]}
@@ -98,6 +99,10 @@ let fakePaper = """
         #expect(paper.contains("| backbone | method | r | fold-0 | fold-1 | pooled |"))
         #expect(paper.contains("| cnn-s | semi | 0.960 / 0.810 | 0.970 / 0.820 |"))
         #expect(paper.contains("| backbone | method | noise (unseen) | sphere (seen) |"))
+        // Pixel AP per type when asked: ae's fake pixel AP is its sample AP (0.6 + 0.02·seed) − 0.4 for noise
+        // and − 0.25 for sphere, over seeds 0 and 1.
+        let pixelPerType = paper.components(separatedBy: "Pixel AP per anomaly type")[1]
+        #expect(pixelPerType.contains("| cnn-s | ae | 0.210 ± 0.014 | 0.360 ± 0.014 |"))
         #expect(paper.contains("| vit-s | ae | 2000 | 1.5 | 0.5 | 4 |"))
         #expect(paper.contains("![The pipeline.](paper/pipeline.svg)\n\n**Figure 1.** The pipeline."))
         #expect(paper.contains("![sample.ap vs label ratio, vit-s](paper/fake-sample.ap-vs-ratio-vit-s.svg)\n\n**Figure 2.** AP against label ratio."))

@@ -25,6 +25,9 @@ protocol AnomalyMethod {
 
     /// Whether training pastes synthetic anomalies of `data.generators`, which must then list one.
     var trainsOnSynthetic: Bool { get }
+    /// Why the method cannot train a volumetric backbone; nil when it can (patches through the same
+    /// loop). A new method is 2D-only until it says otherwise.
+    static var planarOnly: String? { get }
 
     /// Checks of the whole run before any data is read (`source` names the config); none by default.
     func check(_ run: RunConfig, source: String) throws
@@ -41,6 +44,7 @@ protocol AnomalyMethod {
 }
 
 extension AnomalyMethod {
+    static var planarOnly: String? { "it has not been ported to volumes" }
     func check(_ run: RunConfig, source: String) throws {}
     func check(_ context: MethodContext, source: String) throws {}
     func fit(_ model: Model, pool: [TrainingSlice]) {}

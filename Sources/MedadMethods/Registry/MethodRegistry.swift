@@ -35,6 +35,8 @@ public struct MethodDescription: Sendable {
     public let summary: String
     public let usesLabels: Bool
     public let defaultLearningRate: Double?
+    /// Why the method trains 2D backbones only; nil when volumetric ones train too.
+    public let planarOnly: String?
     public let parameters: [Parameter]
 
     /// Every registered method, in registry order.
@@ -45,7 +47,7 @@ public struct MethodDescription: Sendable {
             _ = try! method.init(reader)
             return MethodDescription(
                 name: method.name, summary: method.summary, usesLabels: method.usesLabels,
-                defaultLearningRate: method.defaultLearningRate,
+                defaultLearningRate: method.defaultLearningRate, planarOnly: method.planarOnly,
                 parameters: reader.resolved.map { read in
                     Parameter(key: read.key, defaultValue: read.value.canonical, expected: read.expected,
                               help: method.parameterHelp[read.key] ?? "")

@@ -11,6 +11,7 @@ struct AutoencoderMethod: AnomalyMethod {
     static let name = "ae"
     static let summary = "reconstruction autoencoder on the pool (labels ignored); voxel score |x − x̂|"
     static let usesLabels = false
+    static let planarOnly: String? = nil
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = [
         "loss": "reconstruction loss",
@@ -37,6 +38,12 @@ struct AutoencoderMethod: AnomalyMethod {
     }
 
     var trainsOnSynthetic: Bool { false }
+
+    func check(_ run: RunConfig, source: String) throws {
+        if run.backbone.dims == 3 && residual == .standardized {
+            throw MedadError("\(source): method.residual: standardized keeps a normal model per slice position and pixel, which random patches of volumes do not have; use abs with volumetric backbones")
+        }
+    }
 
     func makeModel(_ run: RunConfig, rng: inout SeededRandom) -> MapModel {
         let residualNormal = residual == .standardized

@@ -39,11 +39,11 @@ final class AutoencoderObjective: ObjectiveBase<MapModel, AutoencoderMethod>, Me
     }
 
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        var batch = SliceBatch(size: context.config.data.size)
+        var batch = context.sampler.batch()
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0, into: &batch, &rng)
         let images = batch.imageTensor
         let input = method.noiseStd > 0
-            ? images + Self.coarseNoise(batch: batch.count, size: batch.size, cell: method.noiseCell, std: method.noiseStd, &rng)
+            ? images + Self.coarseNoise(batch: batch.count, sides: batch.sides, cell: method.noiseCell, std: method.noiseStd, &rng)
             : images
         let output = net.net(input)
         switch method.loss {
@@ -54,22 +54,24 @@ final class AutoencoderObjective: ObjectiveBase<MapModel, AutoencoderMethod>, Me
     }
 
     /// Denoising corruption of Kascenas et al.: Gaussian noise drawn on a grid of one value per `cell`
-    /// pixels and upsampled bilinearly, so it looks like smooth blobs rather than grain [B, 1, S, S].
-    static func coarseNoise(batch: Int, size: Int, cell: Int, std: Double, _ rng: inout SeededRandom) -> Tensor {
-        let grid = max(2, (size + cell - 1) / cell)
+    /// pixels and upsampled (bi- or tri-)linearly, so it looks like smooth blobs rather than grain;
+    /// [B, 1] + `sides`.
+    static func coarseNoise(batch: Int, sides: [Int], cell: Int, std: Double, _ rng: inout SeededRandom) -> Tensor {
+        let dims = Array(sides.reversed()) + Array(repeating: 1, count: 3 - sides.count)
+        let grid = dims.map { $0 > 1 ? max(2, ($0 + cell - 1) / cell) : 1 }
         var values = [Float]()
-        values.reserveCapacity(batch * size * size)
+        values.reserveCapacity(batch * dims.reduce(1, *))
         for _ in 0..<batch {
-            let coarse = (0..<(grid * grid)).map { _ in Float(std * rng.nextNormal()) }
-            values += SliceGeometry.resampled(Volume(dims: [grid, grid, 1], voxels: coarse), size, nearest: false)
+            let coarse = (0..<grid.reduce(1, *)).map { _ in Float(std * rng.nextNormal()) }
+            values += Preprocess.resample(Volume(dims: grid, voxels: coarse), to: dims).voxels
         }
-        return Tensor(shape: [batch, 1, size, size], values: values)
+        return Tensor(shape: [batch, 1] + sides, values: values)
     }
 
-    /// Mean SSIM over 3 × 3 windows (no padding), constants of Wang et al. for a data range of 1.
+    /// Mean SSIM over 3 × 3 (3 × 3 × 3) windows (no padding), constants of Wang et al. for a data range of 1.
     static func ssim(_ a: Tensor, _ b: Tensor) -> Tensor {
         let (c1, c2): (Float, Float) = (0.01 * 0.01, 0.03 * 0.03)
-        func local(_ x: Tensor) -> Tensor { avgPool2d(x, kernel: 3, stride: 1) }
+        func local(_ x: Tensor) -> Tensor { x.rank == 5 ? avgPool3d(x, kernel: 3, stride: 1) : avgPool2d(x, kernel: 3, stride: 1) }
         let (muA, muB) = (local(a), local(b))
         let varA = local(a * a) - muA * muA
         let varB = local(b * b) - muB * muB

@@ -60,14 +60,14 @@ final class DeepSADObjective: ObjectiveBase<DeepSADModel, DeepSADMethod>, Method
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch, eta = Float(method.eta)
         if net.centerReady.values[0] == 0 {
-            var first = SliceBatch(size: context.config.data.size)
+            var first = context.sampler.batch()
             var centerRandom = SeededRandom(seed: context.config.seed).split(13)
             try context.sampler.normals(64, anomalyRate: 0, into: &first, &centerRandom)
             net.eval()
             net.setCenter(first.imageTensor)
             net.train()
         }
-        var batch = SliceBatch(size: context.config.data.size)
+        var batch = context.sampler.batch()
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
         context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
         if method.synthetic && batch.count < size {

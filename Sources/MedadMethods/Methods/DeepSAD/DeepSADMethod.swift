@@ -6,6 +6,7 @@ struct DeepSADMethod: AnomalyMethod {
     static let name = "deepsad"
     static let summary = "Deep SAD hypersphere per cell of the deepest features; revealed and synthetic anomalies pushed out"
     static let usesLabels = true
+    static let planarOnly: String? = "its hypersphere centre and cells are laid out on 2D feature grids"
     static let defaultLearningRate: Double? = 1e-3
     static let parameterHelp = [
         "eta": "η, the weight of the labelled terms",

@@ -12,7 +12,7 @@ import MedadTensor
 final class DeviationNetworkObjective: ObjectiveBase<MapModel, DeviationNetworkMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
         let size = context.config.train.batch
-        var batch = SliceBatch(size: context.config.data.size)
+        var batch = context.sampler.batch()
         try context.sampler.normals(max(1, size / 2), anomalyRate: 0, into: &batch, &rng)
         context.sampler.transplantedAnomalies(size / 4, into: &batch, &rng)
         if method.synthetic && batch.count < size {

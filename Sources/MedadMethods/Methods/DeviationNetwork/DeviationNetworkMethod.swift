@@ -6,6 +6,7 @@ struct DeviationNetworkMethod: AnomalyMethod {
     static let name = "devnet"
     static let summary = "deviation loss on top-k pooled score maps; revealed and synthetic anomalies as positives"
     static let usesLabels = true
+    static let planarOnly: String? = nil
     /// Its score map collapses to a constant at 5e-4 and above on the phantoms (notebooks-md/methods.md).
     static let defaultLearningRate: Double? = 1e-4
     static let parameterHelp = [

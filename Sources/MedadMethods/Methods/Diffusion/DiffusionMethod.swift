@@ -13,6 +13,7 @@ struct DiffusionMethod: AnomalyMethod {
     static let name = "ddpm"
     static let summary = "diffusion denoiser on the pool (labels ignored); reconstruction by x0, patched, ensemble or chain"
     static let usesLabels = false
+    static let planarOnly: String? = "its denoiser, simplex noise and pDDPM patch grid are written for square slices"
     static let defaultLearningRate: Double? = 1e-3
     static let parameterHelp = [
         "schedule": "β schedule over the timesteps: linear (1e-4 to 2e-2) or cosine (Nichol & Dhariwal)",

@@ -7,16 +7,17 @@ import MedadTensor
 /// rest stays clean as context, and the loss is taken on the box (pDDPM).
 final class DiffusionObjective: ObjectiveBase<DiffusionModel, DiffusionMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        var batch = SliceBatch(size: context.config.data.size)
+        var batch = context.sampler.batch()
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0, into: &batch, &rng)
         let x0 = batch.imageTensor * 2 - 1
+        let size = batch.sides[0]  // square slices: ddpm refuses volumetric backbones
         let timesteps = (0..<batch.count).map { _ in rng.nextInt(method.timesteps) }
-        let noise = Tensor(shape: x0.shape, values: method.noise.sample(timesteps, size: batch.size, rng: &rng))
+        let noise = Tensor(shape: x0.shape, values: method.noise.sample(timesteps, size: size, rng: &rng))
         var input = net.noised(x0, noise: noise, timesteps: timesteps)
         var region: Tensor? = nil
         if method.inference == .patched {
-            let boxes = (0..<batch.count).map { _ in PatchGrid.random(size: batch.size, patch: method.patch, &rng) }
-            let mask = PatchGrid.masks(boxes, size: batch.size)
+            let boxes = (0..<batch.count).map { _ in PatchGrid.random(size: size, patch: method.patch, &rng) }
+            let mask = PatchGrid.masks(boxes, size: size)
             input = x0 * (1 - mask) + input * mask
             region = mask
         }

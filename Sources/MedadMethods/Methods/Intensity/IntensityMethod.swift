@@ -10,6 +10,7 @@ struct IntensityMethod: AnomalyMethod {
     static let name = "intensity"
     static let summary = "z-score of each voxel against normal pool intensities (no trainable weights)"
     static let usesLabels = false
+    static let planarOnly: String? = nil
     static let defaultLearningRate: Double? = nil
     static let parameterHelp = [
         "reference": "position: per slice-position bin and pixel (aligned data); global: all brain voxels of the pool",
@@ -30,6 +31,12 @@ struct IntensityMethod: AnomalyMethod {
     }
 
     var trainsOnSynthetic: Bool { false }
+
+    func check(_ run: RunConfig, source: String) throws {
+        if run.backbone.dims == 3 && reference == .position {
+            throw MedadError("\(source): method.reference: position compares each pixel with its slice position, which volumes have no equivalent of; use global with volumetric backbones")
+        }
+    }
 
     func makeModel(_ run: RunConfig, rng: inout SeededRandom) -> IntensityModel {
         IntensityModel(run, method: self)

@@ -7,6 +7,7 @@ struct SemiSupervisedMethod: AnomalyMethod {
     static let name = "semi"
     static let summary = "intensity prior + revealed masks in and out of context + synthetic anomalies + mean-teacher pseudo-labels"
     static let usesLabels = true
+    static let planarOnly: String? = nil
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = SegmentationParameters.help.merging([
         "synthetic": "half of the assumed-normal slices carry a synthetic anomaly of data.generators",

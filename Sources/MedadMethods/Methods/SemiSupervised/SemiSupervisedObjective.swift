@@ -33,7 +33,7 @@ final class SemiSupervisedObjective: ObjectiveBase<MapModel, SemiSupervisedMetho
         var targets = batch.targets
         var pixelWeights = [Float](repeating: 1, count: targets.count)
         var imageWeights = [Float](repeating: 1, count: batch.count)
-        let pixels = batch.size * batch.size
+        let pixels = batch.voxels
         if method.teacher, let teacher = net.teacher, step >= context.config.train.steps / 5 {
             let confidence = withNoGrad { sigmoid(net.logits(images, network: teacher)) }.values
             let teacherImage = TopK.mean(confidence, batch: batch.count, fraction: method.segmentation.topK)

@@ -6,6 +6,7 @@ struct SupervisedMethod: AnomalyMethod {
     static let name = "supervised"
     static let summary = "segments the revealed anomalies with their masks; pool slices are negatives"
     static let usesLabels = true
+    static let planarOnly: String? = nil
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = SegmentationParameters.help.merging([
         "positive_share": "share of each batch drawn from the revealed anomalous slices",

@@ -10,7 +10,7 @@ import MedadTensor
 /// anomalies of `data.generators` pasted into pool slices (assumed normal; labels ignored).
 final class SyntheticSegmentationObjective: ObjectiveBase<MapModel, SyntheticSegmentationMethod>, MethodObjective {
     func loss(step: Int, rng: inout SeededRandom) throws -> Tensor {
-        var batch = SliceBatch(size: context.config.data.size)
+        var batch = context.sampler.batch()
         try context.sampler.normals(context.config.train.batch, anomalyRate: 0.5, into: &batch, &rng)
         return SegmentationLoss.bceDice(net, on: batch, diceWeight: method.segmentation.diceWeight)
     }

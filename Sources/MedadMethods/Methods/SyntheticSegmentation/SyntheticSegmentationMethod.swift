@@ -6,6 +6,7 @@ struct SyntheticSegmentationMethod: AnomalyMethod {
     static let name = "synth"
     static let summary = "segments synthetic anomalies of data.generators pasted into pool slices (labels ignored)"
     static let usesLabels = false
+    static let planarOnly: String? = nil
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = SegmentationParameters.help
 
