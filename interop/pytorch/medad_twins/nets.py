@@ -22,7 +22,8 @@ BACKBONES = tuple(KINDS)
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
-# cnn body width by dims: 27-tap kernels would make a 192-wide 3D body twice the token bodies' size
+# cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
+# token bodies' size (medad's Backbone.cnn3dS)
 CNN_WIDTH = {2: 192, 3: 120}
 
 
@@ -39,8 +40,8 @@ def kind(backbone, scan="bi"):
 
 
 def stem_widths(dims):
-    """channels of f2 and f4: halved in 3D, where every stride-1 and stride-2 voxel costs 27 taps on
-    8 times the positions of a slice (medad's ConvStem.levels(dims:))"""
+    """channels of f2 and f4: halved in 3D, where the stride-2 and stride-4 maps hold most of a
+    volume's voxels and every one costs 27 taps (medad's ConvStem.levels(dims:))"""
     return (16, 32) if dims == 3 else (32, 64)
 
 
