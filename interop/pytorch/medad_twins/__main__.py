@@ -5,6 +5,7 @@ import os
 import torch
 
 from . import mamba
+from .nets import kind
 
 # interop/pytorch/medad_twins → repository root → the Swift tests' fixture folder
 DEFAULT_FIXTURES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
@@ -21,14 +22,16 @@ def parser():
                        help="mamba selective scan: mambapy's parallel scan or the sequential reference")
 
     b = sub.add_parser("bench", help="median training-step and forward times per backbone")
-    b.add_argument("--size", type=int, default=128); b.add_argument("--batch", type=int, default=16)
+    b.add_argument("--size", type=int, default=128, help="image side; patch side (size³) for 3D backbones")
+    b.add_argument("--batch", type=int, default=16)
     b.add_argument("--steps", type=int, default=5); b.add_argument("--which", default="cnn-s,vit-s,mamba-s")
     b.add_argument("--scan", choices=["bi", "cross4"], default="bi")
     common(b, "par")
 
     d = sub.add_parser("dump", help="torch-initialised weights, an input, and the twin's output, loss, gradients")
     d.add_argument("--backbone", required=True); d.add_argument("--out", required=True)
-    d.add_argument("--size", type=int, default=32); d.add_argument("--batch", type=int, default=2)
+    d.add_argument("--size", type=int, default=32, help="image side; volume side (size³) for 3D backbones")
+    d.add_argument("--batch", type=int, default=2)
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--scan", choices=["bi", "cross4"], default="bi")
     d.add_argument("--perturb", type=float, default=0.0, help="add PERTURB·N(0,1) to every parameter")
@@ -54,7 +57,14 @@ def parser():
 
 
 def main():
-    args = parser().parse_args()
+    ap = parser()
+    args = ap.parse_args()
+    # before any timing or writing: a bad name or cross4 on a 3D backbone fails the whole command at once
+    for backbone in args.which.split(",") if args.cmd == "bench" else [args.backbone] if args.cmd == "dump" else []:
+        try:
+            kind(backbone, args.scan)
+        except ValueError as e:
+            ap.error(str(e))
     if args.threads:
         torch.set_num_threads(args.threads)
     mamba.set_scan_impl(args.scan_impl)

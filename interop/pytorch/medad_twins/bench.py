@@ -1,5 +1,6 @@
 """`bench`: time a training step and a no-grad forward per backbone, as `medad bench zoo` does on the
-Swift side, so the two can be compared on one machine at the same batch, size and thread count."""
+Swift side, so the two can be compared on one machine at the same batch, size and thread count.
+`size` is the side of an image (size²) or, for a 3D backbone, of a patch (size³)."""
 import json
 import statistics
 import time
@@ -25,7 +26,7 @@ def bench_one(backbone, size, batch, steps, threads, scan="bi"):
     torch.manual_seed(0)
     model = EncoderDecoder(backbone, scan=scan)
     optimizer = AdamW(model.named_parameters(), weight_decay=0.05)
-    x = torch.randn(batch, 1, size, size)
+    x = torch.randn(batch, 1, *[size] * model.dims)
 
     def train_step():  # forward, MSE to the input, backward, AdamW update (no clipping, like medad's bench)
         optimizer.zero_grad()
@@ -38,7 +39,7 @@ def bench_one(backbone, size, batch, steps, threads, scan="bi"):
 
     return {"backbone": backbone, "params": count_parameters(model),
             "train_step_s": _median_seconds(train_step, steps, 1), "forward_s": _median_seconds(forward, steps, 1),
-            "size": size, "batch": batch, "threads": threads}
+            "size": size, "dims": model.dims, "batch": batch, "threads": threads}
 
 
 def run(args):

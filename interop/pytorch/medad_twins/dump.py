@@ -1,5 +1,6 @@
-"""`dump`: a torch-initialised twin, a random input, and what the twin computes from them (output, MSE
-to the input, every gradient), as safetensors files medad can load to check itself against."""
+"""`dump`: a torch-initialised twin, a random input (images [B, 1, size, size], or volumes
+[B, 1, size, size, size] for a 3D backbone), and what the twin computes from them (output, MSE to
+the input, every gradient), as safetensors files medad can load to check itself against."""
 import json
 import os
 
@@ -17,7 +18,7 @@ def run(args):
         with torch.no_grad():
             for p in model.parameters():
                 p.add_(args.perturb * torch.randn_like(p))
-    x = torch.randn(args.batch, 1, args.size, args.size)
+    x = torch.randn(args.batch, 1, *[args.size] * model.dims)
     y = model(x)
     loss = mse_loss(y, x)
     loss.backward()

@@ -2,8 +2,9 @@
 parity test). Weights, inputs and batches are closed formulas (formulas.py) that the Swift tests
 repeat, so the files hold only what the twin computes from them.
 
-twin_parity_<name>.json   one forward + MSE-to-input backward at batch 2, 16×16: the full output y,
-                          the loss, and per gradient its sum, sum of squares and ≤ 64 sampled entries
+twin_parity_<name>.json   one forward + MSE-to-input backward at batch 2, 32×32 (3D backbones: batch
+                          1, 16³): the full output y, the loss, and per gradient its sum, sum of
+                          squares and ≤ 64 sampled entries (32 in 3D)
 train_parity_<backbone>_<loss>.json
                           20 updates with medad's optimiser at batch 2, 32×32, computed in float64:
                           loss and gradient norm (before clipping) before each update, and sum / sum
@@ -17,15 +18,19 @@ import torch
 
 from . import mamba
 from .formulas import formula_batches, formula_cond, formula_input, load_formula_weights
-from .nets import EncoderDecoder, count_parameters
+from .nets import EncoderDecoder, count_parameters, kind
 from .training import mse_loss, train
 
 SAMPLES = 64        # sampled gradient entries per parameter
 SAMPLES_CROSS4 = 48  # cross4 has twice the mixer parameters: fewer samples keep its file under 200 KB
+SAMPLES_3D = 32      # a 3D fixture's y is twice a 2D one's: fewer samples keep the three under 400 KB
 # (fixture name, backbone, scan, cond_dim)
 TWIN_CASES = [("cnn-s", "cnn-s", "bi", 0), ("vit-s", "vit-s", "bi", 0), ("mamba-s", "mamba-s", "bi", 0),
-              ("mamba-s-cross4", "mamba-s", "cross4", 0), ("cnn-s-cond", "cnn-s", "bi", 8)]
-TWIN_BATCH, TWIN_SIZE = 2, 32
+              ("mamba-s-cross4", "mamba-s", "cross4", 0), ("cnn-s-cond", "cnn-s", "bi", 8),
+              ("cnn3d-s", "cnn3d-s", "bi", 0), ("vit3d-s", "vit3d-s", "bi", 0), ("mamba3d-s", "mamba3d-s", "bi", 0)]
+# (batch, side) by dims. 3D: one 16³ volume, whose 4,096 outputs are already twice a 2D fixture's y
+# (the file stores y whole) and whose 2×2×2 token grid keeps the sequential scan short
+TWIN_SHAPES = {2: (2, 32), 3: (1, 16)}
 TRAIN = dict(steps=20, lr=1e-3, warmup=5, min_lr=0.0, weight_decay=0.05, clip=1.0, dice_weight=1.0)
 TRAIN_BATCH, TRAIN_SIZE = 2, 32
 # the parallel scan may stand in for the sequential one only if it agrees this closely (relative)
@@ -61,8 +66,9 @@ def _forward_backward(backbone, scan, cond_dim, dtype):
     model = EncoderDecoder(backbone, cond_dim=cond_dim, scan=scan)
     order = load_formula_weights(model)
     model.to(dtype)
-    x = formula_input(TWIN_BATCH, TWIN_SIZE).to(dtype)
-    cond = formula_cond(TWIN_BATCH, cond_dim).to(dtype) if cond_dim else None
+    batch, size = TWIN_SHAPES[model.dims]
+    x = formula_input(batch, size, model.dims).to(dtype)
+    cond = formula_cond(batch, cond_dim).to(dtype) if cond_dim else None
     y = model(x, cond)
     loss = mse_loss(y, x)
     loss.backward()
@@ -83,12 +89,14 @@ def twin_parity(backbone, scan, cond_dim):
     model, order, y, loss, grads = _forward_backward(backbone, scan, cond_dim, torch.float64)
     _, _, y32, _, grads32 = _forward_backward(backbone, scan, cond_dim, torch.float32)
     entries = {}
+    samples = SAMPLES_3D if model.dims == 3 else SAMPLES_CROSS4 if scan == "cross4" else SAMPLES
     for name, g in grads.items():
-        positions = sample_positions(g.numel(), SAMPLES_CROSS4 if scan == "cross4" else SAMPLES)
+        positions = sample_positions(g.numel(), samples)
         entries[name] = {"shape": list(g.shape), "sum": f64(g.sum().item()), "sum_squares": f64((g * g).sum().item()),
                          "positions": positions, "values": [f64(g[j].item()) for j in positions],
                          "float32_gap": f64(_relative_l2(grads32[name], g))}
-    return {"backbone": backbone, "batch": TWIN_BATCH, "size": TWIN_SIZE, "parameter_order": order,
+    batch, size = TWIN_SHAPES[model.dims]
+    return {"backbone": backbone, "batch": batch, "size": size, "parameter_order": order,
             "loss": f64(loss), "y": [f64(v) for v in y.tolist()], "y_float32_gap": f64(_relative_l2(y32, y)),
             "grads": entries, "scan": scan, "cond_dim": cond_dim, "params": count_parameters(model), "dtype": "float64"}
 
@@ -144,7 +152,7 @@ def run(args):
     os.makedirs(args.out, exist_ok=True)
     for name, backbone, scan, cond_dim in TWIN_CASES if args.only in (None, "twin") else []:
         make = lambda: twin_parity(backbone, scan, cond_dim)
-        data = _with_scan_choice(make, ["y"]) if backbone == "mamba-s" else make()
+        data = _with_scan_choice(make, ["y"]) if kind(backbone)[0] == "mamba" else make()
         _write(args.out, f"twin_parity_{name}.json", {"name": name, **data})
     for backbone in ("cnn-s", "vit-s", "mamba-s") if args.only in (None, "train") else ():
         for loss in ("mse", "seg"):

@@ -35,10 +35,11 @@ def load_formula_weights(model):
     return names
 
 
-def formula_input(batch, size):
-    """x[n] = sin(0.37 n) + 0.5 cos(0.11 n), n the flat index of [batch, 1, size, size]"""
-    return torch.tensor([math.sin(0.37 * n) + 0.5 * math.cos(0.11 * n) for n in range(batch * size * size)],
-                        dtype=torch.float64).float().reshape(batch, 1, size, size)
+def formula_input(batch, size, dims=2):
+    """x[n] = sin(0.37 n) + 0.5 cos(0.11 n), n the flat index of [batch, 1, size, size] (dims 3:
+    [batch, 1, size, size, size])"""
+    return torch.tensor([math.sin(0.37 * n) + 0.5 * math.cos(0.11 * n) for n in range(batch * size ** dims)],
+                        dtype=torch.float64).float().reshape(batch, 1, *[size] * dims)
 
 
 def formula_cond(batch, cond_dim):

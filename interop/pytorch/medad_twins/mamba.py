@@ -1,5 +1,5 @@
-"""The Mamba mixer of mamba-s (SPEC.md, "mamba-s"): selective scans, one scan direction, and the
-mixer that runs several directions over the token sequence.
+"""The Mamba mixer of mamba-s and mamba3d-s (SPEC.md, "mamba-s"): selective scans, one scan
+direction, and the mixer that runs several directions over the token sequence.
 
 Two implementations of the selective scan compute the same recurrence
     h_t = exp(Δ_t A) h_{t-1} + Δ_t B_t u_t,   y_t = C_t · h_t + D u_t
@@ -97,9 +97,10 @@ def _row_major(x, h, w):
 
 class Mixer(nn.Module):
     """out = out_proj(mixed(x) · SiLU(z)), [x, z] = in_proj(tokens).
-    scan "bi": directions `fwd` and `bwd` (the latter on x reversed along L, reversed back), averaged.
+    scan "bi": directions `fwd` and `bwd` (the latter on x reversed along L, reversed back), averaged;
+    the tokens' raster order is the only order, so it serves any grid (2D or 3D).
     scan "cross4": `directions.0..3` = row-major, row-major reversed, column-major, column-major
-    reversed, each returned to row-major order, summed (SPEC: summed, not averaged)."""
+    reversed, each returned to row-major order, summed (SPEC: summed, not averaged); 2D grids only."""
 
     def __init__(self, d, scan="bi", d_state=D_STATE, d_conv=D_CONV, expand=EXPAND):
         super().__init__()
@@ -115,11 +116,12 @@ class Mixer(nn.Module):
             raise ValueError(f"scan {scan!r}: expected bi or cross4")
         self.out_proj = nn.Linear(di, d, bias=False)
 
-    def forward(self, tokens, h, w):
+    def forward(self, tokens, grid):
         x, z = self.in_proj(tokens).chunk(2, -1)
         if self.scan == "bi":
             mixed = (self.fwd(x) + self.bwd(x.flip(1)).flip(1)) * 0.5
         else:
+            h, w = grid
             d0, d1, d2, d3 = self.directions
             xc = _column_major(x, h, w)
             mixed = (d0(x) + d1(x.flip(1)).flip(1)
@@ -135,5 +137,5 @@ class MambaBlock(nn.Module):
         self.norm = nn.LayerNorm(d, eps=1e-5)
         self.mixer = Mixer(d, scan)
 
-    def forward(self, x, h, w):
-        return x + self.mixer(self.norm(x), h, w)
+    def forward(self, x, grid):
+        return x + self.mixer(self.norm(x), grid)

@@ -1,5 +1,6 @@
 """The zoo v2 networks of SPEC.md: shared conv stem, per-backbone body (cnn / vit / mamba), and a
-U-Net decoder with a skip at every scale and optional FiLM conditioning.
+U-Net decoder with a skip at every scale and optional FiLM conditioning, on images (dims 2) or, for
+the `*3d-s` backbones, on volumes (dims 3) with the same design in three axes.
 
 Module attribute names are the SPEC's parameter-name segments, so `named_parameters()` yields the
 names medad uses and a state dict is directly a medad weights file.
@@ -12,10 +13,36 @@ import torch.nn.functional as F
 
 from .mamba import MambaBlock
 
-WIDTH = 192          # channels of f8 and of the token bodies
-BACKBONES = ("cnn-s", "vit-s", "mamba-s")
+WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
+# backbone → (body, spatial dims)
+KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "mamba-s": ("mamba", 2),
+         "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
+BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
-PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "mamba-s": 1_428_481}
+PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "mamba-s": 1_428_481,
+                "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
+CONV = {2: nn.Conv2d, 3: nn.Conv3d}
+# cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
+# token bodies' size (medad's Backbone.cnn3dS)
+CNN_WIDTH = {2: 192, 3: 120}
+
+
+def kind(backbone, scan="bi"):
+    """(body, dims) of a backbone, refusing unknown names and cross4 on volumes (it orders a 2D grid)"""
+    if backbone not in KINDS:
+        raise ValueError(f"backbone {backbone!r}: expected one of {', '.join(BACKBONES)}")
+    if scan not in ("bi", "cross4"):
+        raise ValueError(f"scan {scan!r}: expected bi or cross4")
+    body, dims = KINDS[backbone]
+    if dims == 3 and scan == "cross4":
+        raise ValueError(f"backbone {backbone}: scan cross4 orders a 2D token grid; volumetric backbones scan bi")
+    return body, dims
+
+
+def stem_widths(dims):
+    """channels of f2 and f4: halved in 3D, where the stride-2 and stride-4 maps hold most of a
+    volume's voxels and every one costs 27 taps (medad's ConvStem.levels(dims:))"""
+    return (16, 32) if dims == 3 else (32, 64)
 
 
 def count_parameters(module):
@@ -23,11 +50,11 @@ def count_parameters(module):
 
 
 class ConvNorm(nn.Module):
-    """Conv2d(padding k//2, no bias) then GroupNorm(8, eps 1e-5); no activation (callers apply SiLU)."""
+    """Conv (2D or 3D; padding k//2, no bias) then GroupNorm(8, eps 1e-5); no activation (callers apply SiLU)."""
 
-    def __init__(self, cin, cout, k, stride=1):
+    def __init__(self, cin, cout, k, stride=1, dims=2):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
+        self.conv = CONV[dims](cin, cout, k, stride, k // 2, bias=False)
         self.norm = nn.GroupNorm(8, cout, eps=1e-5)
 
     def forward(self, x):
@@ -37,16 +64,17 @@ class ConvNorm(nn.Module):
 def film(h, linear, cond):
     """h · (1 + scale) + shift per sample and channel; linear(cond) holds scale then shift."""
     scale, shift = linear(cond).chunk(2, 1)
-    return h * (1 + scale[:, :, None, None]) + shift[:, :, None, None]
+    per_channel = (*scale.shape, *(1,) * (h.dim() - 2))  # broadcast over every spatial axis
+    return h * (1 + scale.reshape(per_channel)) + shift.reshape(per_channel)
 
 
 class StemStage(nn.Module):
     """ConvNorm stride 2, SiLU, ConvNorm, SiLU; with cond_dim > 0 each norm is followed by its FiLM."""
 
-    def __init__(self, cin, cout, cond_dim=0):
+    def __init__(self, cin, cout, cond_dim=0, dims=2):
         super().__init__()
-        self.down = ConvNorm(cin, cout, 3, 2)
-        self.conv = ConvNorm(cout, cout, 3)
+        self.down = ConvNorm(cin, cout, 3, 2, dims)
+        self.conv = ConvNorm(cout, cout, 3, 1, dims)
         if cond_dim > 0:
             self.film_down = nn.Linear(cond_dim, 2 * cout)
             self.film_conv = nn.Linear(cond_dim, 2 * cout)
@@ -62,11 +90,13 @@ class StemStage(nn.Module):
 
 
 class Stem(nn.Module):
-    """image → f2 [B, 32, H/2, W/2], f4 [B, 64, H/4, W/4]; the same design in every backbone."""
+    """image → f2 [B, 32, H/2, W/2], f4 [B, 64, H/4, W/4] (volume → [B, 16, D/2, …], [B, 32, D/4, …]);
+    the same design in every backbone."""
 
-    def __init__(self, cond_dim=0):
+    def __init__(self, cond_dim=0, dims=2):
         super().__init__()
-        self.stages = nn.ModuleList([StemStage(1, 32, cond_dim), StemStage(32, 64, cond_dim)])
+        c2, c4 = stem_widths(dims)
+        self.stages = nn.ModuleList([StemStage(1, c2, cond_dim, dims), StemStage(c2, c4, cond_dim, dims)])
 
     def forward(self, x, cond=None):
         f2 = self.stages[0](x, cond)
@@ -78,11 +108,11 @@ class Stem(nn.Module):
 class DownStage(nn.Module):
     """residual stage with stride 2: SiLU(conv2(SiLU(conv1(x))) + skip(x))"""
 
-    def __init__(self, cin, cout):
+    def __init__(self, cin, cout, dims):
         super().__init__()
-        self.conv1 = ConvNorm(cin, cout, 3, 2)
-        self.conv2 = ConvNorm(cout, cout, 3)
-        self.skip = ConvNorm(cin, cout, 1, 2)
+        self.conv1 = ConvNorm(cin, cout, 3, 2, dims)
+        self.conv2 = ConvNorm(cout, cout, 3, 1, dims)
+        self.skip = ConvNorm(cin, cout, 1, 2, dims)
 
     def forward(self, x):
         return F.silu(self.conv2(F.silu(self.conv1(x))) + self.skip(x))
@@ -91,20 +121,21 @@ class DownStage(nn.Module):
 class ResBlock(nn.Module):
     """identity residual block: SiLU(conv2(SiLU(conv1(x))) + x)"""
 
-    def __init__(self, c):
+    def __init__(self, c, dims):
         super().__init__()
-        self.conv1 = ConvNorm(c, c, 3)
-        self.conv2 = ConvNorm(c, c, 3)
+        self.conv1 = ConvNorm(c, c, 3, 1, dims)
+        self.conv2 = ConvNorm(c, c, 3, 1, dims)
 
     def forward(self, x):
         return F.silu(self.conv2(F.silu(self.conv1(x))) + x)
 
 
 class CNNBody(nn.Module):
-    def __init__(self):
+    def __init__(self, dims):
         super().__init__()
-        self.down = DownStage(64, WIDTH)
-        self.blocks = nn.ModuleList([ResBlock(WIDTH)])
+        self.width = CNN_WIDTH[dims]
+        self.down = DownStage(stem_widths(dims)[1], self.width, dims)
+        self.blocks = nn.ModuleList([ResBlock(self.width, dims)])
 
     def forward(self, f4):
         x = self.down(f4)
@@ -115,20 +146,21 @@ class CNNBody(nn.Module):
 
 # ---- token bodies (vit-s, mamba-s) ------------------------------------------------------------
 
-def sincos_2d(h, w, d):
-    """Fixed MAE positions (L, d): first d/2 channels the row, last d/2 the column; within each
-    half d/4 sines then d/4 cosines, ω_i = 1/10000^(i/(d/4))."""
-    quarter = d // 4
-    omega = 1.0 / (10000 ** (torch.arange(quarter, dtype=torch.float64) / quarter))
-
-    def axis(pos):
-        angles = pos[:, None] * omega[None]
-        return torch.cat([angles.sin(), angles.cos()], 1)
-
-    rows, cols = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(w, dtype=torch.float64),
-                                indexing="ij")
+def sincos(grid, d):
+    """Fixed MAE positions (L, d) for a token grid of sides `grid` (outermost first) in raster order:
+    one part of P = d/len(grid) channels per axis, in the grid's order (row, column; depth, row,
+    column), each P/2 sines then P/2 cosines of that axis' coordinate, ω_i = 1/10000^(i/(P/2))."""
+    if d % (2 * len(grid)):
+        raise ValueError(f"sine-cosine positions over {len(grid)} axes need d divisible by {2 * len(grid)}, got {d}")
+    half = d // (2 * len(grid))
+    omega = 1.0 / (10000 ** (torch.arange(half, dtype=torch.float64) / half))
+    coordinates = torch.meshgrid(*[torch.arange(n, dtype=torch.float64) for n in grid], indexing="ij")
+    parts = []
+    for axis in coordinates:
+        angles = axis.flatten()[:, None] * omega[None]
+        parts += [angles.sin(), angles.cos()]
     # float64 then float32: the table is a constant, so compute it as exactly as possible once
-    return torch.cat([axis(rows.flatten()), axis(cols.flatten())], 1).float()
+    return torch.cat(parts, 1).float()
 
 
 class Attention(nn.Module):
@@ -164,50 +196,54 @@ class ViTBlock(nn.Module):
         self.norm2 = nn.LayerNorm(d, eps=1e-5)
         self.mlp = MLP(d, mlp_ratio * d)
 
-    def forward(self, x, h, w):  # h, w unused: same call shape as MambaBlock
+    def forward(self, x, grid):  # grid unused: same call shape as MambaBlock
         x = x + self.attn(self.norm1(x))
         return x + self.mlp(self.norm2(x))
 
 
 class TokenBody(nn.Module):
-    """f4 → 2×2 patch merge (stride 8 overall) → tokens + positions → blocks → LayerNorm → f8."""
+    """f4 → 2×2 (2×2×2) patch merge (stride 8 overall) → tokens in raster order + positions → blocks
+    → LayerNorm → f8."""
 
-    def __init__(self, blocks):
+    def __init__(self, blocks, dims):
         super().__init__()
-        self.merge = nn.Conv2d(64, WIDTH, 2, 2, 0, bias=True)
+        self.width = WIDTH
+        self.merge = CONV[dims](stem_widths(dims)[1], WIDTH, 2, 2, 0, bias=True)
         self.blocks = nn.ModuleList(blocks)
         self.norm = nn.LayerNorm(WIDTH, eps=1e-5)
 
     def forward(self, f4):
         t = self.merge(f4)
-        B, D, h, w = t.shape
-        t = t.flatten(2).transpose(1, 2) + sincos_2d(h, w, D).to(t.dtype)
+        B, D, *grid = t.shape
+        t = t.flatten(2).transpose(1, 2) + sincos(grid, D).to(t.dtype)
         for block in self.blocks:
-            t = block(t, h, w)
-        return self.norm(t).transpose(1, 2).reshape(B, D, h, w)
+            t = block(t, grid)
+        return self.norm(t).transpose(1, 2).reshape(B, D, *grid)
 
 
-def make_body(backbone, scan):
-    if backbone == "cnn-s":
-        return CNNBody()
-    if backbone == "vit-s":
-        return TokenBody([ViTBlock(WIDTH) for _ in range(3)])
-    if backbone == "mamba-s":
-        return TokenBody([MambaBlock(WIDTH, scan) for _ in range(4)])
-    raise ValueError(f"backbone {backbone!r}: expected one of {', '.join(BACKBONES)}")
+def make_body(backbone, scan="bi"):
+    body, dims = kind(backbone, scan)
+    if body == "cnn":
+        return CNNBody(dims)
+    if body == "vit":
+        return TokenBody([ViTBlock(WIDTH) for _ in range(3)], dims)
+    return TokenBody([MambaBlock(WIDTH, scan) for _ in range(4)], dims)
 
 
 class Encoder(nn.Module):
-    """image → [(f2, 2, 32), (f4, 4, 64), (f8, 8, 192)]"""
+    """image → [(f2, 2, 32), (f4, 4, 64), (f8, 8, 192)]; volume → [(f2, 2, 16), (f4, 4, 32), (f8, 8, width)]
+    with width 120 for cnn3d-s and 192 for the token bodies"""
 
     def __init__(self, backbone, scan="bi", cond_dim=0):
         super().__init__()
-        self.stem = Stem(cond_dim)
+        self.dims = kind(backbone, scan)[1]
+        self.stem = Stem(cond_dim, self.dims)
         self.body = make_body(backbone, scan)
+        self.levels = list(zip((2, 4, 8), (*stem_widths(self.dims), self.body.width)))
 
     def forward(self, x, cond=None):
         f2, f4 = self.stem(x, cond)
-        return [(f2, 2, 32), (f4, 4, 64), (self.body(f4), 8, WIDTH)]
+        return [(f, stride, channels) for f, (stride, channels) in zip((f2, f4, self.body(f4)), self.levels)]
 
 
 # ---- decoder ----------------------------------------------------------------------------------
@@ -215,9 +251,9 @@ class Encoder(nn.Module):
 class DecoderStage(nn.Module):
     """up ×2 (nearest), cat skip, conv3×3, GroupNorm, optional FiLM, SiLU"""
 
-    def __init__(self, cin, cout, cond_dim):
+    def __init__(self, cin, cout, cond_dim, dims):
         super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, 1, 1, bias=False)
+        self.conv = CONV[dims](cin, cout, 3, 1, 1, bias=False)
         self.norm = nn.GroupNorm(8, cout, eps=1e-5)
         if cond_dim > 0:
             self.film = nn.Linear(cond_dim, 2 * cout)
@@ -233,12 +269,16 @@ class DecoderStage(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, out_channels=1, cond_dim=0):
+    """`levels` [(2, c2), (4, c4), (8, c8)]: the encoder's; each stage ends at the width of the level it
+    reaches (the last, with no skip, at c2)"""
+
+    def __init__(self, levels, out_channels=1, cond_dim=0, dims=2):
         super().__init__()
         self.cond_dim = cond_dim
-        self.stages = nn.ModuleList([DecoderStage(WIDTH + 64, 64, cond_dim), DecoderStage(64 + 32, 32, cond_dim),
-                                     DecoderStage(32, 32, cond_dim)])
-        self.out = nn.Conv2d(32, out_channels, 1, bias=True)
+        (_, c2), (_, c4), (_, c8) = levels
+        self.stages = nn.ModuleList([DecoderStage(c8 + c4, c4, cond_dim, dims), DecoderStage(c4 + c2, c2, cond_dim, dims),
+                                     DecoderStage(c2, c2, cond_dim, dims)])
+        self.out = CONV[dims](c2, out_channels, 1, bias=True)
 
     def forward(self, features, cond=None):
         (f2, _, _), (f4, _, _), (f8, _, _) = features
@@ -249,25 +289,28 @@ class Decoder(nn.Module):
 
 
 class EncoderDecoder(nn.Module):
-    """encoder + U-Net decoder: [B, 1, H, W] (H, W multiples of 8) → [B, out_channels, H, W].
-    scan ("bi" | "cross4") only matters for mamba-s."""
+    """encoder + U-Net decoder: [B, 1, H, W] → [B, out_channels, H, W], or for a 3D backbone
+    [B, 1, D, H, W] → [B, out_channels, D, H, W]; every side a multiple of 8.
+    scan ("bi" | "cross4") only matters for the mamba bodies; cross4 is 2D only."""
 
     def __init__(self, backbone, out_channels=1, cond_dim=0, scan="bi"):
         super().__init__()
         self.backbone, self.scan, self.cond_dim = backbone, scan, cond_dim
         self.encoder = Encoder(backbone, scan, cond_dim)
-        self.decoder = Decoder(out_channels, cond_dim)
-        if out_channels == 1 and cond_dim == 0 and (scan == "bi" or backbone != "mamba-s"):
+        self.dims = self.encoder.dims
+        self.decoder = Decoder(self.encoder.levels, out_channels, cond_dim, self.dims)
+        if out_channels == 1 and cond_dim == 0 and (scan == "bi" or kind(backbone)[0] != "mamba"):
             n = count_parameters(self)
             assert n == PARAM_COUNTS[backbone], f"{backbone}: {n} parameters, SPEC.md says {PARAM_COUNTS[backbone]}"
 
     def forward(self, x, cond=None):
         if (cond is None) != (self.cond_dim == 0):
             raise ValueError(f"cond_dim is {self.cond_dim}: conditioning vector {'missing' if cond is None else 'unexpected'}")
-        if x.shape[-1] % 8 or x.shape[-2] % 8:
-            raise ValueError(f"input {list(x.shape)}: H and W must be multiples of 8")
+        if x.dim() != self.dims + 2 or x.shape[1] != 1 or any(side % 8 for side in x.shape[2:]):
+            layout = "[B, 1, D, H, W]" if self.dims == 3 else "[B, 1, H, W]"
+            raise ValueError(f"input {list(x.shape)}: {self.backbone} takes {layout}, every side a multiple of 8")
         return self.decoder(self.encoder(x, cond), cond)
 
     def embed(self, x):
-        """image-level embedding: global average of f8, [B, 192]"""
-        return self.encoder(x)[-1][0].mean((2, 3))
+        """image-level embedding: global average of f8, [B, width]"""
+        return self.encoder(x)[-1][0].mean(tuple(range(2, 2 + self.dims)))

@@ -1,7 +1,9 @@
-"""`check`: the twins' own consistency checks (a few seconds each): SPEC parameter counts, mambapy's
-parallel scan against the sequential reference, the hand-written AdamW against torch.optim.AdamW,
-the weighted BCE, and train-stream's first loss against a plain forward."""
+"""`check`: the twins' own consistency checks (a few seconds each): SPEC parameter counts, output
+shapes on unequal sides (2D and 3D), the refusal of cross4 on volumes, mambapy's parallel scan
+against the sequential reference, the hand-written AdamW against torch.optim.AdamW, the weighted
+BCE, and train-stream's first loss against a plain forward."""
 import json
+import math
 import os
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import torch
 from safetensors.torch import save_file
 
 from . import mamba
-from .nets import BACKBONES, PARAM_COUNTS, EncoderDecoder, count_parameters
+from .nets import BACKBONES, KINDS, PARAM_COUNTS, EncoderDecoder, count_parameters
 from .training import AdamW, clip_gradients, learning_rate, mse_loss, seg_loss
 
 
@@ -27,12 +29,35 @@ def check_counts():
           f"cnn-s cond_dim 8: {count_parameters(EncoderDecoder('cnn-s', cond_dim=8)):,}")
 
 
+def check_shapes():
+    """unequal sides, so that a swapped axis in the token grid, the positions or the decoder shows;
+    returns the backbones that failed"""
+    failed = []
+    for backbone in BACKBONES:
+        dims = KINDS[backbone][1]
+        torch.manual_seed(5)
+        model = EncoderDecoder(backbone, out_channels=2)
+        x = torch.randn(2, 1, *(8, 16, 24)[3 - dims:])
+        with torch.no_grad():
+            y, embedding = model(x), model.embed(x)
+        ok = y.shape == (2, 2, *x.shape[2:]) and embedding.shape == (2, model.encoder.levels[-1][1])
+        failed += [] if ok else [backbone]
+        print(f"  {backbone}: {list(x.shape)} → {list(y.shape)}, embedding {list(embedding.shape)}")
+    try:
+        EncoderDecoder("mamba3d-s", scan="cross4")
+        failed.append("mamba3d-s cross4 accepted")
+    except ValueError as e:
+        print(f"  refused: {e}")
+    return failed
+
+
 def check_scans():
     """same weights, same input, both implementations: output and every gradient"""
     worst = 0.0
-    for scan, shape in [("bi", (2, 1, 32, 32)), ("bi", (2, 1, 24, 40)), ("cross4", (2, 1, 32, 24))]:
+    for backbone, scan, shape in [("mamba-s", "bi", (2, 1, 32, 32)), ("mamba-s", "bi", (2, 1, 24, 40)),
+                                  ("mamba-s", "cross4", (2, 1, 32, 24)), ("mamba3d-s", "bi", (2, 1, 16, 24, 16))]:
         torch.manual_seed(1)
-        model = EncoderDecoder("mamba-s", scan=scan)
+        model = EncoderDecoder(backbone, scan=scan)
         x = torch.randn(*shape)
         results = {}
         for impl in ("seq", "par"):
@@ -44,7 +69,7 @@ def check_scans():
         gap_y = _rel(results["par"][0], results["seq"][0])
         gap_g = max(_rel(results["par"][1][n], results["seq"][1][n]) for n in results["seq"][1])
         worst = max(worst, gap_y, gap_g)
-        print(f"  {scan} {list(shape)} (L={shape[2] // 8 * shape[3] // 8}): par vs seq, "
+        print(f"  {backbone} {scan} {list(shape)} (L={math.prod(side // 8 for side in shape[2:])}): par vs seq, "
               f"output {gap_y:.2e}, worst gradient {gap_g:.2e} (relative to max |value|)")
     return worst
 
@@ -114,6 +139,7 @@ def check_train_stream():
 def run(args):
     failures = []
     print("parameter counts"); check_counts()
+    print("shapes"); failures += check_shapes()
     print("selective scan"); failures += ["scan"] if check_scans() > 1e-4 else []
     print("optimiser"); failures += ["adamw"] if check_adamw() > 1e-6 else []
     print("losses"); failures += ["bce"] if check_weighted_bce() > 1e-6 else []
