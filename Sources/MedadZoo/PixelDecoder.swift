@@ -15,14 +15,14 @@ public protocol PixelDecoder: Module {
 /// One decoder stage: nearest ×2 upsampling of the coarser map, concatenated with the skip of the
 /// new scale when there is one, a 3×3 convolution, GroupNorm, the optional scale-and-shift, SiLU.
 public final class DecoderStage: Module {
-    @Key("conv") public private(set) var conv: Conv2d
+    @Key("conv") public private(set) var conv: Conv
     @Key("norm") public private(set) var norm: GroupNorm
     /// Conditioning [B, E] → (scale, shift) [B, 2·out]; h ← h·(1 + scale) + shift.
     @Key("film") public private(set) var film: Linear?
 
     public init(coarse: Int, skip: Int, out: Int, conditioning: Int, rng: inout SeededRandom) {
         super.init()
-        conv = Conv2d(coarse + skip, out, kernel: 3, padding: 1, bias: false, rng: &rng)
+        conv = Conv(coarse + skip, out, kernel: 3, padding: 1, bias: false, rng: &rng)
         norm = GroupNorm(groups: 8, channels: out)
         film = conditioning > 0 ? Linear(conditioning, 2 * out, rng: &rng) : nil
     }
@@ -49,7 +49,7 @@ public final class DecoderStage: Module {
 /// `outChannels` maps.
 public final class UNetDecoder: Module, PixelDecoder {
     @Key("stages") public private(set) var stages: [DecoderStage]
-    @Key("out") public private(set) var out: Conv2d
+    @Key("out") public private(set) var out: Conv
     public let conditioningSize: Int
 
     /// `levels`: the encoder's pyramid, finest first, each level's stride twice the previous one's.
@@ -67,7 +67,7 @@ public final class UNetDecoder: Module, PixelDecoder {
             defer { coarse = out }
             return DecoderStage(coarse: coarse, skip: finer?.channels ?? 0, out: out, conditioning: conditioning, rng: &rng)
         }
-        out = Conv2d(levels[0].channels, outChannels, kernel: 1, bias: true, rng: &rng)
+        out = Conv(levels[0].channels, outChannels, kernel: 1, bias: true, rng: &rng)
     }
 
     public func callAsFunction(_ features: [FeatureMap], conditioning: Tensor? = nil) -> Tensor {

@@ -13,7 +13,7 @@ public protocol TokenBlock: Module {
 /// 2×2 convolution merges the stem's stride-4 features into tokens at stride 8, fixed 2D sine-cosine
 /// positions are added, the blocks mix the tokens, and a final LayerNorm gives the stride-8 map.
 public final class TokenBody: Module, EncoderBody {
-    @Key("merge") public private(set) var merge: Conv2d
+    @Key("merge") public private(set) var merge: Conv
     @Key("blocks") public private(set) var blocks: [any TokenBlock]
     @Key("norm") public private(set) var norm: LayerNorm
     public let levels: [FeatureLevel]
@@ -21,7 +21,7 @@ public final class TokenBody: Module, EncoderBody {
     public init(dim: Int, blocks makeBlock: (inout SeededRandom) -> any TokenBlock, count: Int, rng: inout SeededRandom) {
         levels = [FeatureLevel(stride: 8, channels: dim)]
         super.init()
-        merge = Conv2d(ConvStem.levels.last!.channels, dim, kernel: 2, stride: 2, bias: true, rng: &rng)
+        merge = Conv(ConvStem.levels.last!.channels, dim, kernel: 2, stride: 2, bias: true, rng: &rng)
         blocks = (0..<count).map { _ in makeBlock(&rng) }
         norm = LayerNorm(dim)
     }
