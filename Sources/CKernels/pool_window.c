@@ -1,19 +1,23 @@
-// Windowed average and max pooling without padding (see ck_pool.h).
+// Windowed average and max pooling without padding, over images and volumes (see ck_pool.h).
 #include <string.h>
 #include "ck_pool.h"
 
-void ck_avgpool2d_forward(const float *x, float *y, long NC, long H, long W, long K, long S, long HO, long WO) {
-    float scale = 1.0f / (float)(K * K);
-#pragma omp parallel for schedule(static)
+void ck_avgpool_forward(const float *x, float *y, long NC, long D, long H, long W, long KD, long K, long S,
+                        long DO, long HO, long WO) {
+    float scale = 1.0f / (float)(KD * K * K);
+#pragma omp parallel for collapse(2) schedule(static)
     for (long p = 0; p < NC; p++) {
-        const float *in = x + p * H * W;
-        float *out = y + p * HO * WO;
-        for (long oh = 0; oh < HO; oh++) {
-            for (long ow = 0; ow < WO; ow++) {
-                float sum = 0;
-                for (long i = 0; i < K; i++)
-                    for (long j = 0; j < K; j++) sum += in[(oh * S + i) * W + ow * S + j];
-                out[oh * WO + ow] = sum * scale;
+        for (long od = 0; od < DO; od++) {
+            const float *in = x + (p * D + od * S) * H * W;
+            float *out = y + (p * DO + od) * HO * WO;
+            for (long oh = 0; oh < HO; oh++) {
+                for (long ow = 0; ow < WO; ow++) {
+                    float sum = 0;
+                    for (long a = 0; a < KD; a++)
+                        for (long i = 0; i < K; i++)
+                            for (long j = 0; j < K; j++) sum += in[(a * H + oh * S + i) * W + ow * S + j];
+                    out[oh * WO + ow] = sum * scale;
+                }
             }
         }
     }
@@ -26,54 +30,67 @@ static void covering(long i, long K, long S, long O, long *lo, long *hi) {
     *hi = i / S + 1 < O ? i / S + 1 : O;
 }
 
-void ck_avgpool2d_backward(const float *dy, float *dx, long NC, long H, long W, long K, long S, long HO, long WO) {
-    float scale = 1.0f / (float)(K * K);
-    // Gathered per input pixel, so each dx value is written once by the thread owning its plane.
-#pragma omp parallel for schedule(static)
+void ck_avgpool_backward(const float *dy, float *dx, long NC, long D, long H, long W, long KD, long K, long S,
+                         long DO, long HO, long WO) {
+    float scale = 1.0f / (float)(KD * K * K);
+    // Gathered per input voxel, so each dx value is written once by the thread owning its depth plane.
+#pragma omp parallel for collapse(2) schedule(static)
     for (long p = 0; p < NC; p++) {
-        const float *g = dy + p * HO * WO;
-        for (long ih = 0; ih < H; ih++) {
-            long ohLo, ohHi;
-            covering(ih, K, S, HO, &ohLo, &ohHi);
-            for (long iw = 0; iw < W; iw++) {
-                long owLo, owHi;
-                covering(iw, K, S, WO, &owLo, &owHi);
-                float sum = 0;
-                for (long oh = ohLo; oh < ohHi; oh++)
-                    for (long ow = owLo; ow < owHi; ow++) sum += g[oh * WO + ow];
-                dx[(p * H + ih) * W + iw] = sum * scale;
-            }
-        }
-    }
-}
-
-void ck_maxpool2d_forward(const float *x, float *y, int32_t *argmax,
-                          long NC, long H, long W, long K, long S, long HO, long WO) {
-#pragma omp parallel for schedule(static)
-    for (long p = 0; p < NC; p++) {
-        const float *in = x + p * H * W;
-        for (long oh = 0; oh < HO; oh++) {
-            for (long ow = 0; ow < WO; ow++) {
-                long best = oh * S * W + ow * S;
-                for (long i = 0; i < K; i++) {
-                    for (long j = 0; j < K; j++) {
-                        long at = (oh * S + i) * W + ow * S + j;
-                        if (in[at] > in[best]) best = at;  // strict: ties keep the first maximum
-                    }
+        for (long id = 0; id < D; id++) {
+            const float *g = dy + p * DO * HO * WO;
+            long odLo, odHi;
+            covering(id, KD, S, DO, &odLo, &odHi);
+            for (long ih = 0; ih < H; ih++) {
+                long ohLo, ohHi;
+                covering(ih, K, S, HO, &ohLo, &ohHi);
+                for (long iw = 0; iw < W; iw++) {
+                    long owLo, owHi;
+                    covering(iw, K, S, WO, &owLo, &owHi);
+                    float sum = 0;
+                    for (long od = odLo; od < odHi; od++)
+                        for (long oh = ohLo; oh < ohHi; oh++)
+                            for (long ow = owLo; ow < owHi; ow++) sum += g[(od * HO + oh) * WO + ow];
+                    dx[((p * D + id) * H + ih) * W + iw] = sum * scale;
                 }
-                y[p * HO * WO + oh * WO + ow] = in[best];
-                argmax[p * HO * WO + oh * WO + ow] = (int32_t)best;
             }
         }
     }
 }
 
-void ck_maxpool2d_backward(const float *dy, const int32_t *argmax, float *dx,
-                           long NC, long H, long W, long HO, long WO) {
+void ck_maxpool_forward(const float *x, float *y, int32_t *argmax, long NC, long D, long H, long W,
+                        long KD, long K, long S, long DO, long HO, long WO) {
+#pragma omp parallel for collapse(2) schedule(static)
+    for (long p = 0; p < NC; p++) {
+        for (long od = 0; od < DO; od++) {
+            const float *in = x + p * D * H * W;
+            for (long oh = 0; oh < HO; oh++) {
+                for (long ow = 0; ow < WO; ow++) {
+                    long best = (od * S * H + oh * S) * W + ow * S;
+                    for (long a = 0; a < KD; a++) {
+                        for (long i = 0; i < K; i++) {
+                            for (long j = 0; j < K; j++) {
+                                long at = ((od * S + a) * H + oh * S + i) * W + ow * S + j;
+                                if (in[at] > in[best]) best = at;  // strict: ties keep the first maximum
+                            }
+                        }
+                    }
+                    long o = ((p * DO + od) * HO + oh) * WO + ow;
+                    y[o] = in[best];
+                    argmax[o] = (int32_t)best;
+                }
+            }
+        }
+    }
+}
+
+void ck_maxpool_backward(const float *dy, const int32_t *argmax, float *dx, long NC, long D, long H, long W,
+                         long DO, long HO, long WO) {
+    const long V = D * H * W, Q = DO * HO * WO;
+    // Per plane, not per depth plane: overlapping windows of neighbouring output planes share voxels.
 #pragma omp parallel for schedule(static)
     for (long p = 0; p < NC; p++) {
-        float *out = dx + p * H * W;
-        memset(out, 0, H * W * sizeof(float));
-        for (long o = 0; o < HO * WO; o++) out[argmax[p * HO * WO + o]] += dy[p * HO * WO + o];
+        float *out = dx + p * V;
+        memset(out, 0, V * sizeof(float));
+        for (long o = 0; o < Q; o++) out[argmax[p * Q + o]] += dy[p * Q + o];
     }
 }

@@ -18,30 +18,36 @@ public final class Linear: Module {
     }
 }
 
-/// 2D convolution over NCHW images with PyTorch's layout (weight [out, in/groups, k, k], bias [out])
-/// and default initialisation: U(−1/√fanIn, 1/√fanIn) with fanIn = in/groups · k².
-public final class Conv2d: Module {
+/// 2D or 3D convolution (`dims`) over NCHW images or NCDHW volumes with PyTorch's layout (weight
+/// [out, in/groups, k, k] or [out, in/groups, k, k, k], bias [out]) and default initialisation:
+/// U(−1/√fanIn, 1/√fanIn) with fanIn = in/groups · k^dims.
+public final class Conv: Module {
     @Key("weight") public private(set) var weight: Tensor
     @Key("bias") public private(set) var bias: Tensor?
     public let stride: Int
     public let padding: Int
     public let groups: Int
+    /// Spatial axes: 2 (conv2d) or 3 (conv3d).
+    public let dims: Int
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, groups: Int = 1,
-                bias: Bool = true, rng: inout SeededRandom) {
+                bias: Bool = true, dims: Int = 2, rng: inout SeededRandom) {
         precondition(inChannels > 0 && outChannels > 0 && kernel > 0 && stride > 0 && padding >= 0 && groups > 0
-                     && inChannels % groups == 0 && outChannels % groups == 0,
-                     "Conv2d(\(inChannels) → \(outChannels), kernel \(kernel), stride \(stride), padding \(padding), groups \(groups)): invalid sizes")
+                     && inChannels % groups == 0 && outChannels % groups == 0 && (dims == 2 || dims == 3),
+                     "Conv(\(inChannels) → \(outChannels), kernel \(kernel), stride \(stride), padding \(padding), groups \(groups), dims \(dims)): invalid sizes")
         self.stride = stride
         self.padding = padding
         self.groups = groups
+        self.dims = dims
         super.init()
-        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outChannels, inChannels / groups, kernel, kernel],
-                                                       fanIn: inChannels / groups * kernel * kernel, bias: bias, rng: &rng)
+        let window = [Int](repeating: kernel, count: dims)
+        (weight, self.bias) = pytorchDefaultParameters(weightShape: [outChannels, inChannels / groups] + window,
+                                                       fanIn: inChannels / groups * window.reduce(1, *), bias: bias, rng: &rng)
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
+        dims == 3 ? conv3d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
+                  : conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
     }
 }
 

@@ -1,15 +1,19 @@
 import CKernels
 
-/// Row-major C = op(A)·op(B) for `batch` independent products, on the OpenMP team (ck_sgemm).
+/// Row-major C = op(A)·op(B) for `batch` independent products, on the OpenMP team (ck_sgemm_ld).
 /// A batch stride of 0 reuses one matrix for every product (a weight shared across the batch).
-/// `accumulate` adds into C instead of overwriting it.
+/// `ldb` and `ldc` are the row strides of B and C when they are column ranges of wider matrices (with
+/// `strideC` between the products' Cs); by default every matrix is packed. `accumulate` adds into C
+/// instead of overwriting it.
 func gemm(batch: Int, m: Int, n: Int, k: Int,
           a: UnsafePointer<Float>, transposeA: Bool, strideA: Int,
-          b: UnsafePointer<Float>, transposeB: Bool, strideB: Int,
-          c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+          b: UnsafePointer<Float>, transposeB: Bool, strideB: Int, ldb: Int? = nil,
+          c: UnsafeMutablePointer<Float>, ldc: Int? = nil, strideC: Int? = nil, accumulate: Bool = false) {
     FLOPCounter.add(2 * batch * m * n * k)
-    ck_sgemm(Int32(batch), Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : 0, strideA,
-             b, transposeB ? 1 : 0, strideB, c, accumulate ? 1 : 0)
+    let ldc = ldc ?? n
+    ck_sgemm_ld(Int32(batch), Int32(m), Int32(n), Int32(k), a, transposeA ? 1 : 0, Int32(transposeA ? m : k), strideA,
+                b, transposeB ? 1 : 0, Int32(ldb ?? (transposeB ? k : n)), strideB,
+                c, Int32(ldc), strideC ?? m * ldc, accumulate ? 1 : 0)
 }
 
 /// Matrix product over the last two axes: a [..., M, K] times b [..., K, N] (either may be transposed

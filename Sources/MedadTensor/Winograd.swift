@@ -19,11 +19,11 @@ struct WinogradGeometry {
     var positions: Int { upsampled ? 9 : 16 }
     /// 2×2 output blocks per image.
     var tiles: Int { ((ho + 1) / 2) * ((wo + 1) / 2) }
-    /// Images per chunk: the transformed tiles [positions, tiles, max(Cin, Cout)] within 2.5 MB, a
-    /// quarter of the im2col budget of `conv2d`, at least one image. In the zoo's training step (cnn-s,
-    /// 1 thread) chunks of one 64² image at 32 channels instead of five took the step from about
-    /// 0.67–0.78 s to 0.57–0.62 s and the forward from 0.26 s to 0.20 s.
-    static let floatBudget = ConvGeometry.columnBudget / 4
+    /// Images per chunk: the transformed tiles [positions, tiles, max(Cin, Cout)] within a quarter of
+    /// `ConvolutionMemory.columnBudget` (2.5 MB by default), at least one image. In the zoo's training
+    /// step (cnn-s, 1 thread) chunks of one 64² image at 32 channels instead of five took the step from
+    /// about 0.67–0.78 s to 0.57–0.62 s and the forward from 0.26 s to 0.20 s.
+    static var floatBudget: Int { ConvolutionMemory.columnBudget / 4 }
     var chunk: Int { max(1, min(n, Self.floatBudget / (positions * tiles * max(cin, cout)))) }
     /// Multiply-adds ×2 of the 3×3 convolution as defined, whatever computes it.
     var nominalFLOPs: Int { 2 * n * cout * cin * 9 * ho * wo }

@@ -1,47 +1,73 @@
-// im2col / col2im (with padding wider than the window's start, j < PAD), the layout shuffles around the
-// convolution GEMMs, the bias gradient, and the depthwise causal 1D convolution.
+// vol2col / col2vol in 2D (depth 1) and 3D, whole and in bands of output rows (with padding wider
+// than the window's start, j < PAD), the layout shuffles around the convolution GEMMs, the bias gradient,
+// and the depthwise causal 1D convolution.
 #include "reference.h"
 #include "ck_conv.h"
 #include <stdio.h>
 #include <stdlib.h>
 
-// col[(c, i, j), (n, oh, ow)] = x[n, c, oh*S - PAD + i, ow*S - PAD + j], 0 outside the image.
-static double im2col_entry(const float *x, long C, long H, long W, long K, long S, long PAD, long HO, long WO,
-                           long row, long column) {
-    long c = row / (K * K), i = row / K % K, j = row % K;
-    long n = column / (HO * WO), oh = column / WO % HO, ow = column % WO;
-    long ih = oh * S - PAD + i, iw = ow * S - PAD + j;
-    return ih < 0 || ih >= H || iw < 0 || iw >= W ? 0 : x[((n * C + c) * H + ih) * W + iw];
+// The input voxel that entry (row (c, a, i, j), column (n, od, oh, ow)) of the full lowering reads, or -1
+// where the window reaches into the padding.
+static long vol2col_source(ck_conv_dims s, long row, long column) {
+    long c = row / (s.KD * s.KH * s.KW), a = row / (s.KH * s.KW) % s.KD, i = row / s.KW % s.KH, j = row % s.KW;
+    long n = column / (s.DO * s.HO * s.WO), od = column / (s.HO * s.WO) % s.DO;
+    long oh = column / s.WO % s.HO, ow = column % s.WO;
+    long id = od * s.S - s.PD + a, ih = oh * s.S - s.PAD + i, iw = ow * s.S - s.PAD + j;
+    if (id < 0 || id >= s.D || ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) return -1;
+    return (((n * s.C + c) * s.D + id) * s.H + ih) * s.W + iw;
 }
 
-static void check_im2col(const char *name, long N, long C, long H, long W, long K, long S, long PAD) {
-    const long HO = (H + 2 * PAD - K) / S + 1, WO = (W + 2 * PAD - K) / S + 1;
-    const long rows = C * K * K, columns = N * HO * WO, pixels = N * C * H * W;
-    ref_rng r = {(uint64_t)(H * 100 + W * 10 + K + S + PAD)};
-    float *x = ref_floats(pixels), *col = ref_floats(rows * columns), *dcol = ref_floats(rows * columns);
-    float *dx = ref_floats(pixels);
-    double *want = ref_doubles(rows * columns), *want_dx = ref_doubles(pixels);
-    ref_fill(x, pixels, -1, 1, &r);
+// Lowers the batch in bands of `band` output rows (od, oh), as a large volume is lowered: each band's
+// columns must be the matching columns of the full lowering, and col2vol, overwriting dx with the first
+// band and adding the others, must give every input voxel the sum of the entries that read it.
+static void check_vol2col(const char *name, ck_conv_dims s, long band) {
+    s.DO = (s.D + 2 * s.PD - s.KD) / s.S + 1;
+    s.HO = (s.H + 2 * s.PAD - s.KH) / s.S + 1;
+    s.WO = (s.W + 2 * s.PAD - s.KW) / s.S + 1;
+    const long R = s.DO * s.HO, rows = s.C * s.KD * s.KH * s.KW, columns = s.N * R * s.WO;
+    const long voxels = s.N * s.C * s.D * s.H * s.W, most = rows * s.N * band * s.WO;
+    ref_rng r = {(uint64_t)(s.D * 1000 + s.H * 100 + s.W * 10 + s.KH + s.S + s.PAD + band)};
+    float *x = ref_floats(voxels), *dcol = ref_floats(rows * columns), *dx = ref_floats(voxels);
+    float *col = ref_floats(most), *dcol_band = ref_floats(most);
+    double *want = ref_doubles(most), *want_dx = ref_doubles(voxels);
+    ref_fill(x, voxels, -1, 1, &r);
     ref_fill(dcol, rows * columns, -1, 1, &r);
-    for (long row = 0; row < rows; row++)
-        for (long column = 0; column < columns; column++)
-            want[row * columns + column] = im2col_entry(x, C, H, W, K, S, PAD, HO, WO, row, column);
-    // col2im is im2col's adjoint: every column entry goes back to the pixel it was read from.
+    ref_fill(dx, voxels, -1, 1, &r);   // stale values, which the first band must overwrite
     for (long row = 0; row < rows; row++)
         for (long column = 0; column < columns; column++) {
-            long c = row / (K * K), i = row / K % K, j = row % K;
-            long n = column / (HO * WO), oh = column / WO % HO, ow = column % WO;
-            long ih = oh * S - PAD + i, iw = ow * S - PAD + j;
-            if (ih >= 0 && ih < H && iw >= 0 && iw < W) want_dx[((n * C + c) * H + ih) * W + iw] += dcol[row * columns + column];
+            long at = vol2col_source(s, row, column);
+            if (at >= 0) want_dx[at] += dcol[row * columns + column];
         }
-    char label[128];
-    ck_im2col(x, col, N, C, H, W, K, K, S, PAD, HO, WO);
-    snprintf(label, sizeof label, "conv/im2col %s", name);
-    ref_expect_close(label, col, want, rows * columns, 0, 0);
-    ck_col2im(dcol, dx, N, C, H, W, K, K, S, PAD, HO, WO);
-    snprintf(label, sizeof label, "conv/col2im %s", name);
-    ref_expect_close(label, dx, want_dx, pixels, 1e-6, 1e-6);
-    free(x); free(col); free(dcol); free(dx); free(want); free(want_dx);
+    char label[160];
+    for (long b0 = 0; b0 < R; b0 += band) {
+        const long nb = R - b0 < band ? R - b0 : band, q = nb * s.WO;
+        // Band column (n, t) is full column (n, b0*WO + t).
+        for (long row = 0; row < rows; row++)
+            for (long n = 0; n < s.N; n++)
+                for (long t = 0; t < q; t++) {
+                    long column = n * R * s.WO + b0 * s.WO + t, at = vol2col_source(s, row, column);
+                    want[(row * s.N + n) * q + t] = at < 0 ? 0 : x[at];
+                    dcol_band[(row * s.N + n) * q + t] = dcol[row * columns + column];
+                }
+        ck_vol2col(x, col, s, b0, nb);
+        snprintf(label, sizeof label, "conv/vol2col %s, output rows from %ld", name, b0);
+        ref_expect_close(label, col, want, rows * s.N * q, 0, 0);
+        ck_col2vol(dcol_band, dx, s, b0, nb, b0 > 0);
+    }
+    snprintf(label, sizeof label, "conv/col2vol %s, bands of %ld rows", name, band);
+    ref_expect_close(label, dx, want_dx, voxels, 1e-6, 1e-6);
+    free(x); free(dcol); free(dx); free(col); free(dcol_band); free(want); free(want_dx);
+}
+
+// A 2D convolution: depth 1, no depth padding.
+static ck_conv_dims image(long N, long C, long H, long W, long K, long S, long PAD) {
+    return (ck_conv_dims){.N = N, .C = C, .D = 1, .H = H, .W = W, .KD = 1, .KH = K, .KW = K, .S = S, .PAD = PAD};
+}
+
+// A 3D convolution with a cubic window.
+static ck_conv_dims volume(long N, long C, long D, long H, long W, long K, long S, long PAD) {
+    return (ck_conv_dims){.N = N, .C = C, .D = D, .H = H, .W = W, .KD = K, .KH = K, .KW = K, .S = S,
+                          .PD = PAD, .PAD = PAD};
 }
 
 static void check_layouts(void) {
@@ -108,10 +134,18 @@ static void check_causal(int with_bias) {
 }
 
 void test_conv(void) {
-    check_im2col("3x3 stride 1 pad 1", 2, 3, 6, 7, 3, 1, 1);
-    check_im2col("3x3 stride 2 pad 2", 2, 2, 7, 6, 3, 2, 2);
-    check_im2col("4x4 stride 2 pad 1", 1, 3, 8, 8, 4, 2, 1);
-    check_im2col("1x1 stride 1 pad 0", 2, 4, 5, 5, 1, 1, 0);
+    // Whole images, then bands of rows; the volumes' bands start and end inside output planes.
+    check_vol2col("2D 3x3 stride 1 pad 1", image(2, 3, 6, 7, 3, 1, 1), 6);
+    check_vol2col("2D 3x3 stride 2 pad 2", image(2, 2, 7, 6, 3, 2, 2), 5);
+    check_vol2col("2D 4x4 stride 2 pad 1", image(1, 3, 8, 8, 4, 2, 1), 4);
+    check_vol2col("2D 1x1 stride 1 pad 0", image(2, 4, 5, 5, 1, 1, 0), 5);
+    check_vol2col("2D 3x3 stride 1 pad 1", image(1, 3, 6, 7, 3, 1, 1), 4);
+    check_vol2col("2D 3x3 stride 2 pad 2", image(1, 2, 7, 6, 3, 2, 2), 2);
+    check_vol2col("3D 3x3x3 stride 1 pad 1", volume(2, 3, 5, 6, 4, 3, 1, 1), 30);
+    check_vol2col("3D 3x3x3 stride 1 pad 1", volume(1, 2, 7, 5, 6, 3, 1, 1), 7);
+    check_vol2col("3D 3x3x3 stride 2 pad 2", volume(1, 3, 7, 6, 5, 3, 2, 2), 4);
+    check_vol2col("3D 2x2x2 stride 2 pad 0", volume(2, 2, 6, 4, 5, 2, 2, 0), 1);
+    check_vol2col("3D 4x4x4 stride 1 pad 1", volume(1, 2, 6, 6, 6, 4, 1, 1), 5);
     check_layouts();
     check_causal(1);
     check_causal(0);

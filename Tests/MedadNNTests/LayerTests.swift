@@ -27,7 +27,7 @@ import Testing
 
     @Test func conv2dFollowsPyTorchLayoutAndInit() {
         var rng = SeededRandom(seed: 7)
-        let conv = Conv2d(4, 6, kernel: 3, padding: 1, groups: 2, rng: &rng)
+        let conv = Conv(4, 6, kernel: 3, padding: 1, groups: 2, rng: &rng)
         #expect(conv.weight.shape == [6, 2, 3, 3] && conv.bias?.shape == [6])
         let bound = 1 / Float(2 * 9).squareRoot()
         #expect((conv.weight.values + conv.bias!.values).allSatisfy { abs($0) <= bound })
@@ -38,9 +38,24 @@ import Testing
         #expect(abs(y.values[12] - expected) < 1e-5)
     }
 
+    @Test func conv3dFollowsPyTorchLayoutAndInit() {
+        var rng = SeededRandom(seed: 8)
+        let conv = Conv(4, 6, kernel: 3, padding: 1, groups: 2, dims: 3, rng: &rng)
+        #expect(conv.dims == 3 && conv.weight.shape == [6, 2, 3, 3, 3] && conv.bias?.shape == [6])
+        #expect(conv.namedParameters().map(\.0) == ["weight", "bias"])
+        let bound = 1 / Float(2 * 27).squareRoot()
+        #expect((conv.weight.values + conv.bias!.values).allSatisfy { abs($0) <= bound })
+        #expect(conv.weight.values.map(abs).max()! > 0.8 * bound)
+        let y = conv(Tensor(shape: [1, 4, 3, 3, 3], repeating: 1))
+        #expect(y.shape == [1, 6, 3, 3, 3])
+        // The centre voxel of output channel 0 sees all of group 0's weights on an all-ones input.
+        let expected = conv.weight.values[0..<54].reduce(0, +) + conv.bias!.values[0]
+        #expect(abs(y.values[13] - expected) < 1e-5)
+    }
+
     @Test func sameSeedSameInit() {
         var a = SeededRandom(seed: 9), b = SeededRandom(seed: 9)
-        #expect(Conv2d(3, 4, kernel: 3, rng: &a).weight.values == Conv2d(3, 4, kernel: 3, rng: &b).weight.values)
+        #expect(Conv(3, 4, kernel: 3, rng: &a).weight.values == Conv(3, 4, kernel: 3, rng: &b).weight.values)
     }
 }
 

@@ -5,13 +5,13 @@ import Testing
 
 /// conv → group norm → SiLU → global average → linear: every layer kind with parameters.
 private final class TinyConvNet: Module {
-    @Key("conv") var conv: Conv2d
+    @Key("conv") var conv: Conv
     @Key("norm") var norm = GroupNorm(groups: 2, channels: 4)
     @Key("head") var head: Linear
 
     init(rng: inout SeededRandom) {
         super.init()
-        conv = Conv2d(1, 4, kernel: 3, padding: 1, rng: &rng)
+        conv = Conv(1, 4, kernel: 3, padding: 1, rng: &rng)
         head = Linear(4, 1, rng: &rng)
     }
 

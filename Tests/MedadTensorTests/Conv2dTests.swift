@@ -57,13 +57,26 @@ func referenceConv2d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: ConvCas
 
     @Test(arguments: cases)
     func gradientsAgainstReference(_ c: ConvCase) {
+        check(c)
+    }
+
+    /// An image whose columns exceed the budget is lowered in bands of its output rows: here bands of 2
+    /// rows out of 4, and of 3 out of 5.
+    @Test(arguments: [(ConvCase(n: 2, cin: 3, h: 7, w: 6, cout: 4, kh: 3, kw: 3, stride: 2, padding: 1), 2),
+                      (ConvCase(n: 1, cin: 2, h: 5, w: 6, cout: 3, kh: 2, kw: 3, padding: 1, bias: false), 3)])
+    func bandsOfOutputRowsMatchTheReference(_ c: ConvCase, rows: Int) {
+        ConvolutionMemory.$columnBudget.withValue(c.cin * c.kh * c.kw * c.wo * rows) { check(c) }
+    }
+
+    private func check(_ c: ConvCase, sourceLocation: SourceLocation = #_sourceLocation) {
         let x = randomTensor([c.n, c.cin, c.h, c.w], seed: 11)
         let w = randomTensor([c.cout, c.cin / c.groups, c.kh, c.kw], seed: 12)
         let b = randomTensor([c.cout], seed: 13)
         checkGradients("conv2d \(c.testDescription)", inputs: c.bias ? [x, w, b] : [x, w],
                        op: { conv2d($0[0], weight: $0[1], bias: c.bias ? $0[2] : nil,
                                     stride: c.stride, padding: c.padding, groups: c.groups) },
-                       reference: { referenceConv2d($0[0], $0[1], c.bias ? $0[2] : nil, c) })
+                       reference: { referenceConv2d($0[0], $0[1], c.bias ? $0[2] : nil, c) },
+                       sourceLocation: sourceLocation)
     }
 
     /// Batches whose columns exceed the 10 MB budget are split into chunks of images; every chunk's

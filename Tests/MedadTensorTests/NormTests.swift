@@ -42,6 +42,19 @@ func referenceNormalise(_ x: [Double], block: Int, eps: Double, weight: [Double]
                        })
     }
 
+    /// Volumes [N, C, D, H, W]: each group normalises its channels' voxels together.
+    @Test(arguments: [(4, true), (2, false)])
+    func groupNormGradientsOnVolumes(groups: Int, affine: Bool) {
+        let (n, c, d, h, w) = (2, 8, 3, 2, 3), voxels = d * h * w
+        let x = randomTensor([n, c, d, h, w], seed: 54), weight = randomTensor([c], seed: 55), bias = randomTensor([c], seed: 56)
+        checkGradients("groupNorm 5D G\(groups) affine \(affine)", inputs: affine ? [x, weight, bias] : [x],
+                       op: { groupNorm($0[0], groups: groups, weight: affine ? $0[1] : nil, bias: affine ? $0[2] : nil) },
+                       reference: { v in
+                           referenceNormalise(v[0], block: c / groups * voxels, eps: 1e-5, weight: affine ? v[1] : nil,
+                                              bias: affine ? v[2] : nil, feature: { ($0 / voxels) % c })
+                       })
+    }
+
     /// The fused GroupNorm + SiLU against silu of the double-precision normalisation, and bit for bit
     /// against the two ops one after the other (forward and gradients).
     @Test(arguments: [(8, true), (4, false)])

@@ -1,13 +1,18 @@
-// Convolution kernels: im2col/col2im around BLAS for 2D convolution, and the depthwise causal 1D
-// convolution of Mamba blocks.
+// Convolution kernels: vol2col/col2vol around BLAS for 2D and 3D convolution, and the depthwise causal
+// 1D convolution of Mamba blocks.
 //
 // Shape legend (all arrays contiguous, row-major, float32):
-//   N batch, C channels, H W input height and width, KH KW kernel size, S stride, PAD zero padding
-//   HO = (H + 2*PAD - KH) / S + 1, WO = (W + 2*PAD - KW) / S + 1, P = HO*WO output pixels per image
-//   x    [N, C, H, W]          image batch (NCHW)
-//   col  [C*KH*KW, N*P]        im2col matrix of the whole batch: row (c, i, j), column (n, oh, ow)
+//   ck_conv_dims: N batch, C channels, D H W input depth, height and width, KD KH KW kernel size,
+//   S stride, PAD zero padding of height and width, PD of depth (PAD in 3D, 0 in 2D)
+//   DO = (D + 2*PD - KD) / S + 1, HO = (H + 2*PAD - KH) / S + 1, WO = (W + 2*PAD - KW) / S + 1
+//   A 2D convolution is the case D = KD = DO = 1, PD = 0: one code path for both.
+//   DO*HO output rows (od, oh) per image, row b = od*HO + oh; a band of them [b0, b0 + nb) is lowered
+//   at a time, so that the columns of a large volume fit a bounded buffer; Q = nb*WO columns per image
+//   x    [N, C, D, H, W]       volume batch (NCDHW; NCHW when D = 1)
+//   col  [C*KD*KH*KW, N*Q]     vol2col matrix of the batch's band: row (c, a, i, j), column (n, b - b0, ow)
+//   P = DO*HO*WO output positions per image
 //   cnp  [C, N, P]             a GEMM result (channel-major over the batch)
-//   ncp  [N, C, P]             the same values in NCHW order
+//   ncp  [N, C, P]             the same values in NCDHW order
 //   Winograd F(2x2, 3x3) of a stride-1, padding-1 3x3 convolution (conv_winograd.c), K output channels,
 //   output HO x WO = H x W, or 2H x 2W for the convolution of x upsampled x2 by nearest neighbour (up = 1):
 //   TH = (HO+1)/2, TW = (WO+1)/2 tiles per image, T = N*TH*TW, tile t = (n*TH + ty)*TW + tx
@@ -26,12 +31,19 @@
 // over the batch run in a fixed order that does not depend on the thread count.
 #pragma once
 
-// col <- im2col(x), zeros where the window reaches into the padding.
-void ck_im2col(const float *x, float *col, long N, long C, long H, long W,
-               long KH, long KW, long S, long PAD, long HO, long WO);
-// dx <- col2im(dcol): each input pixel receives the sum of the column entries that read it.
-void ck_col2im(const float *dcol, float *dx, long N, long C, long H, long W,
-               long KH, long KW, long S, long PAD, long HO, long WO);
+// The sizes of one convolution (see the legend).
+typedef struct {
+    long N, C, D, H, W;
+    long KD, KH, KW, S, PD, PAD;
+    long DO, HO, WO;
+} ck_conv_dims;
+
+// col <- vol2col(x) for the output rows [b0, b0 + nb), zeros where the window reaches into the padding.
+void ck_vol2col(const float *x, float *col, ck_conv_dims s, long b0, long nb);
+// dx <- col2vol(dcol) for the same band, the adjoint of vol2col: each input voxel receives the sum of
+// the column entries that read it (zero where none do). With accumulate = 1, dx += col2vol(dcol): the
+// bands after an image's first, which read input rows that earlier bands read too.
+void ck_col2vol(const float *dcol, float *dx, ck_conv_dims s, long b0, long nb, int accumulate);
 
 // ncp[n, c, :] <- cnp[c, n, :] + (bias ? bias[c] : 0)
 void ck_conv_cnp_to_ncp(const float *cnp, const float *bias, float *ncp, long N, long C, long P);
