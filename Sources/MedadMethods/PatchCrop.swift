@@ -4,14 +4,14 @@ import MedadSupport
 /// that a chosen voxel lies in its middle half: a random revealed lesion voxel when asked (so labelled
 /// anomalies are seen, as nnU-Net oversamples foreground), otherwise a random tissue voxel, since
 /// patches of background teach nothing about the brain.
-struct PatchCrop {
+package struct PatchCrop {
     /// Volume and patch dims, x fastest.
     let volume: [Int]
     let patch: [Int]
     /// The revealed lesion voxels of every pool volume (empty without a mask), by pool index.
-    let lesions: [[Int]]
+    package let lesions: [[Int]]
 
-    init(volume: [Int], patch: [Int], pool: [TrainingSlice]) {
+    package init(volume: [Int], patch: [Int], pool: [TrainingSlice]) {
         precondition(zip(volume, patch).allSatisfy { $1 <= $0 }, "patch \(patch) does not fit volumes \(volume)")
         self.volume = volume
         self.patch = patch
@@ -19,7 +19,7 @@ struct PatchCrop {
     }
 
     /// A patch of `entry` around a random voxel of `lesion` (when given and not empty) or of its tissue.
-    func cut(_ entry: TrainingSlice, lesion: [Int]?, _ rng: inout SeededRandom) -> TrainingSlice {
+    package func cut(_ entry: TrainingSlice, lesion: [Int]?, _ rng: inout SeededRandom) -> TrainingSlice {
         let centre = lesion.flatMap { $0.isEmpty ? nil : $0[rng.nextInt($0.count)] } ?? tissueVoxel(entry.brain, &rng)
         var rest = centre
         let origin = (0..<3).map { axis -> Int in
@@ -36,10 +36,11 @@ struct PatchCrop {
                              inAnomalousVolume: entry.inAnomalousVolume, brain: copy(entry.brain))
     }
 
-    /// A random voxel of the brain mask, found by rejection (tissue fills a good part of every pool
-    /// volume); any voxel when 64 draws miss.
+    /// A random voxel of the brain mask, found by rejection (tissue fills a good part of every brain
+    /// volume, so a list of its voxels per pool volume would cost memory for nothing); any voxel when
+    /// 1024 draws miss.
     private func tissueVoxel(_ brain: [UInt8], _ rng: inout SeededRandom) -> Int {
-        for _ in 0..<64 {
+        for _ in 0..<1024 {
             let voxel = rng.nextInt(brain.count)
             if brain[voxel] != 0 { return voxel }
         }
@@ -48,9 +49,9 @@ struct PatchCrop {
 }
 
 /// Axis-aligned blocks of volumes stored x fastest.
-enum Block {
+package enum Block {
     /// The block of `extent` at `origin` of a volume of `dims`, copied row by row.
-    static func copy<T>(_ values: [T], dims: [Int], origin: [Int], extent: [Int]) -> [T] {
+    package static func copy<T>(_ values: [T], dims: [Int], origin: [Int], extent: [Int]) -> [T] {
         let (sx, sy) = (dims[0], dims[1])
         let (px, py, pz) = (extent[0], extent[1], extent[2])
         return [T](unsafeUninitializedCapacity: px * py * pz) { out, initialised in

@@ -4,7 +4,7 @@ import MedadZoo
 
 /// A method's trained model as inference sees it: raw voxel scores and image scores for a batch of
 /// slices, higher meaning more anomalous. Called in eval mode under `withNoGrad`.
-protocol ScoringModel: Module {
+package protocol ScoringModel: Module {
     /// images [B, 1, S, S] with their slice positions in [0, 1] → maps (B·S·S, x fastest) and B image scores.
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float])
 }

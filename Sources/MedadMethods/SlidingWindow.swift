@@ -7,16 +7,16 @@ import MedadTensor
 /// cover the volume edge to edge; each tile's map is weighted by a Gaussian of σ = patch/8 centred on
 /// the tile, since a network sees least context at a tile's border, and the weighted maps are averaged.
 /// Memory: the volume's score and weight sums plus one batch of tiles.
-struct SlidingWindow {
+package struct SlidingWindow {
     let side: Int
     let patch: Int
     let batch: Int
     /// Tile origins along each axis.
-    let origins: [Int]
+    package let origins: [Int]
     /// patch³ weights, x fastest.
     let weights: [Float]
 
-    init(side: Int, patch: Int, overlap: Double = 0.5, batch: Int) {
+    package init(side: Int, patch: Int, overlap: Double = 0.5, batch: Int) {
         precondition(patch <= side && overlap >= 0 && overlap < 1 && batch >= 1,
                      "sliding window: patch \(patch), side \(side), overlap \(overlap), batch \(batch)")
         self.side = side
@@ -38,12 +38,12 @@ struct SlidingWindow {
     }
 
     /// Every tile's origin (x, y, z), z slowest.
-    var tiles: [[Int]] { origins.flatMap { z in origins.flatMap { y in origins.map { x in [x, y, z] } } } }
+    package var tiles: [[Int]] { origins.flatMap { z in origins.flatMap { y in origins.map { x in [x, y, z] } } } }
 
     /// The Gaussian-weighted average of the tiles' voxel maps over the size³ `volume` (x fastest), and
     /// the highest tile image score (the volume's `head` score, as the highest slice score is in 2D).
     /// Runs the model in eval mode without gradients.
-    func scores(_ volume: [Float], model: ScoringModel) -> (map: [Float], best: Float) {
+    package func scores(_ volume: [Float], model: ScoringModel) -> (map: [Float], best: Float) {
         let dims = [side, side, side], extent = [patch, patch, patch], voxels = patch * patch * patch
         var sum = [Float](repeating: 0, count: volume.count), total = [Float](repeating: 0, count: volume.count)
         var best = -Float.infinity

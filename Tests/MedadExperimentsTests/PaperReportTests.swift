@@ -194,9 +194,9 @@ let fakePaper = """
                 return "no error"
             } catch let error as MedadError { return error.message }
         }
-        #expect(try error("\"view\": \"cost\"", "\"view\": \"costs\"").contains("blocks[9].table.view: \"costs\" is not one of by-ratio"))
-        #expect(try error("\"view\": \"cost\"", "\"view\": \"cost\", \"metrics\": [\"sample.ap\"]").contains("blocks[9].table.metrics: unknown key"))
-        #expect(try error("\"metric\": \"sample.ap\"", "\"metric\": \"sample.apx\"").contains("blocks[10].plot.metric: \"sample.apx\" is not one of"))
+        #expect(try error("\"view\": \"cost\"", "\"view\": \"costs\"").contains("blocks[10].table.view: \"costs\" is not one of by-ratio"))
+        #expect(try error("\"view\": \"cost\"", "\"view\": \"cost\", \"metrics\": [\"sample.ap\"]").contains("blocks[10].table.metrics: unknown key"))
+        #expect(try error("\"metric\": \"sample.ap\"", "\"metric\": \"sample.apx\"").contains("blocks[11].plot.metric: \"sample.apx\" is not one of"))
         #expect(try error("\"backbones\": [\"vit-s\", \"cnn-s\"]", "\"backbones\": [\"vit-m\"]")
             .contains("blocks[5].table.backbones: \"vit-m\" is not a backbone of fake.json"))
         #expect(try error("{\"experiment\": \"fake.json\", \"view\": \"seen-unseen\"}", "{\"experiment\": \"nope.json\", \"view\": \"cost\"}")

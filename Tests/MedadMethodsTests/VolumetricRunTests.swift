@@ -1,6 +1,6 @@
 import Foundation
 import MedadConfig
-@testable import MedadMethods
+import MedadMethods
 import MedadNN
 import MedadSupport
 import MedadTensor
@@ -85,8 +85,8 @@ import Testing
         var mask = [Float](repeating: 0, count: side * side * side)
         let lesion = 20 + side * (3 + side * 21)  // x 20, y 3, z 21: near a corner
         mask[lesion] = 1
-        var brain = [UInt8](repeating: 0, count: mask.count)
-        brain[5 + side * (5 + side * 5)] = 1
+        // Tissue in the lower half (z < 12), far from the lesion.
+        let brain = (0..<mask.count).map { $0 < side * side * 12 ? UInt8(1) : 0 }
         let image = (0..<mask.count).map(Float.init)
         let pool = [TrainingSlice(image: image, position: 0.5, label: 1, mask: mask, brain: brain)]
         let crop = PatchCrop(volume: [side, side, side], patch: [patch, patch, patch], pool: pool)
@@ -95,7 +95,7 @@ import Testing
             let cut = crop.cut(pool[0], lesion: crop.lesions[0], &rng)
             #expect(cut.label == 1 && cut.mask?.contains(1) == true && cut.image.count == patch * patch * patch)
             let tissue = crop.cut(pool[0], lesion: nil, &rng)
-            #expect(tissue.brain.contains(1))
+            #expect(tissue.brain.contains(1), "a tissue patch holds no tissue")
             #expect(tissue.label == 0, "a patch of a revealed volume without its lesion is a labelled normal")
             // Rows are contiguous runs of the source: x steps by 1 within a row.
             #expect(zip(tissue.image, tissue.image.dropFirst()).prefix(patch - 1).allSatisfy { $1 - $0 == 1 })

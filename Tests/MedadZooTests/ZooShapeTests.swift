@@ -8,7 +8,7 @@ import Testing
 /// Every backbone's pyramid and output shapes, its size against the others, and the refusal of
 /// single-scale checkpoints.
 @Suite struct ZooShapeTests {
-    @Test(arguments: Backbone.allCases)
+    @Test(arguments: Backbone.all(dims: 2))
     func pyramidAndMapsHaveTheDeclaredShapes(backbone: Backbone) {
         var rng = SeededRandom(seed: 2)
         let model = EncoderDecoder(backbone: backbone, outChannels: 2, rng: &rng)
@@ -20,11 +20,29 @@ import Testing
         #expect(withNoGrad { model(images) }.shape == [2, 2, 32, 24])
     }
 
-    /// Whole networks within ±15% of each other, so that a table compares token mixers, not sizes.
+    /// The volumetric backbones on unequal sides: the 3D stem is half as wide, cnn3d-s's body 120 wide.
+    @Test(arguments: Backbone.all(dims: 3))
+    func volumetricPyramidAndMapsHaveTheDeclaredShapes(backbone: Backbone) {
+        var rng = SeededRandom(seed: 2)
+        let model = EncoderDecoder(backbone: backbone, outChannels: 2, rng: &rng)
+        let volumes = Tensor.randn([1, 1, 16, 24, 8], rng: &rng)
+        let pyramid = withNoGrad { model.encoder.features(volumes) }
+        let width = backbone == .cnn3dS ? 120 : 192
+        #expect(pyramid.map(\.tensor.shape) == [[1, 16, 8, 12, 4], [1, 32, 4, 6, 2], [1, width, 2, 3, 1]])
+        #expect(model.encoder.levels == pyramid.map { FeatureLevel(stride: $0.stride, channels: $0.channels) })
+        #expect(withNoGrad { model(volumes) }.shape == [1, 2, 16, 24, 8])
+    }
+
+    /// Whole networks within ±15% of each other in each dimensionality, so that a table compares token
+    /// mixers, not sizes.
     @Test func wholeNetworksAreMatchedInSize() throws {
-        let counts = try ModelCost.zoo(size: 64).map(\.parameters)
-        #expect(counts == [1_369_921, 1_412_353, 1_428_481])
-        #expect(Double(counts.max()!) / Double(counts.min()!) <= 1.15)
+        let costs = try ModelCost.zoo(size: 64, patch: 16)
+        #expect(costs.map(\.parameters) == [1_369_921, 1_412_353, 1_428_481, 1_483_249, 1_432_897, 1_449_025])
+        for dims in [2, 3] {
+            let counts = costs.filter { $0.dims == dims }.map(\.parameters)
+            #expect(Double(counts.max()!) / Double(counts.min()!) <= 1.15)
+        }
+        #expect(costs.map(\.side) == [64, 64, 64, 16, 16, 16])
     }
 
     @Test func conditioningShiftsTheMapsAndIsRequired() {

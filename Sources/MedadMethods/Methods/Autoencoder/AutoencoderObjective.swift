@@ -22,7 +22,7 @@ final class AutoencoderObjective: ObjectiveBase<MapModel, AutoencoderMethod>, Me
     /// Fits the residual normal model on evenly spaced assumed-normal pool slices with the weights being
     /// judged, so that it depends on those weights alone (a resumed run refits exactly the same).
     private func fitResiduals(_ normal: PixelNormalModel) {
-        let sampler = context.sampler, size = sampler.size
+        let sampler = context.sampler, sides = sampler.batch().sides  // slices: `standardized` is 2D only
         let candidates = sampler.unlabelledOrNormal
         let step = max(1, candidates.count / Self.residualFitSlices)
         let chosen = stride(from: 0, to: candidates.count, by: step).prefix(Self.residualFitSlices).map { sampler.pool[candidates[$0]] }
@@ -31,7 +31,7 @@ final class AutoencoderObjective: ObjectiveBase<MapModel, AutoencoderMethod>, Me
         withNoGrad {
             for start in stride(from: 0, to: chosen.count, by: batch) {
                 let slices = chosen[start..<min(chosen.count, start + batch)]
-                let images = Tensor(shape: [slices.count, 1, size, size], values: slices.flatMap(\.image))
+                let images = Tensor(shape: [slices.count, 1] + sides, values: slices.flatMap(\.image))
                 normal.add((images - net.net(images)).values, positions: slices.map(\.position), to: &sums)
             }
         }
