@@ -84,7 +84,7 @@ struct BenchZoo: ParsableCommand {
         } else {
             print("batch \(batch) of side \(size) (\(size)² images, \(size)³ patches), \(global.resolvedThreads) threads")
             for row in rows {
-                print(row.backbone.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print(row.backbone.padding(toLength: 11, withPad: " ", startingAt: 0)
                       + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
             }
         }
