@@ -78,15 +78,21 @@ public struct ReportSettings: Equatable {
     /// Markdown paragraphs printed under the notebook's title: what the experiment is for and what a
     /// reader must know to read it (the notebook itself is generated and must not be edited).
     public var about: [String]
+    /// The metrics tabulated per anomaly type.
+    public var perType: [String]
 
     public static let metricChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc", "pixel.dice",
                                        "pixel.best_dice", "pixel.aupro", "pixel.froc_average"]
+    /// What results record per anomaly type.
+    public static let perTypeChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc"]
 
-    public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000, about: [String] = []) {
+    public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000, about: [String] = [],
+                perType: [String] = ["sample.ap"]) {
         self.metrics = metrics
         self.reference = reference
         self.resamples = resamples
         self.about = about
+        self.perType = perType
     }
 
     init(_ value: JSONValue, source: String) throws {
@@ -96,6 +102,8 @@ public struct ReportSettings: Equatable {
         reference = reader.has("reference") ? try reader.string("reference") : nil
         resamples = try reader.int("resamples", default: 1000, range: Bootstrap.allowedResamples)
         about = try reader.stringList("about", default: [])
+        perType = try reader.stringList("per_type", default: ["sample.ap"], allowed: Self.perTypeChoices)
+        if perType.isEmpty { throw reader.fail("per_type", "expected at least one metric") }
         try reader.finish()
     }
 }

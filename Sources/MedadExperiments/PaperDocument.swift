@@ -132,7 +132,8 @@ struct PaperDocument {
                                      + "test sets); \(source.path) scores each seed on one")
                 }
                 let metrics = view.hasMetrics ? try Self.metrics(table, view: view, source)
-                    : view == .perType ? try table.stringList("metrics", default: ["sample.ap"], allowed: Self.perTypeMetrics) : []
+                    : view == .perType ? try table.stringList("metrics", default: source.experiment.report.perType,
+                                                              allowed: ReportSettings.perTypeChoices) : []
                 let reference = view.hasMetrics ? try Self.reference(table, source) : nil
                 var latex: String?
                 if view.exportsLatex && table.has("latex") {
@@ -161,9 +162,6 @@ struct PaperDocument {
         }
         self.experiments = experiments
     }
-
-    /// What results record per anomaly type.
-    static let perTypeMetrics = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc"]
 
     private static func metrics(_ table: ConfigReader, view: View, _ source: PaperExperiment) throws -> [String] {
         let allowed = view == .pooled ? TestSetBreakdown.poolable : ReportSettings.metricChoices

@@ -70,10 +70,12 @@ public struct Report: GeneratedReport {
         let types = Self.anomalyTypes(records)
         if !types.isEmpty {
             md.heading("Per anomaly type", level: 3)
-            md.line(legend.perType)
-            for ratio in ratios {
-                md.line("Label ratio \(ReportFormat.ratio(ratio)):")
-                md.line(Self.perTypeTable(records, rows: rows, ratio: ratio, types: types))
+            for metric in experiment.report.perType {
+                md.line(legend.perType(metric))
+                for ratio in ratios {
+                    md.line("Label ratio \(ReportFormat.ratio(ratio)):")
+                    md.line(Self.perTypeTable(records, rows: rows, ratio: ratio, types: types, metric: metric))
+                }
             }
         }
 

@@ -63,8 +63,6 @@ struct ReportLegend {
         "Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over \(over)."
     }
 
-    var perType: String { perType("sample.ap") }
-
     func perType(_ metric: String) -> String {
         let name = ["sample.ap": "Sample AP", "sample.auroc": "Sample AUROC", "pixel.ap": "Pixel AP", "pixel.auroc": "Pixel AUROC"][metric] ?? metric
         return "\(name) per anomaly type (its anomalous cases against all normal test cases), mean ± std over \(over)."
