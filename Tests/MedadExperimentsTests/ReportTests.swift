@@ -36,6 +36,22 @@ import MedadTestSupport
         #expect(!pixel.contains("\\*"))
     }
 
+    /// `report.per_type` picks the metrics tabulated per anomaly type (sample AP only by default).
+    @Test func perTypeTablesFollowTheReportSettings() throws {
+        let scratch = try TemporaryFolder()
+        let text = fakeExperiment.replacingOccurrences(of: #""resamples": 200}"#, with: #""resamples": 200, "per_type": ["pixel.ap", "sample.ap"]}"#)
+        let experiment = try Experiment(url: try scratch.write("fake.json", text))
+        _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(experiment.cells)
+        let notebook = String(decoding: try Report(experiment: experiment, root: scratch.file("runs"), command: "").files()[0].data,
+                              as: UTF8.self)
+        let pixel = try #require(notebook.range(of: "Pixel AP per anomaly type")), sample = try #require(notebook.range(of: "Sample AP per anomaly type"))
+        #expect(pixel.lowerBound < sample.lowerBound)
+        // semi's fake pixel AP per type: its sample AP (0.9 + 0.02·seed at r = 0) − 0.4 for noise, − 0.25 for sphere.
+        #expect(notebook[pixel.upperBound...].contains("| cnn-s | semi | 0.510 ± 0.014 | 0.660 ± 0.014 |"))
+        let bad = fakeExperiment.replacingOccurrences(of: #""resamples": 200}"#, with: #""resamples": 200, "per_type": ["pixel.dice"]}"#)
+        #expect(throws: MedadError.self) { try Experiment(url: try scratch.write("bad.json", bad)) }
+    }
+
     @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
         let scratch = try TemporaryFolder()
         let (_, report) = try report(scratch)

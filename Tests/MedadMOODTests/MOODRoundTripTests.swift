@@ -107,4 +107,40 @@ import MedadTestSupport
             #expect(try Self.names(output) == cases.map { script.contains("pixel") ? $0 : $0 + ".txt" })
         }
     }
+
+    /// A volumetric run through the same path: trained on patches of the folder's volumes, it predicts each
+    /// file by sliding window into a map of the input's grid and header, scores it, and packages.
+    @Test func aVolumetricRunPredictsScoresAndPackages() throws {
+        let temp = try TemporaryFolder()
+        let root = temp.url
+        let normal = root.appendingPathComponent("normal"), test = root.appendingPathComponent("test")
+        let toy = test.appendingPathComponent("toy"), run = root.appendingPathComponent("run3d")
+        try Self.medad(["data", "phantom", "--out", normal.path, "--count", "4", "--size", "24", "--seed", "0"])
+        try Self.medad(["data", "anomalies", "--in", normal.path, "--out", test.path, "--types", "sphere",
+                        "--fraction", "0.5", "--seed", "1"])
+        let config = root.appendingPathComponent("tiny3d.json")
+        try """
+        {"name": "mood-3d", "backbone": "cnn3d-s",
+         "data": {"source": "folders", "size": 24, "patch": 16,
+                  "folders": {"train": "\(normal.path)", "val": "\(test.path)", "test": "\(test.path)"}},
+         "method": {"name": "synth"},
+         "train": {"steps": 2, "batch": 2, "warmup": 0, "val_every": 2, "checkpoint_every": 2}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        try Self.medad(["train", "--config", config.path, "--out", run.path])
+        let predictions = root.appendingPathComponent("pred")
+        try Self.medad(["predict", "--task", "pixel", "--input", toy.path, "--output", predictions.path, "--model", run.path])
+        let cases = try Self.names(toy)
+        #expect(try Self.names(predictions) == cases)
+        for name in cases {
+            let (map, header) = try Nifti.read(predictions.appendingPathComponent(name))
+            let input = try Nifti.readHeader(toy.appendingPathComponent(name))
+            #expect(header.dims == input.dims && header.sform == input.sform)
+            #expect(map.voxels.allSatisfy { (0...1).contains($0) } && Set(map.voxels).count > 1)
+        }
+        let scored = try Self.medad(["score", "--task", "pixel", "--pred", predictions.path,
+                                     "--label", test.appendingPathComponent("toy_label/pixel").path, "--json", "--resamples", "20"])
+        try Self.checkScores(scored, keys: ["ap", "auroc"])
+        try Self.medad(["mood", "package", "--brain", run.path, "--abdom", run.path, "--out", root.appendingPathComponent("sub").path,
+                        "--source", Self.repository.path])
+    }
 }
