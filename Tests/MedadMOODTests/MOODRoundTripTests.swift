@@ -31,23 +31,29 @@ import MedadTestSupport
         }
     }
 
-    @Test func phantomsToScoredPredictionsAndASubmission() throws {
-        let temp = try TemporaryFolder()
-        let root = temp.url
+    /// In a fresh temporary folder: `count` phantoms of `size`³ in normal/, a toy test set of them with
+    /// spheres in half in test/, and a run trained on them from folders with `settings` (backbone, data
+    /// keys, method).
+    static func toyRun(count: Int, size: Int, settings: String) throws -> (temp: TemporaryFolder, config: URL, run: URL, test: URL, toy: URL) {
+        let temp = try TemporaryFolder(), root = temp.url
         let normal = root.appendingPathComponent("normal"), test = root.appendingPathComponent("test")
-        let toy = test.appendingPathComponent("toy"), run = root.appendingPathComponent("run")
-        try Self.medad(["data", "phantom", "--out", normal.path, "--count", "6", "--size", "32", "--seed", "0"])
-        try Self.medad(["data", "anomalies", "--in", normal.path, "--out", test.path, "--types", "sphere",
-                        "--fraction", "0.5", "--seed", "1"])
-        let config = root.appendingPathComponent("tiny.json")
+        try medad(["data", "phantom", "--out", normal.path, "--count", "\(count)", "--size", "\(size)", "--seed", "0"])
+        try medad(["data", "anomalies", "--in", normal.path, "--out", test.path, "--types", "sphere", "--fraction", "0.5", "--seed", "1"])
+        let config = root.appendingPathComponent("tiny.json"), run = root.appendingPathComponent("run")
         try """
-        {"name": "mood-roundtrip", "backbone": "cnn-s",
-         "data": {"source": "folders", "size": 32, "axis": 2,
-                  "folders": {"train": "\(normal.path)", "val": "\(test.path)", "test": "\(test.path)"}},
-         "method": {"name": "ae"},
+        {"name": "mood-roundtrip", \(settings),
+         "folders": {"train": "\(normal.path)", "val": "\(test.path)", "test": "\(test.path)"}},
          "train": {"steps": 4, "batch": 2, "warmup": 0, "val_every": 2, "checkpoint_every": 2}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        try Self.medad(["train", "--config", config.path, "--out", run.path])
+        try medad(["train", "--config", config.path, "--out", run.path])
+        return (temp, config, run, test, test.appendingPathComponent("toy"))
+    }
+
+    @Test func phantomsToScoredPredictionsAndASubmission() throws {
+        let (temp, config, run, test, toy) = try Self.toyRun(count: 6, size: 32, settings: #"""
+            "backbone": "cnn-s", "method": {"name": "ae"}, "data": {"source": "folders", "size": 32, "axis": 2
+            """#)
+        let root = temp.url
         // The abdomen run scales with the CT window in training; its scripts pass the same preset.
         let ctRun = root.appendingPathComponent("run-ct")
         try Self.medad(["train", "--config", config.path, "--set", "data.preset=ct", "--out", ctRun.path])
@@ -111,23 +117,10 @@ import MedadTestSupport
     /// A volumetric run through the same path: trained on patches of the folder's volumes, it predicts each
     /// file by sliding window into a map of the input's grid and header, scores it, and packages.
     @Test func aVolumetricRunPredictsScoresAndPackages() throws {
-        let temp = try TemporaryFolder()
-        let root = temp.url
-        let normal = root.appendingPathComponent("normal"), test = root.appendingPathComponent("test")
-        let toy = test.appendingPathComponent("toy"), run = root.appendingPathComponent("run3d")
-        try Self.medad(["data", "phantom", "--out", normal.path, "--count", "4", "--size", "24", "--seed", "0"])
-        try Self.medad(["data", "anomalies", "--in", normal.path, "--out", test.path, "--types", "sphere",
-                        "--fraction", "0.5", "--seed", "1"])
-        let config = root.appendingPathComponent("tiny3d.json")
-        try """
-        {"name": "mood-3d", "backbone": "cnn3d-s",
-         "data": {"source": "folders", "size": 24, "patch": 16,
-                  "folders": {"train": "\(normal.path)", "val": "\(test.path)", "test": "\(test.path)"}},
-         "method": {"name": "synth"},
-         "train": {"steps": 2, "batch": 2, "warmup": 0, "val_every": 2, "checkpoint_every": 2}}
-        """.write(to: config, atomically: true, encoding: .utf8)
-        try Self.medad(["train", "--config", config.path, "--out", run.path])
-        let predictions = root.appendingPathComponent("pred")
+        let (temp, _, run, test, toy) = try Self.toyRun(count: 4, size: 24, settings: #"""
+            "backbone": "cnn3d-s", "method": {"name": "synth"}, "data": {"source": "folders", "size": 24, "patch": 16
+            """#)
+        let predictions = temp.url.appendingPathComponent("pred")
         try Self.medad(["predict", "--task", "pixel", "--input", toy.path, "--output", predictions.path, "--model", run.path])
         let cases = try Self.names(toy)
         #expect(try Self.names(predictions) == cases)
@@ -140,7 +133,7 @@ import MedadTestSupport
         let scored = try Self.medad(["score", "--task", "pixel", "--pred", predictions.path,
                                      "--label", test.appendingPathComponent("toy_label/pixel").path, "--json", "--resamples", "20"])
         try Self.checkScores(scored, keys: ["ap", "auroc"])
-        try Self.medad(["mood", "package", "--brain", run.path, "--abdom", run.path, "--out", root.appendingPathComponent("sub").path,
+        try Self.medad(["mood", "package", "--brain", run.path, "--abdom", run.path, "--out", temp.url.appendingPathComponent("sub").path,
                         "--source", Self.repository.path])
     }
 }
