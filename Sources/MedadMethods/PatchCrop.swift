@@ -50,6 +50,22 @@ package struct PatchCrop {
 
 /// Axis-aligned blocks of volumes stored x fastest.
 package enum Block {
+    /// The volume rolled by `offset` voxels along each axis (values leaving one side enter the other).
+    static func shifted(_ values: [Float], dims: [Int], by offset: [Int]) -> [Float] {
+        let (sx, sy, sz) = (dims[0], dims[1], dims[2])
+        return [Float](unsafeUninitializedCapacity: values.count) { out, initialised in
+            values.withUnsafeBufferPointer { source in
+                for z in 0..<sz {
+                    for y in 0..<sy {
+                        let from = sx * ((y + offset[1]) % sy + sy * ((z + offset[2]) % sz)), to = sx * (y + sy * z)
+                        for x in 0..<sx { out[to + x] = source[from + (x + offset[0]) % sx] }
+                    }
+                }
+            }
+            initialised = values.count
+        }
+    }
+
     /// The block of `extent` at `origin` of a volume of `dims`, copied row by row.
     package static func copy<T>(_ values: [T], dims: [Int], origin: [Int], extent: [Int]) -> [T] {
         let (sx, sy) = (dims[0], dims[1])

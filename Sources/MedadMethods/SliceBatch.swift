@@ -87,12 +87,9 @@ package struct PoolSampler {
     func normals(_ count: Int, anomalyRate: Double, into batch: inout SliceBatch, _ rng: inout SeededRandom) throws {
         for _ in 0..<count {
             if !generators.isEmpty && !hosts.isEmpty && rng.nextDouble() < anomalyRate {
-                let slice = draw(hosts, &rng)
-                let donor = draw(unlabelledOrNormal, &rng)
-                let made = try generator.make(oneOf: generators, on: Volume(dims: sampleDims, voxels: slice.image),
-                                              foreground: slice.brain, donor: Volume(dims: sampleDims, voxels: donor.image), random: &rng)
-                let target = made.maskVolume.voxels
-                batch.append(image: made.image.voxels, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
+                let slice = try synthetic(&rng)
+                let target = slice.mask!
+                batch.append(image: slice.image, target: target, label: target.contains { $0 > 0 } ? 1 : 0,
                              unlabelled: false, position: slice.position)
             } else {
                 let slice = draw(unlabelledOrNormal, &rng)
@@ -100,6 +97,26 @@ package struct PoolSampler {
                              position: slice.position)
             }
         }
+    }
+
+    /// An assumed-normal host with a synthetic anomaly of `data.generators` (its mask set). With volumes
+    /// the anomaly is made on the whole host volume, and the patch is then cut around it: anomalies
+    /// then have the scale they have in test volumes (the generators size them by the image's sides),
+    /// as Marimont & Tarroni paste theirs before cropping (MOOD 2022). The donor volume is shifted
+    /// circularly by a random offset first: the generators take the foreign content from the host's
+    /// own location, which in another aligned brain is nearly the same tissue, while a 2D donor slice
+    /// comes from any depth.
+    private func synthetic(_ rng: inout SeededRandom) throws -> TrainingSlice {
+        let host = crop == nil ? draw(hosts, &rng) : pool[hosts[rng.nextInt(hosts.count)]]
+        let donor = crop == nil ? draw(unlabelledOrNormal, &rng) : pool[unlabelledOrNormal[rng.nextInt(unlabelledOrNormal.count)]]
+        let dims = crop?.volume ?? sampleDims
+        let donorImage = crop == nil ? donor.image : Block.shifted(donor.image, dims: dims, by: dims.map { rng.nextInt($0) })
+        let made = try generator.make(oneOf: generators, on: Volume(dims: dims, voxels: host.image), foreground: host.brain,
+                                      donor: Volume(dims: dims, voxels: donorImage), random: &rng)
+        let mask = made.maskVolume.voxels
+        let whole = TrainingSlice(image: made.image.voxels, position: host.position, label: 1, mask: mask, brain: host.brain)
+        guard let crop else { return whole }
+        return crop.cut(whole, lesion: mask.indices.filter { mask[$0] > 0 }, &rng)
     }
 
     /// A batch of `count` slices for the methods that read revealed masks: round(revealedShare · count)
