@@ -51,7 +51,7 @@ package struct PatchCrop {
 /// Axis-aligned blocks of volumes stored x fastest.
 package enum Block {
     /// The volume rolled by `offset` voxels along each axis (values leaving one side enter the other).
-    static func shifted(_ values: [Float], dims: [Int], by offset: [Int]) -> [Float] {
+    package static func shifted(_ values: [Float], dims: [Int], by offset: [Int]) -> [Float] {
         let (sx, sy, sz) = (dims[0], dims[1], dims[2])
         return [Float](unsafeUninitializedCapacity: values.count) { out, initialised in
             values.withUnsafeBufferPointer { source in

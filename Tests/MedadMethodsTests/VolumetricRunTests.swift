@@ -103,6 +103,24 @@ import Testing
     }
 }
 
+extension VolumetricRunTests {
+    /// A circular shift moves voxel (x, y, z) to (x − a, y − b, z − c) modulo the sides.
+    @Test func donorShiftRollsEveryAxis() {
+        let dims = [3, 4, 2]
+        let values = (0..<24).map(Float.init)
+        let shifted = Block.shifted(values, dims: dims, by: [1, 3, 1])
+        for z in 0..<2 {
+            for y in 0..<4 {
+                for x in 0..<3 {
+                    let from = (x + 1) % 3 + 3 * ((y + 3) % 4 + 4 * ((z + 1) % 2))
+                    #expect(shifted[x + 3 * (y + 4 * z)] == values[from])
+                }
+            }
+        }
+        #expect(Block.shifted(values, dims: dims, by: [0, 0, 0]) == values)
+    }
+}
+
 /// Scores every voxel with its own value; the image score is the maximum.
 private final class EchoModel: Module, ScoringModel {
     func score(_ images: Tensor, positions: [Float]) -> (maps: [Float], images: [Float]) {

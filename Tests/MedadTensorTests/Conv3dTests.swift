@@ -60,19 +60,23 @@ func referenceConv3d(_ x: [Double], _ wt: [Double], _ b: [Double]?, _ c: Conv3dC
 
     /// A 12³ volume with its 144 output rows in bands of 5 against the whole volume lowered at once:
     /// outputs and both gradients agree to float rounding (the sums are blocked differently).
-    @Test func bandedVolumeMatchesWholeVolume() {
-        let x = randomTensor([1, 8, 12, 12, 12], seed: 71), w = randomTensor([6, 8, 3, 3, 3], seed: 72, low: -0.2, high: 0.2)
-        let b = randomTensor([6], seed: 73), seed = randomTensor([1, 6, 12, 12, 12], seed: 74)
+    /// Two volumes, each lowered in bands, as training batches are; with stride 1 and 2.
+    @Test(arguments: [1, 2])
+    func bandedVolumeMatchesWholeVolume(stride: Int) {
+        let x = randomTensor([2, 8, 12, 12, 12], seed: 71), w = randomTensor([6, 8, 3, 3, 3], seed: 72, low: -0.2, high: 0.2)
+        let side = 12 / stride
+        let b = randomTensor([6], seed: 73), seed = randomTensor([2, 6, side, side, side], seed: 74)
         func run() -> [[Float]] {
             for t in [x, w, b] { t.zeroGrad(); t.requiresGrad = true }
-            let y = conv3d(x, weight: w, bias: b, padding: 1)
+            let y = conv3d(x, weight: w, bias: b, stride: stride, padding: 1)
             y.backward(seed)
             return [y.values, x.grad!.values, w.grad!.values, b.grad!.values]
         }
         let whole = run()
         let banded = ConvolutionMemory.$columnBudget.withValue(8 * 27 * 12 * 5) { run() }
+        // Bands sum the weight gradient in another order: float32 rounding of ~3500-term sums, not more.
         for (a, b) in zip(whole, banded) {
-            #expect(zip(a, b).map { abs($0 - $1) / (1 + abs($0)) }.max()! < 1e-5)
+            #expect(zip(a, b).map { abs($0 - $1) / (1 + abs($0)) }.max()! < 1e-4)
         }
     }
 
