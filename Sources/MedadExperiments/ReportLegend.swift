@@ -64,7 +64,9 @@ struct ReportLegend {
     }
 
     func perType(_ metric: String) -> String {
-        let name = ["sample.ap": "Sample AP", "sample.auroc": "Sample AUROC", "pixel.ap": "Pixel AP", "pixel.auroc": "Pixel AUROC"][metric] ?? metric
+        // "pixel.ap" → "Pixel AP": the level capitalised, the metric's acronym in capitals.
+        let parts = metric.split(separator: ".", maxSplits: 1)
+        let name = parts[0].capitalized + " " + parts[1].uppercased()
         return "\(name) per anomaly type (its anomalous cases against all normal test cases), mean ± std over \(over)."
     }
 }

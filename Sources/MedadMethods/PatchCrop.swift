@@ -1,4 +1,5 @@
 import MedadSupport
+import MedadVolumes
 
 /// Random patches of a pool of equally sized volumes, for volumetric training. A patch is placed so
 /// that a chosen voxel lies in its middle half: a random revealed lesion voxel when asked (so labelled
@@ -28,7 +29,7 @@ package struct PatchCrop {
             let offset = patch[axis] / 4 + rng.nextInt(max(1, patch[axis] / 2))
             return min(max(0, coordinate - offset), volume[axis] - patch[axis])
         }
-        func copy<T>(_ values: [T]) -> [T] { Block.copy(values, dims: volume, origin: origin, extent: patch) }
+        func copy<T>(_ values: [T]) -> [T] { Preprocess.crop(values, dims: volume, lower: origin, extent: patch) }
         let mask = entry.mask.map(copy)
         var label = entry.label
         if label == 1, let mask { label = mask.contains { $0 > 0.5 } ? 1 : 0 }
@@ -45,43 +46,5 @@ package struct PatchCrop {
             if brain[voxel] != 0 { return voxel }
         }
         return rng.nextInt(brain.count)
-    }
-}
-
-/// Axis-aligned blocks of volumes stored x fastest.
-package enum Block {
-    /// The volume rolled by `offset` voxels along each axis (values leaving one side enter the other).
-    package static func shifted(_ values: [Float], dims: [Int], by offset: [Int]) -> [Float] {
-        let (sx, sy, sz) = (dims[0], dims[1], dims[2])
-        return [Float](unsafeUninitializedCapacity: values.count) { out, initialised in
-            values.withUnsafeBufferPointer { source in
-                for z in 0..<sz {
-                    for y in 0..<sy {
-                        let from = sx * ((y + offset[1]) % sy + sy * ((z + offset[2]) % sz)), to = sx * (y + sy * z)
-                        for x in 0..<sx { out[to + x] = source[from + (x + offset[0]) % sx] }
-                    }
-                }
-            }
-            initialised = values.count
-        }
-    }
-
-    /// The block of `extent` at `origin` of a volume of `dims`, copied row by row.
-    package static func copy<T>(_ values: [T], dims: [Int], origin: [Int], extent: [Int]) -> [T] {
-        let (sx, sy) = (dims[0], dims[1])
-        let (px, py, pz) = (extent[0], extent[1], extent[2])
-        return [T](unsafeUninitializedCapacity: px * py * pz) { out, initialised in
-            values.withUnsafeBufferPointer { source in
-                for z in 0..<pz {
-                    for y in 0..<py {
-                        let from = origin[0] + sx * (origin[1] + y + sy * (origin[2] + z))
-                        let to = px * (y + py * z)
-                        _ = UnsafeMutableBufferPointer(rebasing: out[to..<(to + px)])
-                            .initialize(from: source[from..<(from + px)])
-                    }
-                }
-            }
-            initialised = px * py * pz
-        }
     }
 }

@@ -42,6 +42,11 @@ public struct RunConfig {
         do { try backbone.check(backboneOptions) } catch let error as MedadError { throw root.fail("mamba_scan", error.message) }
     }
 
+    /// How a volumetric run scores a whole data.size³ volume; nil for 2D runs, which score slices.
+    var slidingWindow: SlidingWindow? {
+        data.dims == 3 ? SlidingWindow(side: data.size, patch: data.patch, batch: eval.patchBatch) : nil
+    }
+
     /// The resolved document: every key with the value this run uses.
     public var resolved: JSONValue {
         .object(JSONObject([

@@ -145,8 +145,7 @@ enum VolumeGeometry {
 enum SliceGeometry {
     /// A depth-1 volume resampled to size × size, as a flat array.
     static func resampled(_ slice: Volume, _ size: Int, nearest: Bool) -> [Float] {
-        if slice.dims[0] == size && slice.dims[1] == size { return slice.voxels }
-        return Preprocess.resample(slice, to: [size, size, 1], interpolation: nearest ? .nearest : .linear).voxels
+        VolumeGeometry.resampled(slice, [size, size, 1], nearest: nearest)
     }
 
     /// A size × size map resampled back to a slice of `width` × `height`.

@@ -75,11 +75,15 @@ package struct PoolSampler {
     /// An empty batch of this sampler's images.
     func batch() -> SliceBatch { SliceBatch(sides: sampleDims.filter { $0 > 1 }.reversed()) }
 
+    /// A random pool index of `indices`.
+    func pick(_ indices: [Int], _ rng: inout SeededRandom) -> Int { indices[rng.nextInt(indices.count)] }
+
     /// One pool entry of `indices`: the slice itself, or a patch of the volume (centred on its revealed
     /// lesion when `onLesion`).
     func draw(_ indices: [Int], onLesion: Bool = false, _ rng: inout SeededRandom) -> TrainingSlice {
-        let index = indices[rng.nextInt(indices.count)]
-        return crop?.cut(pool[index], lesion: onLesion ? crop?.lesions[index] : nil, &rng) ?? pool[index]
+        let index = pick(indices, &rng)
+        guard let crop else { return pool[index] }
+        return crop.cut(pool[index], lesion: onLesion ? crop.lesions[index] : nil, &rng)
     }
 
     /// `count` slices of the unlabelled pool and labelled normals (the assumed-normal set); each turned
@@ -107,12 +111,12 @@ package struct PoolSampler {
     /// own location, which in another aligned brain is nearly the same tissue, while a 2D donor slice
     /// comes from any depth.
     private func synthetic(_ rng: inout SeededRandom) throws -> TrainingSlice {
-        let host = crop == nil ? draw(hosts, &rng) : pool[hosts[rng.nextInt(hosts.count)]]
-        let donor = crop == nil ? draw(unlabelledOrNormal, &rng) : pool[unlabelledOrNormal[rng.nextInt(unlabelledOrNormal.count)]]
+        let host = pool[pick(hosts, &rng)], donor = pool[pick(unlabelledOrNormal, &rng)]
         let dims = crop?.volume ?? sampleDims
-        let donorImage = crop == nil ? donor.image : Block.shifted(donor.image, dims: dims, by: dims.map { rng.nextInt($0) })
+        var donorVolume = Volume(dims: dims, voxels: donor.image)
+        if crop != nil { donorVolume = Preprocess.rolled(donorVolume, by: dims.map { rng.nextInt($0) }) }
         let made = try generator.make(oneOf: generators, on: Volume(dims: dims, voxels: host.image), foreground: host.brain,
-                                      donor: Volume(dims: dims, voxels: donorImage), random: &rng)
+                                      donor: donorVolume, random: &rng)
         let mask = made.maskVolume.voxels
         let whole = TrainingSlice(image: made.image.voxels, position: host.position, label: 1, mask: mask, brain: host.brain)
         guard let crop else { return whole }

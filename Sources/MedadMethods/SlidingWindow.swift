@@ -1,5 +1,6 @@
 import Foundation
 import MedadTensor
+import MedadVolumes
 
 /// Inference of a volumetric model on a whole size³ volume by overlapping patch³ tiles, as nnU-Net
 /// predicts ("nnU-Net: a self-configuring method for deep learning-based biomedical image
@@ -42,7 +43,7 @@ package struct SlidingWindow {
 
     /// The Gaussian-weighted average of the tiles' voxel maps over the size³ `volume` (x fastest), and
     /// the highest tile image score (the volume's `head` score, as the highest slice score is in 2D).
-    /// Runs the model in eval mode without gradients.
+    /// Runs the model without gradients; the caller puts it in eval mode.
     package func scores(_ volume: [Float], model: ScoringModel) -> (map: [Float], best: Float) {
         let dims = [side, side, side], extent = [patch, patch, patch], voxels = patch * patch * patch
         var sum = [Float](repeating: 0, count: volume.count), total = [Float](repeating: 0, count: volume.count)
@@ -52,7 +53,7 @@ package struct SlidingWindow {
             let chunk = Array(all[start..<min(all.count, start + batch)])
             var input = [Float]()
             input.reserveCapacity(chunk.count * voxels)
-            for origin in chunk { input += Block.copy(volume, dims: dims, origin: origin, extent: extent) }
+            for origin in chunk { input += Preprocess.crop(volume, dims: dims, lower: origin, extent: extent) }
             let scored = withNoGrad {
                 model.score(Tensor(shape: [chunk.count, 1, patch, patch, patch], values: input),
                             positions: [Float](repeating: 0.5, count: chunk.count))

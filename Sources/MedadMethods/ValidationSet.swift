@@ -22,7 +22,7 @@ struct ValidationSet {
 
     init(volumes: [EvaluationVolume], config run: RunConfig) {
         (size, batch) = (run.data.size, run.eval.batch)
-        window = run.data.dims == 3 ? SlidingWindow(side: size, patch: run.data.patch, batch: run.eval.patchBatch) : nil
+        window = run.slidingWindow
         let axis = run.data.axis
         for (v, volume) in volumes.enumerated() {
             labels.append(volume.label == 1)

@@ -82,19 +82,17 @@ struct RawInference {
         guard volume.dims.count == 3, volume.dims.allSatisfy({ $0 > 0 }) else {
             throw MedadError("predict: volume dims \(volume.dims) are not three positive sizes")
         }
-        let raw = config.data.dims == 3 ? volumetric(volume) : sliceWise(volume)
-        var map = Volume(dims: volume.dims, spacing: volume.spacing, voxels: raw.map)
+        let raw = config.slidingWindow.map { volumetric(volume, window: $0) } ?? sliceWise(volume)
+        let map = Volume(dims: volume.dims, spacing: volume.spacing, voxels: raw.map)
         if let bad = map.voxels.firstIndex(where: { !$0.isFinite }) {
             throw MedadError("predict: voxel score \(bad) is \(map.voxels[bad]); the model produced a non-finite score")
         }
-        map.spacing = volume.spacing
         return (map, volumeScore(map.voxels, bestImage: raw.best))
     }
 
     /// The sliding window's map at data.size³, resampled (trilinearly) to the volume's grid.
-    private func volumetric(_ volume: Volume) -> (map: [Float], best: Float) {
-        let size = config.data.size, grid = [size, size, size]
-        let window = SlidingWindow(side: size, patch: config.data.patch, batch: config.eval.patchBatch)
+    private func volumetric(_ volume: Volume, window: SlidingWindow) -> (map: [Float], best: Float) {
+        let grid = [window.side, window.side, window.side]
         model.eval()
         defer { model.train() }
         let scored = window.scores(VolumeGeometry.resampled(volume, grid, nearest: false), model: model)

@@ -86,20 +86,44 @@ public enum Preprocess {
     public static func crop(_ volume: Volume, lower: [Int], upper: [Int]) -> Volume {
         precondition((0..<3).allSatisfy { 0 <= lower[$0] && lower[$0] < upper[$0] && upper[$0] <= volume.dims[$0] },
                      "crop box \(lower)..<\(upper) outside \(volume.dims)")
-        let dims = (0..<3).map { upper[$0] - lower[$0] }
-        var out = [Float](repeating: 0, count: dims.reduce(1, *))
-        volume.voxels.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
-                for z in 0..<dims[2] {
-                    for y in 0..<dims[1] {
-                        let from = volume.index(lower[0], lower[1] + y, lower[2] + z)
-                        let to = dims[0] * (y + dims[1] * z)
-                        target.baseAddress!.advanced(by: to).update(from: source.baseAddress!.advanced(by: from), count: dims[0])
+        let extent = (0..<3).map { upper[$0] - lower[$0] }
+        return Volume(dims: extent, spacing: volume.spacing,
+                      voxels: crop(volume.voxels, dims: volume.dims, lower: lower, extent: extent))
+    }
+
+    /// The box of `extent` at `lower` of values laid out as a volume of `dims` (x fastest), copied row
+    /// by row; for masks and other per-voxel arrays as well as intensities. The box must lie inside.
+    public static func crop<T>(_ values: [T], dims: [Int], lower: [Int], extent: [Int]) -> [T] {
+        let (sx, sy) = (dims[0], dims[1])
+        let (px, py, pz) = (extent[0], extent[1], extent[2])
+        return [T](unsafeUninitializedCapacity: px * py * pz) { out, initialised in
+            values.withUnsafeBufferPointer { source in
+                for z in 0..<pz {
+                    for y in 0..<py {
+                        let from = lower[0] + sx * (lower[1] + y + sy * (lower[2] + z)), to = px * (y + py * z)
+                        _ = UnsafeMutableBufferPointer(rebasing: out[to..<(to + px)]).initialize(from: source[from..<(from + px)])
                     }
                 }
             }
+            initialised = px * py * pz
         }
-        return Volume(dims: dims, spacing: volume.spacing, voxels: out)
+    }
+
+    /// `volume` rolled by `offset` voxels along each axis: values leaving one side enter the other.
+    public static func rolled(_ volume: Volume, by offset: [Int]) -> Volume {
+        let (sx, sy, sz) = (volume.dims[0], volume.dims[1], volume.dims[2])
+        let voxels = [Float](unsafeUninitializedCapacity: volume.count) { out, initialised in
+            volume.voxels.withUnsafeBufferPointer { source in
+                for z in 0..<sz {
+                    for y in 0..<sy {
+                        let from = sx * ((y + offset[1]) % sy + sy * ((z + offset[2]) % sz)), to = sx * (y + sy * z)
+                        for x in 0..<sx { out[to + x] = source[from + (x + offset[0]) % sx] }
+                    }
+                }
+            }
+            initialised = volume.count
+        }
+        return Volume(dims: volume.dims, spacing: volume.spacing, voxels: voxels)
     }
 
     /// Crops `volume` (and the same box of `mask`) to the foreground of `mask` plus `margin`;

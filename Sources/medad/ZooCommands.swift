@@ -55,9 +55,7 @@ struct ZooRunCommand: ParsableCommand {
         guard let mambaScan = MambaScan(rawValue: scan) else {
             throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let chosen = try Backbone(named: backbone), options = BackboneOptions(mambaScan: mambaScan)
-        try chosen.check(options)
-        let summary = try ZooRun.run(backbone: chosen, options: options,
+        let summary = try ZooRun.run(backbone: Backbone(named: backbone), options: BackboneOptions(mambaScan: mambaScan),
                                      weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
                                      output: URL(fileURLWithPath: out), gradients: grad)
         print("wrote \(out): y \(summary.outputShape)" + (summary.loss.map { String(format: ", loss %.6g", $0) } ?? ""))

@@ -5,6 +5,7 @@ import MedadNN
 import MedadSupport
 import MedadTensor
 import MedadTraining
+import MedadVolumes
 import Testing
 
 /// Volumetric backbones: patches from the pool, sliding-window inference, every 3D method through the
@@ -75,7 +76,7 @@ import Testing
         let worst = zip(scored.map, volume).map { abs($0 - $1) }.max()!
         #expect(worst < 1e-5)
         #expect(scored.best == window.tiles.map { origin in
-            Block.copy(volume, dims: [24, 24, 24], origin: origin, extent: [16, 16, 16]).max()!
+            Preprocess.crop(volume, dims: [24, 24, 24], lower: origin, extent: [16, 16, 16]).max()!
         }.max()!)
     }
 
@@ -108,7 +109,7 @@ extension VolumetricRunTests {
     @Test func donorShiftRollsEveryAxis() {
         let dims = [3, 4, 2]
         let values = (0..<24).map(Float.init)
-        let shifted = Block.shifted(values, dims: dims, by: [1, 3, 1])
+        let shifted = Preprocess.rolled(Volume(dims: dims, voxels: values), by: [1, 3, 1]).voxels
         for z in 0..<2 {
             for y in 0..<4 {
                 for x in 0..<3 {
@@ -117,7 +118,7 @@ extension VolumetricRunTests {
                 }
             }
         }
-        #expect(Block.shifted(values, dims: dims, by: [0, 0, 0]) == values)
+        #expect(Preprocess.rolled(Volume(dims: dims, voxels: values), by: [0, 0, 0]).voxels == values)
     }
 }
 
