@@ -29,8 +29,8 @@ public final class DecoderStage: Module {
 
     public func callAsFunction(_ coarse: Tensor, skip: Tensor?, conditioning: Tensor?) -> Tensor {
         // conv(cat(up(coarse), skip)) = conv_coarse(up(coarse)) + conv_skip(skip): nothing is concatenated,
-        // and in 2D the upsampled half is convolved on the coarse grid (upsampledConv3x3), so nothing is
-        // upsampled in memory either.
+        // and the upsampled half is convolved on the coarse grid (upsampledConv), so nothing is upsampled
+        // in memory either.
         let coarseChannels = coarse.shape[1]
         let filtered: Tensor
         if let skip {
@@ -44,9 +44,6 @@ public final class DecoderStage: Module {
         return silu(FiLM.modulated(norm(filtered), by: film, conditioning))
     }
 
-    private func upsampledConv(_ x: Tensor, weight: Tensor) -> Tensor {
-        conv.dims == 2 ? upsampledConv3x3(x, weight: weight) : convolved(upsampleNearest2x(x), weight: weight)
-    }
 
     private func convolved(_ x: Tensor, weight: Tensor) -> Tensor {
         conv.dims == 2 ? conv2d(x, weight: weight, padding: 1) : conv3d(x, weight: weight, padding: 1)

@@ -5,6 +5,7 @@
 #include "ck_conv.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 
 // The input voxel that entry (row (c, a, i, j), column (n, od, oh, ow)) of the full lowering reads, or -1
 // where the window reaches into the padding.
@@ -133,6 +134,64 @@ static void check_causal(int with_bias) {
     free(want); free(want_dx); free(want_dw); free(want_db);
 }
 
+// The sub-pixel convolution: folding the filters, a plain 2x2x2 convolution with padding 1 and the
+// interleave must give the 3x3x3 'same' convolution of x upsampled x2, and each backward must be the
+// adjoint of its forward.
+static void check_subpixel(long N, long CI, long CO, long D, long H, long W) {
+    const long V = D * H * W, U = 8 * V, Y = (D + 1) * (H + 1) * (W + 1);
+    ref_rng r = {(uint64_t)(D * 100 + H * 10 + W)};
+    float *x = ref_floats(N * CI * V), *w = ref_floats(CO * CI * 27), *ws = ref_floats(8 * CO * CI * 8);
+    float *ys = ref_floats(N * 8 * CO * Y), *out = ref_floats(N * CO * U), *dout = ref_floats(N * CO * U);
+    float *dys = ref_floats(N * 8 * CO * Y), *dws = ref_floats(8 * CO * CI * 8), *dw = ref_floats(CO * CI * 27);
+    double *want = ref_doubles(N * CO * U);
+    ref_fill(x, N * CI * V, -1, 1, &r);
+    ref_fill(w, CO * CI * 27, -1, 1, &r);
+    ref_fill(dout, N * CO * U, -1, 1, &r);
+    ref_fill(dws, 8 * CO * CI * 8, -1, 1, &r);
+    // The definition: fine voxel (z, y, v) reads x at (z + a - 1) / 2, ... inside the fine grid.
+    for (long n = 0; n < N; n++)
+        for (long o = 0; o < CO; o++)
+            for (long z = 0; z < 2 * D; z++)
+                for (long y = 0; y < 2 * H; y++)
+                    for (long v = 0; v < 2 * W; v++) {
+                        double s = 0;
+                        for (long i = 0; i < CI; i++)
+                            for (long k = 0; k < 27; k++) {
+                                long fz = z + k / 9 - 1, fy = y + k / 3 % 3 - 1, fv = v + k % 3 - 1;
+                                if (fz < 0 || fz >= 2 * D || fy < 0 || fy >= 2 * H || fv < 0 || fv >= 2 * W) continue;
+                                s += (double)w[(o * CI + i) * 27 + k] * x[(((n * CI + i) * D + fz / 2) * H + fy / 2) * W + fv / 2];
+                            }
+                        want[(((n * CO + o) * 2 * D + z) * 2 * H + y) * 2 * W + v] = s;
+                    }
+    ck_subpixel_fold_forward(w, ws, CO, CI);
+    for (long n = 0; n < N; n++)
+        for (long c = 0; c < 8 * CO; c++)
+            for (long q = 0; q < Y; q++) {
+                long cz = q / ((H + 1) * (W + 1)), cy = q / (W + 1) % (H + 1), cv = q % (W + 1);
+                double s = 0;
+                for (long i = 0; i < CI; i++)
+                    for (long t = 0; t < 8; t++) {
+                        long iz = cz - 1 + (t >> 2), iy = cy - 1 + (t >> 1 & 1), iv = cv - 1 + (t & 1);
+                        if (iz < 0 || iz >= D || iy < 0 || iy >= H || iv < 0 || iv >= W) continue;
+                        s += (double)ws[(c * CI + i) * 8 + t] * x[(((n * CI + i) * D + iz) * H + iy) * W + iv];
+                    }
+                ys[(n * 8 * CO + c) * Y + q] = (float)s;
+            }
+    ck_subpixel_interleave_forward(ys, out, N, CO, D, H, W);
+    char label[96];
+    snprintf(label, sizeof label, "conv/sub-pixel 3x3x3 of x2 upsampled %ldx%ldx%ld", D, H, W);
+    ref_expect_close(label, out, want, N * CO * U, 1e-5, 1e-5);
+    ck_subpixel_interleave_backward(dout, dys, N, CO, D, H, W);
+    double lhs = ref_dot(out, dout, N * CO * U), rhs = ref_dot(ys, dys, N * 8 * CO * Y);
+    snprintf(label, sizeof label, "conv/sub-pixel interleave adjoint %ldx%ldx%ld", D, H, W);
+    ref_expect(label, fabs(lhs - rhs) <= 1e-6 * (1 + fabs(lhs)), "<interleave ys, dout> != <ys, interleave^T dout>");
+    ck_subpixel_fold_backward(dws, dw, CO, CI);
+    lhs = ref_dot(ws, dws, 8 * CO * CI * 8), rhs = ref_dot(w, dw, CO * CI * 27);
+    snprintf(label, sizeof label, "conv/sub-pixel fold adjoint %ldx%ld", CO, CI);
+    ref_expect(label, fabs(lhs - rhs) <= 1e-6 * (1 + fabs(lhs)), "<fold w, dws> != <w, fold^T dws>");
+    free(x); free(w); free(ws); free(ys); free(out); free(dout); free(dys); free(dws); free(dw); free(want);
+}
+
 void test_conv(void) {
     // Whole images, then bands of rows; the volumes' bands start and end inside output planes.
     check_vol2col("2D 3x3 stride 1 pad 1", image(2, 3, 6, 7, 3, 1, 1), 6);
@@ -146,6 +205,9 @@ void test_conv(void) {
     check_vol2col("3D 3x3x3 stride 2 pad 2", volume(1, 3, 7, 6, 5, 3, 2, 2), 4);
     check_vol2col("3D 2x2x2 stride 2 pad 0", volume(2, 2, 6, 4, 5, 2, 2, 0), 1);
     check_vol2col("3D 4x4x4 stride 1 pad 1", volume(1, 2, 6, 6, 6, 4, 1, 1), 5);
+    check_vol2col("3D 2x2x2 stride 1 pad 1", volume(2, 3, 4, 3, 5, 2, 1, 1), 7);
+    check_subpixel(2, 3, 2, 3, 2, 4);
+    check_subpixel(1, 1, 1, 1, 1, 1);
     check_layouts();
     check_causal(1);
     check_causal(0);

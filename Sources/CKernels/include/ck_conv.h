@@ -23,6 +23,11 @@
 //   v    [X, C, LD]            transformed input tiles in columns t < T
 //   m    [X, K, LD]            their products, m[xi] = u[xi] v[xi], transformed back into y
 //   y    [N, K, HO, WO]        output (NCHW)
+//   Sub-pixel 3x3x3 convolution of x [N, CI, D, H, W] upsampled x2 (conv_subpixel.c), CO output channels:
+//   phase = pd*4 + ph*2 + pw, the parities of the output voxel (2i + pd, 2j + ph, 2k + pw)
+//   ws   [8*CO, CI, 2, 2, 2]   folded filters, row phase*CO + o: the 2x2x2 convolution of every phase
+//   ys   [N, 8*CO, D+1, H+1, W+1]  that convolution of x with padding 1 (a phase-1 voxel i is read at i+1)
+//   out  [N, CO, 2D, 2H, 2W]  out[n, o, 2i+pd, 2j+ph, 2k+pw] = ys[n, phase*CO + o, i+pd, j+ph, k+pw]
 //   B batch, L sequence length, K causal kernel length
 //   seq  [B, L, C]             token-major sequence (Mamba layout)
 //   w1d  [C, 1, K]             depthwise kernel (PyTorch Conv1d layout)
@@ -68,6 +73,16 @@ void ck_winograd_output_forward(const float *m, const float *bias, float *y, lon
                                 long ld, int up);
 // dm <- A dy A^T for every 2x2 block of dy (zero beyond the border)
 void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up);
+
+// Sub-pixel convolution (conv_subpixel.c); each *_backward is the adjoint of its *_forward.
+// ws <- the folded filters of w [CO, CI, 3, 3, 3]
+void ck_subpixel_fold_forward(const float *w, float *ws, long CO, long CI);
+// dw <- the adjoint fold of dws (overwrites dw)
+void ck_subpixel_fold_backward(const float *dws, float *dw, long CO, long CI);
+// out <- the phases of ys interleaved into the fine grid (D, H, W: the coarse size)
+void ck_subpixel_interleave_forward(const float *ys, float *out, long N, long CO, long D, long H, long W);
+// dys <- dout scattered back to the phases, zero where no output voxel reads ys
+void ck_subpixel_interleave_backward(const float *dout, float *dys, long N, long CO, long D, long H, long W);
 
 // y[b, t, c] = bias[c] + sum_j w[c, 0, j] * x[b, t - (K-1) + j, c], zero before t = 0. bias may be NULL.
 // Returns 0, or -1 when memory for the tap-major copy of w runs out (y is not written then).
