@@ -5,39 +5,32 @@
 #include "ck_conv.h"
 #include "parallel.h"
 
-// FOLD[p][t][k]: the weight of 3-tap k in 2-tap t of phase p along one axis. Phase 0 reads the coarse
-// voxel before (tap 0) and its own (taps 1 and 2); phase 1 its own (taps 0 and 1) and the next (tap 2).
-static const float FOLD[2][2][3] = {{{1, 0, 0}, {0, 1, 1}}, {{1, 1, 0}, {0, 0, 1}}};
+// The 2-tap that 3-tap k folds into along an axis: phase 0 reads the coarse voxel before (tap 0) and
+// its own (taps 1 and 2); phase 1 its own (taps 0 and 1) and the next (tap 2).
+static inline long folded_tap(long phase, long k) { return phase == 0 ? k > 0 : k == 2; }
 
-static inline long phase_row(long phase, long o, long i, long CO, long CI) { return (phase * CO + o) * CI + i; }
+// The folded 2x2x2 tap of phase (pd, ph, pw) that the 3x3x3 tap k adds into.
+static inline long folded_index(long phase, long k) {
+    return folded_tap(phase >> 2, k / 9) * 4 + folded_tap(phase >> 1 & 1, k / 3 % 3) * 2 + folded_tap(phase & 1, k % 3);
+}
 
 void ck_subpixel_fold_forward(const float *w, float *ws, long CO, long CI) {
-    for (long phase = 0; phase < 8; phase++) {
-        const long pd = phase >> 2, ph = phase >> 1 & 1, pw = phase & 1;
+    for (long phase = 0; phase < 8; phase++)
         for (long oi = 0; oi < CO * CI; oi++) {
             const float *f = w + oi * 27;
-            float *g = ws + phase_row(phase, oi / CI, oi % CI, CO, CI) * 8;
-            for (long t = 0; t < 8; t++) {
-                const float *ad = FOLD[pd][t >> 2], *ah = FOLD[ph][t >> 1 & 1], *aw = FOLD[pw][t & 1];
-                float s = 0;
-                for (long k = 0; k < 27; k++) s += ad[k / 9] * ah[k / 3 % 3] * aw[k % 3] * f[k];
-                g[t] = s;
-            }
+            float *g = ws + (phase * CO * CI + oi) * 8;   // row phase*CO + o, column i
+            for (long t = 0; t < 8; t++) g[t] = 0;
+            for (long k = 0; k < 27; k++) g[folded_index(phase, k)] += f[k];
         }
-    }
 }
 
 void ck_subpixel_fold_backward(const float *dws, float *dw, long CO, long CI) {
-    memset(dw, 0, CO * CI * 27 * sizeof(float));
-    for (long phase = 0; phase < 8; phase++) {
-        const long pd = phase >> 2, ph = phase >> 1 & 1, pw = phase & 1;
-        for (long oi = 0; oi < CO * CI; oi++) {
-            const float *g = dws + phase_row(phase, oi / CI, oi % CI, CO, CI) * 8;
-            float *f = dw + oi * 27;
-            for (long t = 0; t < 8; t++) {
-                const float *ad = FOLD[pd][t >> 2], *ah = FOLD[ph][t >> 1 & 1], *aw = FOLD[pw][t & 1];
-                for (long k = 0; k < 27; k++) f[k] += ad[k / 9] * ah[k / 3 % 3] * aw[k % 3] * g[t];
-            }
+    for (long oi = 0; oi < CO * CI; oi++) {
+        float *f = dw + oi * 27;
+        for (long k = 0; k < 27; k++) {
+            float s = 0;
+            for (long phase = 0; phase < 8; phase++) s += dws[(phase * CO * CI + oi) * 8 + folded_index(phase, k)];
+            f[k] = s;
         }
     }
 }
