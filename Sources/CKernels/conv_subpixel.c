@@ -44,7 +44,14 @@ static inline void phase_rows(long n, long o, long z, long y, long CO, long D, l
     *r1 = (base + (phase + 1) * CO + o) * plane + row + 1;   // phase 1 along w starts one voxel on
 }
 
-CK_VECTORISED static void interleave_forward_team(const float *ys, float *out, long N, long CO, long D, long H, long W) {
+// to_fine = 1: fine <- the phases of ys interleaved; 0: ys <- fine scattered back to the phases, zero
+// on the face of each phase's (D+1)(H+1)(W+1) block that no fine voxel reads.
+CK_VECTORISED static void interleave_team(float *ys, float *fine, long N, long CO, long D, long H, long W, int to_fine) {
+    const long plane = (D + 1) * (H + 1) * (W + 1);
+    if (!to_fine) {
+#pragma omp for schedule(static)
+        for (long p = 0; p < N * 8 * CO; p++) memset(ys + p * plane, 0, plane * sizeof(float));
+    }
 #pragma omp for collapse(3) schedule(static)
     for (long n = 0; n < N; n++)
         for (long o = 0; o < CO; o++)
@@ -52,42 +59,23 @@ CK_VECTORISED static void interleave_forward_team(const float *ys, float *out, l
                 for (long y = 0; y < 2 * H; y++) {
                     long r0, r1;
                     phase_rows(n, o, z, y, CO, D, H, W, &r0, &r1);
-                    const float *restrict a = ys + r0, *restrict b = ys + r1;
-                    float *restrict dst = out + (((n * CO + o) * 2 * D + z) * 2 * H + y) * 2 * W;
-                    for (long k = 0; k < W; k++) {
-                        dst[2 * k] = a[k];
-                        dst[2 * k + 1] = b[k];
+                    float *restrict a = ys + r0, *restrict b = ys + r1;
+                    float *restrict row = fine + (((n * CO + o) * 2 * D + z) * 2 * H + y) * 2 * W;
+                    if (to_fine) {
+                        for (long k = 0; k < W; k++) { row[2 * k] = a[k]; row[2 * k + 1] = b[k]; }
+                    } else {
+                        for (long k = 0; k < W; k++) { a[k] = row[2 * k]; b[k] = row[2 * k + 1]; }
                     }
                 }
 }
 
+// The casts drop a const the direction keeps: to_fine = 1 only reads ys, 0 only reads fine.
 void ck_subpixel_interleave_forward(const float *ys, float *out, long N, long CO, long D, long H, long W) {
 #pragma omp parallel
-    interleave_forward_team(ys, out, N, CO, D, H, W);
-}
-
-CK_VECTORISED static void interleave_backward_team(const float *dout, float *dys, long N, long CO, long D, long H, long W) {
-    const long plane = (D + 1) * (H + 1) * (W + 1);
-    // Each phase leaves one face of its (D+1)(H+1)(W+1) block unread: zero everything, then fill.
-#pragma omp for schedule(static)
-    for (long p = 0; p < N * 8 * CO; p++) memset(dys + p * plane, 0, plane * sizeof(float));
-#pragma omp for collapse(3) schedule(static)
-    for (long n = 0; n < N; n++)
-        for (long o = 0; o < CO; o++)
-            for (long z = 0; z < 2 * D; z++)
-                for (long y = 0; y < 2 * H; y++) {
-                    long r0, r1;
-                    phase_rows(n, o, z, y, CO, D, H, W, &r0, &r1);
-                    float *restrict a = dys + r0, *restrict b = dys + r1;
-                    const float *restrict src = dout + (((n * CO + o) * 2 * D + z) * 2 * H + y) * 2 * W;
-                    for (long k = 0; k < W; k++) {
-                        a[k] = src[2 * k];
-                        b[k] = src[2 * k + 1];
-                    }
-                }
+    interleave_team((float *)ys, out, N, CO, D, H, W, 1);
 }
 
 void ck_subpixel_interleave_backward(const float *dout, float *dys, long N, long CO, long D, long H, long W) {
 #pragma omp parallel
-    interleave_backward_team(dout, dys, N, CO, D, H, W);
+    interleave_team(dys, (float *)dout, N, CO, D, H, W, 0);
 }
