@@ -45,6 +45,17 @@ import Testing
         #expect(costs.map(\.side) == [64, 64, 64, 16, 16, 16])
     }
 
+    /// cross4 keeps four directions' scan parameters a block, so its body has 3 blocks, not 4: with 4
+    /// it would be 1,671,169 parameters, 22% above cnn-s.
+    @Test func cross4MambaIsMatchedInSizeToo() {
+        var rng = SeededRandom(seed: 0)
+        let model = EncoderDecoder(backbone: .mambaS, options: BackboneOptions(mambaScan: .cross4), rng: &rng)
+        let count = model.namedParameters().map(\.1.count).reduce(0, +)
+        #expect(count == 1_328_257)
+        #expect(Double(1_428_481) / Double(count) <= 1.15 && Double(count) / Double(1_369_921) >= 1 / 1.15)
+        #expect(!model.namedParameters().contains { $0.0.hasPrefix("encoder.body.blocks.3.") })
+    }
+
     @Test func conditioningShiftsTheMapsAndIsRequired() {
         var rng = SeededRandom(seed: 4)
         let model = EncoderDecoder(backbone: .cnnS, conditioning: 4, rng: &rng)
