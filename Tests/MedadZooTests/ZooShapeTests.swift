@@ -50,7 +50,7 @@ import Testing
     @Test func cross4MambaIsMatchedInSizeToo() {
         var rng = SeededRandom(seed: 0)
         let model = EncoderDecoder(backbone: .mambaS, options: BackboneOptions(mambaScan: .cross4), rng: &rng)
-        let count = model.namedParameters().map(\.1.count).reduce(0, +)
+        let count = model.parameterCount
         #expect(count == 1_328_257)
         #expect(Double(1_428_481) / Double(count) <= 1.15 && Double(count) / Double(1_369_921) >= 1 / 1.15)
         #expect(!model.namedParameters().contains { $0.0.hasPrefix("encoder.body.blocks.3.") })
