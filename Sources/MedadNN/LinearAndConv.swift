@@ -51,6 +51,27 @@ public final class Conv: Module {
     }
 }
 
+/// A depthwise K×K convolution over tokens [B, L, C] on a 2D grid, kept token-major
+/// (`depthwiseGridConv2d`). Its weight [C, 1, K, K] and bias are PyTorch's Conv2d(C, C, K, padding: K/2,
+/// groups: C)'s, drawn as that layer draws them.
+public final class DepthwiseGridConv: Module {
+    @Key("weight") public private(set) var weight: Tensor
+    @Key("bias") public private(set) var bias: Tensor?
+
+    public init(_ channels: Int, kernel: Int, bias: Bool = true, rng: inout SeededRandom) {
+        precondition(channels > 0 && kernel > 0 && kernel % 2 == 1,
+                     "DepthwiseGridConv(\(channels), kernel \(kernel)): needs channels > 0 and an odd kernel")
+        super.init()
+        (weight, self.bias) = pytorchDefaultParameters(weightShape: [channels, 1, kernel, kernel], fanIn: kernel * kernel,
+                                                       bias: bias, rng: &rng)
+    }
+
+    /// tokens [B, L, C] in raster order over `grid` [H, W].
+    public func callAsFunction(_ x: Tensor, grid: [Int]) -> Tensor {
+        depthwiseGridConv2d(x, grid: grid, weight: weight, bias: bias)
+    }
+}
+
 /// PyTorch's default for Linear and Conv: kaiming_uniform_(a=√5) gives U(−1/√fanIn, 1/√fanIn) for the
 /// weight, and the bias is drawn from the same range. Weight first, then bias, from one stream.
 private func pytorchDefaultParameters(weightShape: [Int], fanIn: Int, bias: Bool, rng: inout SeededRandom) -> (Tensor, Tensor?) {

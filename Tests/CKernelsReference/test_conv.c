@@ -1,6 +1,6 @@
 // vol2col / col2vol in 2D (depth 1) and 3D, whole and in bands of output rows (with padding wider
 // than the window's start, j < PAD), the layout shuffles around the convolution GEMMs, the bias gradient,
-// and the depthwise causal 1D convolution.
+// the depthwise causal 1D convolution and the depthwise convolution over a token grid.
 #include "reference.h"
 #include "ck_conv.h"
 #include <stdio.h>
@@ -134,6 +134,45 @@ static void check_causal(int with_bias) {
     free(want); free(want_dx); free(want_dw); free(want_db);
 }
 
+// y[b, i, j, c] = bias[c] + sum_{a,e} w[c, a, e] x[b, i + a - K/2, j + e - K/2, c] over a token grid, and
+// its three gradients, by definition.
+static void check_dwconv_grid(long B, long H, long W, long C, long K, int with_bias) {
+    const long N = B * H * W * C, T = K * K, P = K / 2;
+    ref_rng r = {(uint64_t)(17 + H * 10 + W + K + with_bias)};
+    float *x = ref_floats(N), *w = ref_floats(C * T), *bias = ref_floats(C), *y = ref_floats(N);
+    float *dy = ref_floats(N), *dx = ref_floats(N), *dw = ref_floats(C * T), *db = ref_floats(C);
+    double *want = ref_doubles(N), *want_dx = ref_doubles(N), *want_dw = ref_doubles(C * T), *want_db = ref_doubles(C);
+    ref_fill(x, N, -1, 1, &r);
+    ref_fill(w, C * T, -1, 1, &r);
+    ref_fill(bias, C, -1, 1, &r);
+    ref_fill(dy, N, -1, 1, &r);
+    for (long b = 0; b < B; b++)
+        for (long i = 0; i < H; i++)
+            for (long j = 0; j < W; j++)
+                for (long c = 0; c < C; c++) {
+                    long o = ((b * H + i) * W + j) * C + c;
+                    want[o] = with_bias ? bias[c] : 0;
+                    want_db[c] += dy[o];
+                    for (long a = 0; a < K; a++)
+                        for (long e = 0; e < K; e++) {
+                            long si = i + a - P, sj = j + e - P;
+                            if (si < 0 || si >= H || sj < 0 || sj >= W) continue;
+                            long at = ((b * H + si) * W + sj) * C + c, tap = c * T + a * K + e;
+                            want[o] += (double)w[tap] * x[at];
+                            want_dx[at] += (double)w[tap] * dy[o];
+                            want_dw[tap] += (double)x[at] * dy[o];
+                        }
+                }
+    ck_dwconv_grid_forward(x, w, with_bias ? bias : NULL, y, B, H, W, C, K);
+    ref_expect_close(with_bias ? "conv/dwconv grid forward, bias" : "conv/dwconv grid forward", y, want, N, 1e-6, 1e-5);
+    ck_dwconv_grid_backward(x, w, dy, dx, dw, with_bias ? db : NULL, B, H, W, C, K);
+    ref_expect_close("conv/dwconv grid dx", dx, want_dx, N, 1e-6, 1e-5);
+    ref_expect_close("conv/dwconv grid dw", dw, want_dw, C * T, 1e-5, 1e-5);
+    if (with_bias) ref_expect_close("conv/dwconv grid dbias", db, want_db, C, 1e-5, 1e-5);
+    free(x); free(w); free(bias); free(y); free(dy); free(dx); free(dw); free(db);
+    free(want); free(want_dx); free(want_dw); free(want_db);
+}
+
 // The sub-pixel convolution: folding the filters, a plain 2x2x2 convolution with padding 1 and the
 // interleave must give the 3x3x3 'same' convolution of x upsampled x2, and each backward must be the
 // adjoint of its forward.
@@ -211,4 +250,7 @@ void test_conv(void) {
     check_layouts();
     check_causal(1);
     check_causal(0);
+    check_dwconv_grid(2, 5, 4, 6, 3, 1);
+    check_dwconv_grid(1, 3, 7, 5, 5, 0);
+    check_dwconv_grid(2, 1, 1, 3, 3, 1);
 }

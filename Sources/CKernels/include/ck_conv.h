@@ -1,5 +1,5 @@
-// Convolution kernels: vol2col/col2vol around BLAS for 2D and 3D convolution, and the depthwise causal
-// 1D convolution of Mamba blocks.
+// Convolution kernels: vol2col/col2vol around BLAS for 2D and 3D convolution, the depthwise causal
+// 1D convolution of Mamba blocks, and the depthwise convolution over a token grid of Mix-FFN.
 //
 // Shape legend (all arrays contiguous, row-major, float32):
 //   ck_conv_dims: N batch, C channels, D H W input depth, height and width, KD KH KW kernel size,
@@ -31,6 +31,9 @@
 //   B batch, L sequence length, K causal kernel length
 //   seq  [B, L, C]             token-major sequence (Mamba layout)
 //   w1d  [C, 1, K]             depthwise kernel (PyTorch Conv1d layout)
+//   Depthwise convolution over a token grid (conv_depthwise_grid.c), K odd, padding K/2:
+//   grid [B, H, W, C]          tokens in raster order (row i, column j), channels last
+//   w2d  [C, 1, K, K]          depthwise kernel (PyTorch Conv2d layout, groups = C)
 //
 // Every kernel is deterministic: each output element is owned by one thread, and the reductions
 // over the batch run in a fixed order that does not depend on the thread count.
@@ -92,3 +95,13 @@ int ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias
 // Returns 0, or -1 when memory for its buffers runs out (the gradients are then incomplete).
 int ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
                                 float *dx, float *dw, float *dbias, long B, long L, long C, long K);
+
+// Depthwise K×K convolution (K odd, zero padding K/2) over a token grid x [B, H, W, C]:
+// y[b, i, j, c] = bias[c] + sum_{a, e < K} w[c, 0, a, e] * x[b, i + a - K/2, j + e - K/2, c]. bias may be NULL.
+// Returns 0, or -1 when memory for the tap-major copy of w runs out (y is not written then).
+int ck_dwconv_grid_forward(const float *x, const float *w, const float *bias, float *y,
+                           long B, long H, long W, long C, long K);
+// Gradients of the forward above; any of dx, dw, dbias may be NULL when not needed.
+// Returns 0, or -1 when memory for its buffers runs out (the gradients are then incomplete).
+int ck_dwconv_grid_backward(const float *x, const float *w, const float *dy, float *dx, float *dw, float *dbias,
+                            long B, long H, long W, long C, long K);
