@@ -25,6 +25,9 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let vitS = Backbone(name: "vit-s", summary: "self-attention, 3 pre-norm blocks") { _, rng in
         TokenBody.vitS(dims: 2, rng: &rng)
     }
+    public static let vitMixFFNS = Backbone(name: "vit-mixffn-s", summary: "self-attention with a depthwise 3×3 conv in the MLP (SegFormer's Mix-FFN), 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, localMixing: true, rng: &rng)
+    }
     public static let mambaS = Backbone(name: "mamba-s", summary: "selective scan, 4 bidirectional Mamba blocks") { options, rng in
         TokenBody.mambaS(scan: options.mambaScan, dims: 2, rng: &rng)
     }
@@ -45,7 +48,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 

@@ -2,6 +2,9 @@
 // at Scale" (Dosovitskiy et al., ICLR 2021), pre-norm, on the tokens of the shared conv stem as in
 // TransUNet ("TransUNet: Transformers Make Strong Encoders for Medical Image Segmentation", Chen et
 // al., 2021); see TokenBody. An MLP ratio of 3 matches it to cnn-s and mamba-s in size.
+// vit-mixffn-s puts SegFormer's Mix-FFN in every block ("SegFormer: Simple and Efficient Design for
+// Semantic Segmentation with Transformers", Xie et al., NeurIPS 2021): a depthwise 3×3 convolution
+// over the token grid between fc1 and the GELU, the local mixing attention lacks and convolutions have.
 import Foundation
 import MedadNN
 import MedadSupport
@@ -33,18 +36,26 @@ public final class Attention: Module {
     }
 }
 
-/// The transformer MLP: dim → hidden → dim with exact (erf) GELU.
+/// The transformer MLP: dim → hidden → dim with exact (erf) GELU; with `localMixing`, Mix-FFN's
+/// depthwise 3×3 convolution (with bias) over the 2D token grid follows fc1.
 public final class MLP: Module {
     @Key("fc1") public private(set) var fc1: Linear
+    @Key("dwconv") public private(set) var dwconv: DepthwiseGridConv?
     @Key("fc2") public private(set) var fc2: Linear
 
-    public init(dim: Int, hidden: Int, rng: inout SeededRandom) {
+    public init(dim: Int, hidden: Int, localMixing: Bool = false, rng: inout SeededRandom) {
         super.init()
         fc1 = Linear(dim, hidden, bias: true, rng: &rng)
+        dwconv = localMixing ? DepthwiseGridConv(hidden, kernel: 3, rng: &rng) : nil
         fc2 = Linear(hidden, dim, bias: true, rng: &rng)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { fc2(gelu(fc1(x))) }
+    /// tokens [B, L, D] in raster order over `grid` (L its product).
+    public func callAsFunction(_ x: Tensor, grid: [Int]) -> Tensor {
+        var hidden = fc1(x)
+        if let dwconv { hidden = dwconv(hidden, grid: grid) }
+        return fc2(gelu(hidden))
+    }
 }
 
 /// A pre-norm transformer block.
@@ -54,23 +65,26 @@ public final class ViTBlock: Module, TokenBlock {
     @Key("norm2") public private(set) var norm2: LayerNorm
     @Key("mlp") public private(set) var mlp: MLP
 
-    public init(dim: Int, heads: Int, mlpRatio: Int, rng: inout SeededRandom) {
+    public init(dim: Int, heads: Int, mlpRatio: Int, localMixing: Bool = false, rng: inout SeededRandom) {
         super.init()
         norm1 = LayerNorm(dim)
         attn = Attention(dim: dim, heads: heads, rng: &rng)
         norm2 = LayerNorm(dim)
-        mlp = MLP(dim: dim, hidden: mlpRatio * dim, rng: &rng)
+        mlp = MLP(dim: dim, hidden: mlpRatio * dim, localMixing: localMixing, rng: &rng)
     }
 
     public func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor {
         let attended = tokens + attn(norm1(tokens))
-        return attended + mlp(norm2(attended))
+        return attended + mlp(norm2(attended), grid: grid)
     }
 }
 
 extension TokenBody {
-    /// vit-s's body (vit3d-s's with `dims` 3): 3 blocks of width 192, 3 heads of 64 channels, MLP ratio 3.
-    public static func vitS(dims: Int, rng: inout SeededRandom) -> TokenBody {
-        TokenBody(dim: 192, dims: dims, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) }, count: 3, rng: &rng)
+    /// vit-s's body (vit3d-s's with `dims` 3; vit-mixffn-s's with `localMixing`): 3 blocks of width
+    /// 192, 3 heads of 64 channels, MLP ratio 3.
+    public static func vitS(dims: Int, localMixing: Bool = false, rng: inout SeededRandom) -> TokenBody {
+        precondition(!localMixing || dims == 2, "Mix-FFN's convolution is built for a 2D token grid")
+        return TokenBody(dim: 192, dims: dims, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, localMixing: localMixing, rng: &$0) },
+                         count: 3, rng: &rng)
     }
 }

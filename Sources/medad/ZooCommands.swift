@@ -25,11 +25,11 @@ struct ZooList: ParsableCommand {
             try printJSON(rows.map { ["name": $0.name, "params": $0.parameters, "body_params": $0.bodyParameters,
                                       "gflops": $0.gflops, "dims": $0.dims, "size": $0.side] as [String: Any] })
         } else {
-            print("name          params  body params   GFLOPs  input        body")
+            print("name".namePadded + "params".leftPadded(to: 10) + "body params".leftPadded(to: 13) + "GFLOPs".leftPadded(to: 9)
+                  + "  input        body")
             for row in rows {
                 let input = "1×1" + String(repeating: "×\(row.side)", count: row.dims)
-                print(row.name.padding(toLength: 11, withPad: " ", startingAt: 0)
-                      + String(row.parameters).leftPadded(to: 10) + String(row.bodyParameters).leftPadded(to: 13)
+                print(row.name.namePadded + String(row.parameters).leftPadded(to: 10) + String(row.bodyParameters).leftPadded(to: 13)
                       + String(format: "%9.3f", row.gflops) + "  " + input.padding(toLength: 13, withPad: " ", startingAt: 0)
                       + row.summary)
             }
@@ -82,7 +82,7 @@ struct BenchZoo: ParsableCommand {
         } else {
             print("batch \(batch) of side \(size) (\(size)² images, \(size)³ patches), \(global.resolvedThreads) threads")
             for row in rows {
-                print(row.backbone.padding(toLength: 11, withPad: " ", startingAt: 0)
+                print(row.backbone.namePadded
                       + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
             }
         }
@@ -102,5 +102,12 @@ struct ZooAdopt: ParsableCommand {
         global.apply()
         try Runs.adopt(run: trained.url, weights: URL(fileURLWithPath: weights), into: URL(fileURLWithPath: out))
         print("\(out): \(weights) adopted into a copy of \(trained.path); score it with medad evaluate --run \(out)")
+    }
+}
+
+private extension String {
+    /// A backbone name padded to the longest one's width, so that the columns after it line up.
+    var namePadded: String {
+        padding(toLength: Backbone.names.map(\.count).max()! + 2, withPad: " ", startingAt: 0)
     }
 }

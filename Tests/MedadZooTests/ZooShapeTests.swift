@@ -37,12 +37,12 @@ import Testing
     /// mixers, not sizes.
     @Test func wholeNetworksAreMatchedInSize() throws {
         let costs = try ModelCost.zoo(size: 64, patch: 16)
-        #expect(costs.map(\.parameters) == [1_369_921, 1_412_353, 1_428_481, 1_483_249, 1_432_897, 1_449_025])
+        #expect(costs.map(\.parameters) == [1_369_921, 1_412_353, 1_429_633, 1_428_481, 1_483_249, 1_432_897, 1_449_025])
         for dims in [2, 3] {
             let counts = costs.filter { $0.dims == dims }.map(\.parameters)
             #expect(Double(counts.max()!) / Double(counts.min()!) <= 1.15)
         }
-        #expect(costs.map(\.side) == [64, 64, 64, 16, 16, 16])
+        #expect(costs.map(\.side) == [64, 64, 64, 64, 16, 16, 16])
     }
 
     /// cross4 keeps four directions' scan parameters a block, so its body has 3 blocks, not 4: with 4
@@ -54,6 +54,18 @@ import Testing
         #expect(count == 1_328_257)
         #expect(Double(1_428_481) / Double(count) <= 1.15 && Double(count) / Double(1_369_921) >= 1 / 1.15)
         #expect(!model.namedParameters().contains { $0.0.hasPrefix("encoder.body.blocks.3.") })
+    }
+
+    /// vit-mixffn-s is vit-s plus one depthwise 3×3 convolution (weight and bias) per block's MLP, and
+    /// nothing else: the same parameters otherwise, 3 × 576 × 10 more.
+    @Test func mixFFNAddsOnlyTheDepthwiseConvolutions() {
+        var rng = SeededRandom(seed: 0)
+        let plain = Dictionary(uniqueKeysWithValues: EncoderDecoder(backbone: .vitS, rng: &rng).namedParameters().map { ($0.0, $0.1.shape) })
+        let mixed = Dictionary(uniqueKeysWithValues: EncoderDecoder(backbone: .vitMixFFNS, rng: &rng).namedParameters().map { ($0.0, $0.1.shape) })
+        let added = mixed.filter { plain[$0.key] == nil }
+        #expect(mixed.filter { plain[$0.key] != nil }.count == plain.count && plain.allSatisfy { mixed[$0.key] == $0.value })
+        #expect(Set(added.keys) == Set((0..<3).flatMap { ["encoder.body.blocks.\($0).mlp.dwconv.weight", "encoder.body.blocks.\($0).mlp.dwconv.bias"] }))
+        #expect(added.values.allSatisfy { $0 == [576, 1, 3, 3] || $0 == [576] })
     }
 
     @Test func conditioningShiftsTheMapsAndIsRequired() {

@@ -15,11 +15,11 @@ from .mamba import MambaBlock
 
 WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
-KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "mamba-s": ("mamba", 2),
+KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
-PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "mamba-s": 1_428_481,
+PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
@@ -179,26 +179,34 @@ class Attention(nn.Module):
 
 
 class MLP(nn.Module):
-    def __init__(self, d, hidden):
+    """fc1 → GELU → fc2; with local_mixing, SegFormer's Mix-FFN: a depthwise 3×3 conv over the
+    token grid after fc1 (vit-mixffn-s)"""
+
+    def __init__(self, d, hidden, local_mixing=False):
         super().__init__()
         self.fc1 = nn.Linear(d, hidden)
+        self.dwconv = nn.Conv2d(hidden, hidden, 3, 1, 1, groups=hidden) if local_mixing else None
         self.fc2 = nn.Linear(hidden, d)
 
-    def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))  # exact (erf) GELU
+    def forward(self, x, grid):
+        h = self.fc1(x)
+        if self.dwconv is not None:
+            B, L, C = h.shape
+            h = self.dwconv(h.transpose(1, 2).reshape(B, C, *grid)).flatten(2).transpose(1, 2)
+        return self.fc2(F.gelu(h))  # exact (erf) GELU
 
 
 class ViTBlock(nn.Module):
-    def __init__(self, d, heads=3, mlp_ratio=3):
+    def __init__(self, d, heads=3, mlp_ratio=3, local_mixing=False):
         super().__init__()
         self.norm1 = nn.LayerNorm(d, eps=1e-5)
         self.attn = Attention(d, heads)
         self.norm2 = nn.LayerNorm(d, eps=1e-5)
-        self.mlp = MLP(d, mlp_ratio * d)
+        self.mlp = MLP(d, mlp_ratio * d, local_mixing)
 
-    def forward(self, x, grid):  # grid unused: same call shape as MambaBlock
+    def forward(self, x, grid):
         x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+        return x + self.mlp(self.norm2(x), grid)
 
 
 class TokenBody(nn.Module):
@@ -225,8 +233,8 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body == "vit":
-        return TokenBody([ViTBlock(WIDTH) for _ in range(3)], dims)
+    if body in ("vit", "vit-mixffn"):
+        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn") for _ in range(3)], dims)
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
     return TokenBody([MambaBlock(WIDTH, scan) for _ in range(3 if scan == "cross4" else 4)], dims)
 
