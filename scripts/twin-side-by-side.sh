@@ -9,7 +9,8 @@
 # folds by `medad pool`. Needs torch, mambapy and safetensors, and data/realdev-folds (README,
 # "Real-pathology development set"). Runs go to runs/twin-side-by-side/ (kept; reruns skip finished steps).
 #
-# usage: [THREADS=2] scripts/twin-side-by-side.sh [BACKBONE ...]   (default: cnn-s vit-s mamba-s)
+# usage: [THREADS=2] scripts/twin-side-by-side.sh [BACKBONE[:SCAN] ...]   (default: cnn-s vit-s mamba-s)
+# mamba-s:cross4 runs mamba-s with "mamba_scan": "cross4" (cells runs/twin-side-by-side/mamba-s-cross4-fold<k>).
 # Both sides run with THREADS threads; two instances on disjoint backbones may run side by side.
 # SCAN_IMPL=seq runs the twin's selective scan as a plain loop instead of mambapy's parallel scan
 # (the same values to ~1e-6; faster at the 64-token grids of 64² slices).
@@ -22,13 +23,18 @@ out=runs/twin-side-by-side
 backbones=("$@")
 [ ${#backbones[@]} -eq 0 ] && backbones=(cnn-s vit-s mamba-s)
 export PYTHONPATH=interop/pytorch
-for backbone in "${backbones[@]}"; do
+for variant in "${backbones[@]}"; do
+  backbone=${variant%%:*}
+  scan=bi
+  [ "$variant" != "$backbone" ] && scan=${variant#*:}
+  name=$backbone
+  [ "$scan" != bi ] && name=$backbone-$scan
   for fold in 0 1 2; do
-    cell=$out/$backbone-fold$fold
+    cell=$out/$name-fold$fold
     if [ ! -f "$cell/medad/result.json" ]; then
       rm -rf "$cell"
       "$medad" train --config experiments/realdev-supervised.json --threads "$threads" --out "$cell/medad" --record-twin "$cell/twin-in" \
-        --set data.folders.fold="$fold" --set backbone="$backbone"
+        --set data.folders.fold="$fold" --set backbone="$backbone" --set mamba_scan="$scan"
       "$medad" evaluate --run "$cell/medad"
     fi
     if [ ! -f "$cell/torch/result.json" ]; then
@@ -48,7 +54,7 @@ print(f"{cell}: losses medad {ours[0]:.4f} -> {ours[-1]:.4f}, twin {theirs[0]:.4
 PY
   done
   for side in medad torch; do
-    echo "== $backbone, $side (pooled over the three folds)"
-    "$medad" pool "$out/$backbone"-fold{0,1,2}/"$side"
+    echo "== $name, $side (pooled over the three folds)"
+    "$medad" pool "$out/$name"-fold{0,1,2}/"$side"
   done
 done
