@@ -3,21 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
+#include "depthwise_shared.h"
 #include "parallel.h"
-
-// The batch reductions of the weight gradient are split into this many row chunks whatever the
-// thread count, and the chunks are added in order, so results do not depend on scheduling.
-enum { REDUCE_CHUNKS = 64 };
-
-// wt[j, c] <- w[c, 0, j]: the tap-major copy lets the inner loop run over contiguous channels.
-// NULL when memory runs out.
-static float *taps_by_row(const float *w, long C, long K) {
-    float *wt = malloc((size_t)(C * K) * sizeof(float));
-    if (!wt) return NULL;
-    for (long c = 0; c < C; c++)
-        for (long j = 0; j < K; j++) wt[j * C + c] = w[c * K + j];
-    return wt;
-}
 
 CK_VECTORISED static void forward_team(const float *x, const float *wt, const float *bias, float *y,
                                        long B, long L, long C, long K) {
@@ -38,7 +25,7 @@ CK_VECTORISED static void forward_team(const float *x, const float *wt, const fl
 
 int ck_causal_dwconv1d_forward(const float *x, const float *w, const float *bias, float *y,
                                long B, long L, long C, long K) {
-    float *wt = taps_by_row(w, C, K);
+    float *wt = depthwise_taps_by_row(w, C, K);
     if (!wt) return -1;
 #pragma omp parallel
     forward_team(x, wt, bias, y, B, L, C, K);
@@ -91,7 +78,7 @@ CK_VECTORISED static void parameter_gradient_team(const float *x, const float *d
 int ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
                                 float *dx, float *dw, float *dbias, long B, long L, long C, long K) {
     if (dx) {
-        float *wt = taps_by_row(w, C, K);
+        float *wt = depthwise_taps_by_row(w, C, K);
         if (!wt) return -1;
 #pragma omp parallel
         input_gradient_team(dy, wt, dx, B, L, C, K);
@@ -103,16 +90,7 @@ int ck_causal_dwconv1d_backward(const float *x, const float *w, const float *dy,
     if (!partial) return -1;
 #pragma omp parallel
     parameter_gradient_team(x, dy, partial, rows, per, L, C, K);
-    for (long c = 0; c < C; c++) {
-        for (long j = 0; j < K; j++) {
-            float total = 0;
-            for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) total += partial[chunk * stride + j * C + c];
-            if (dw) dw[c * K + j] = total;
-        }
-        float total = 0;
-        for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) total += partial[chunk * stride + K * C + c];
-        if (dbias) dbias[c] = total;
-    }
+    depthwise_sum_chunks(partial, C, K, dw, dbias);
     free(partial);
     return 0;
 }

@@ -6,21 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
+#include "depthwise_shared.h"
 #include "parallel.h"
-
-// The batch reductions of the weight gradient are split into this many row chunks whatever the
-// thread count, and the chunks are added in order, so results do not depend on scheduling.
-enum { REDUCE_CHUNKS = 64 };
-
-// wt[t, c] <- w[c, 0, t] for the T = K·K taps: the inner loops then run over contiguous channels.
-// NULL when memory runs out.
-static float *taps_by_row(const float *w, long C, long T) {
-    float *wt = malloc((size_t)(C * T) * sizeof(float));
-    if (!wt) return NULL;
-    for (long c = 0; c < C; c++)
-        for (long t = 0; t < T; t++) wt[t * C + c] = w[c * T + t];
-    return wt;
-}
 
 // out[c] (+)= sum over the taps that land inside the grid of tap[c] * in[c], around token (i, j).
 // `flip` reads the grid at (i - a + P, j - b + P) instead of (i + a - P, j + b - P): the input
@@ -52,7 +39,7 @@ CK_VECTORISED static void taps_team(const float *src, const float *wt, const flo
 
 int ck_dwconv_grid_forward(const float *x, const float *w, const float *bias, float *y,
                            long B, long H, long W, long C, long K) {
-    float *wt = taps_by_row(w, C, K * K);
+    float *wt = depthwise_taps_by_row(w, C, K * K);
     if (!wt) return -1;
 #pragma omp parallel
     taps_team(x, wt, bias, y, B, H, W, C, K, 0);
@@ -92,7 +79,7 @@ int ck_dwconv_grid_backward(const float *x, const float *w, const float *dy, flo
                             long B, long H, long W, long C, long K) {
     const long T = K * K;
     if (dx) {
-        float *wt = taps_by_row(w, C, T);
+        float *wt = depthwise_taps_by_row(w, C, T);
         if (!wt) return -1;
 #pragma omp parallel
         taps_team(dy, wt, NULL, dx, B, H, W, C, K, 1);
@@ -104,14 +91,7 @@ int ck_dwconv_grid_backward(const float *x, const float *w, const float *dy, flo
     if (!partial) return -1;
 #pragma omp parallel
     parameter_gradient_team(x, dy, partial, tokens, per, H, W, C, K);
-    for (long c = 0; c < C; c++) {
-        for (long t = 0; t <= T; t++) {
-            float total = 0;
-            for (long chunk = 0; chunk < REDUCE_CHUNKS; chunk++) total += partial[chunk * stride + t * C + c];
-            if (t < T && dw) dw[c * T + t] = total;
-            if (t == T && dbias) dbias[c] = total;
-        }
-    }
+    depthwise_sum_chunks(partial, C, T, dw, dbias);
     free(partial);
     return 0;
 }
