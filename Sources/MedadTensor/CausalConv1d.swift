@@ -17,14 +17,8 @@ public func causalDepthwiseConv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = n
     let out = Tensor(uninitialized: x.shape)
     Scratch.check(ck_causal_dwconv1d_forward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer,
                                              out.storage.pointer, b, l, c, k), "causalDepthwiseConv1d")
-    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-    return Tensor.record("causalDepthwiseConv1d", out, inputs: inputs) { grad in
-        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
-        let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
-        let db = bias?.requiresGrad == true ? Tensor(uninitialized: [c]) : nil
-        Scratch.check(ck_causal_dwconv1d_backward(x.storage.pointer, weight.storage.pointer, grad.storage.pointer,
-                                                  dx?.storage.pointer, dw?.storage.pointer, db?.storage.pointer, b, l, c, k),
-                      "causalDepthwiseConv1d backward")
-        return bias == nil ? [dx, dw] : [dx, dw, db]
+    return Tensor.recordDepthwise("causalDepthwiseConv1d", out, x: x, weight: weight, bias: bias) { grad, into in
+        ck_causal_dwconv1d_backward(x.storage.pointer, weight.storage.pointer, grad.storage.pointer,
+                                    into.dx, into.dw, into.dbias, b, l, c, k)
     }
 }

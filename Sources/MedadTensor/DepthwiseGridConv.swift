@@ -22,14 +22,8 @@ public func depthwiseGridConv2d(_ x: Tensor, grid: [Int], weight: Tensor, bias: 
     let out = Tensor(uninitialized: x.shape)
     Scratch.check(ck_dwconv_grid_forward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer,
                                          out.storage.pointer, b, h, w, c, k), "depthwiseGridConv2d")
-    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-    return Tensor.record("depthwiseGridConv2d", out, inputs: inputs) { grad in
-        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
-        let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
-        let db = bias?.requiresGrad == true ? Tensor(uninitialized: [c]) : nil
-        Scratch.check(ck_dwconv_grid_backward(x.storage.pointer, weight.storage.pointer, grad.storage.pointer,
-                                              dx?.storage.pointer, dw?.storage.pointer, db?.storage.pointer, b, h, w, c, k),
-                      "depthwiseGridConv2d backward")
-        return bias == nil ? [dx, dw] : [dx, dw, db]
+    return Tensor.recordDepthwise("depthwiseGridConv2d", out, x: x, weight: weight, bias: bias) { grad, into in
+        ck_dwconv_grid_backward(x.storage.pointer, weight.storage.pointer, grad.storage.pointer,
+                                into.dx, into.dw, into.dbias, b, h, w, c, k)
     }
 }
