@@ -47,10 +47,14 @@ public struct SplitManifest: Codable, Equatable, Sendable {
     public var hash: String
 
     /// Builds the manifest for `subjects` (each a subject id; several volumes of one subject must share it).
-    public static func make(subjects: [String], config: SplitProtocol) throws -> SplitManifest {
+    /// `heldOutTest`: further subjects that join the test split only, after the split's own test cases and
+    /// with anomalies from their own streams, so the training pool, the validation cases and the first
+    /// test cases are those of the manifest without them: a larger test set for runs already trained.
+    public static func make(subjects: [String], heldOutTest: [String] = [], config: SplitProtocol) throws -> SplitManifest {
         try config.validate()
         let ids = subjects.sorted()
-        if let twice = zip(ids, ids.dropFirst()).first(where: { $0.0 == $0.1 }) {
+        let all = (ids + heldOutTest).sorted()
+        if let twice = zip(all, all.dropFirst()).first(where: { $0.0 == $0.1 }) {
             throw MedadError("splits.subjects: subject '\(twice.0)' is listed twice")
         }
         let n = ids.count
@@ -78,9 +82,12 @@ public struct SplitManifest: Codable, Equatable, Sendable {
         let train = trainingPool(trainIDs, config: config, &picks, &seeds)
         let validation = evaluationCases(validationIDs, fraction: config.validationAnomalyFraction,
                                          types: config.validationTypes, seen: nil, keepNormal: true, &validationPicks, &validationSeeds)
-        let test = evaluationCases(testIDs, fraction: config.testAnomalyFraction,
-                                   types: config.seenTypes + config.unseenTypes, seen: Set(config.seenTypes), keepNormal: false,
+        var heldOutPicks = root.split(8), heldOutSeeds = root.split(9)
+        let testTypes = config.seenTypes + config.unseenTypes, seen = Set(config.seenTypes)
+        let test = evaluationCases(testIDs, fraction: config.testAnomalyFraction, types: testTypes, seen: seen, keepNormal: false,
                                    &testPicks, &testSeeds)
+            + evaluationCases(heldOutTest.sorted(), fraction: config.testAnomalyFraction, types: testTypes, seen: seen,
+                              keepNormal: false, &heldOutPicks, &heldOutSeeds)
         var manifest = SplitManifest(version: 1, config: config, train: train, validation: validation, test: test, hash: "")
         manifest.hash = try manifest.contentHash()
         return manifest

@@ -11,6 +11,9 @@ public struct Experiment {
     public let name: String
     public let plan: SweepPlan
     public let report: ReportSettings
+    /// `reuse_training` (a path relative to this file): the experiment whose trained cells this one
+    /// scores again on larger test sets instead of training its own (`RetestCellExecutor`).
+    public let reusedTraining: URL?
 
     /// Loads the file (resolving `extends`), splits off `report` and `sweep`, and reads `name`.
     public init(url: URL) throws {
@@ -20,6 +23,14 @@ public struct Experiment {
         }
         report = try ReportSettings(object["report"] ?? .object(JSONObject()), source: url.path)
         object["report"] = nil
+        switch object["reuse_training"] {
+        case nil: reusedTraining = nil
+        case .string(let path)? where !path.isEmpty:
+            reusedTraining = URL(fileURLWithPath: path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+        case let other?:
+            throw MedadError("\(url.path): reuse_training: expected the path of another experiment file, got \(other.typeName)")
+        }
+        object["reuse_training"] = nil
         guard case .string(let name)? = object["name"], !name.isEmpty,
               name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw MedadError("\(url.path): name: expected a non-empty string of letters, digits, '-', '_' or '.' (it names the runs folder)")
@@ -30,6 +41,17 @@ public struct Experiment {
     }
 
     public var cells: [SweepCell] { plan.cells }
+
+    /// How this experiment's cells run in this process: trained and evaluated, or with `reuse_training`
+    /// scored with the weights of the other experiment's cells under `root`.
+    public func executor(root: URL) throws -> CellExecutor {
+        guard let reusedTraining else { return RunsCellExecutor() }
+        let origin = try Experiment(url: reusedTraining)
+        guard origin.name != name else {
+            throw MedadError("\(url.path): reuse_training: \(reusedTraining.path) has the same name (\(name)); their runs would share a folder")
+        }
+        return RetestCellExecutor(origin: origin, root: root)
+    }
 
     /// Validates every cell with `validate` (the run-config validator), so a typo in one axis value
     /// fails before any cell trains. The error names the cell.

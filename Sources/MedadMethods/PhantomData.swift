@@ -19,7 +19,8 @@ struct PhantomData {
         let protocolConfig = SplitProtocol(seenTypes: data.seen, unseenTypes: data.unseen, trainingGenerators: data.generators,
                                            seed: config.seed, contamination: data.contamination, labelRatio: data.labelRatio,
                                            revealMasks: data.masks)
-        manifest = try SplitManifest.make(subjects: subjects, config: protocolConfig)
+        let heldOut = (data.subjects..<(data.subjects + data.testSubjects)).map { PhantomData.subjectName($0) }
+        manifest = try SplitManifest.make(subjects: subjects, heldOutTest: heldOut, config: protocolConfig)
         generator = try AnomalyGenerator()
     }
 

@@ -47,6 +47,20 @@ public struct RunConfig {
         data.dims == 3 ? SlidingWindow(side: data.size, patch: data.patch, batch: eval.patchBatch) : nil
     }
 
+    /// A config document without the keys that change only which test cases a run is scored on (`name`,
+    /// `data.phantom.test_subjects`): two configs with equal parts train, select and calibrate the same
+    /// model on the same data. (`eval` stays: validation and calibration follow its axis and post-processing.)
+    public static func trainingPart(of config: JSONValue) -> JSONValue {
+        guard case .object(var document) = config else { return config }
+        document["name"] = nil
+        if case .object(var data)? = document["data"], case .object(var phantom)? = data["phantom"] {
+            phantom["test_subjects"] = nil
+            data["phantom"] = .object(phantom)
+            document["data"] = .object(data)
+        }
+        return .object(document)
+    }
+
     /// The resolved document: every key with the value this run uses.
     public var resolved: JSONValue {
         .object(JSONObject([
@@ -77,6 +91,9 @@ public struct DataConfig {
     public var generators: [AnomalyType]
     public var masks: Bool
     public var subjects: Int
+    /// Phantom subjects past `subjects` that join the test split only (`SplitManifest.make`'s `heldOutTest`):
+    /// a larger test set that leaves training, validation and the split's own test cases as they were.
+    public var testSubjects: Int
     public var volumeSize: Int
     /// Share of a slice's voxels that must be tissue for the slice to be used in training.
     public var minForeground: Double
@@ -108,6 +125,7 @@ public struct DataConfig {
         let phantom = try r.section("phantom")
         subjects = try phantom.int("subjects", default: 24, range: 6...2000)
         volumeSize = try phantom.int("volume_size", default: 32, range: 8...256)
+        testSubjects = try phantom.int("test_subjects", default: 0, range: 0...2000)
         try phantom.finish()
         if r.has("folders") {
             folders = try FolderSource(r.section("folders"))
@@ -131,7 +149,9 @@ public struct DataConfig {
             ("seen", .array(seen.map { .string($0.rawValue) })), ("unseen", .array(unseen.map { .string($0.rawValue) })),
             ("generators", .array(generators.map { .string($0.rawValue) })), ("masks", .bool(masks)),
             ("min_foreground", .number(minForeground)), ("preset", .string(preset.rawValue)),
-            ("phantom", .object(JSONObject([("subjects", .number(Double(subjects))), ("volume_size", .number(Double(volumeSize)))]))),
+            ("phantom", .object(JSONObject([("subjects", .number(Double(subjects))), ("volume_size", .number(Double(volumeSize)))]
+                                           // Shown only when set, so runs without it keep their resolved configs.
+                                           + (testSubjects > 0 ? [("test_subjects", .number(Double(testSubjects)))] : [])))),
         ]
         if let folders { pairs.append(("folders", folders.json)) }
         // 2D runs ignore the patch; leaving it out keeps their resolved configs as they were.

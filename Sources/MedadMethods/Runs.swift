@@ -89,6 +89,35 @@ public enum Runs {
         try calibrate(model, run: run, validation: data.validation, directory: directory)
     }
 
+    /// A trained run scored on a larger test set without training again. `config` must train as the run
+    /// did (`RunConfig.trainingPart` equal: only `name` and `data.phantom.test_subjects` may differ), and
+    /// its split must keep the run's training pool and validation cases. The run's weights, calibration
+    /// and training record are copied into `directory` beside the new config and manifest, which is then
+    /// evaluated as any run is.
+    public static func retest(run trained: URL, config: JSONValue, source: String, into directory: URL) throws -> JSONValue {
+        let original = try RunFiles.runConfig(in: trained, missing: MedadError("\(trained.path): not a run directory (no \(RunFiles.config))"))
+        let run = try RunConfig(config, source: source)
+        guard RunConfig.trainingPart(of: run.resolved) == RunConfig.trainingPart(of: original.resolved) else {
+            throw MedadError("\(source): trains differently from the run in \(trained.path); a retest may change only name and data.phantom.test_subjects")
+        }
+        let data = try RunData(config: run, source: source, includeTraining: false)
+        let stored = try JSONParser.parse(file: trained.appendingPathComponent(RunFiles.manifest))
+        for part in ["train", "validation"] where ConfigComposition.value(at: part, in: stored) != ConfigComposition.value(at: part, in: data.manifest) {
+            throw MedadError("\(source): its split's \(part) cases differ from those in \(trained.path)/\(RunFiles.manifest)")
+        }
+        try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
+        let copied = [RunFiles.calibration, RunFiles.training].map { (trained.appendingPathComponent($0), directory.appendingPathComponent($0)) }
+        for (from, to) in [(RunFiles.best(trained), RunFiles.best(directory))] + copied {
+            guard FileManager.default.fileExists(atPath: from.path) else {
+                throw MedadError("\(from.path): missing; the run has not finished training")
+            }
+            try AtomicFile.write(Data(contentsOf: from), to: to)
+        }
+        try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
+        try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
+        return try evaluate(run: directory)
+    }
+
     /// Writes calibration.json from the model's scores on the normal validation cases.
     private static func calibrate(_ model: ScoringModel, run: RunConfig, validation: [EvaluationVolume],
                                   directory: URL) throws {

@@ -92,7 +92,7 @@ struct SweepRunCommand: ParsableCommand {
                   + "; submit with sbatch \(slurm)")
             return
         }
-        let executor: CellExecutor = jobs == 1 ? RunsCellExecutor()
+        let executor: CellExecutor = jobs == 1 ? try experiment.executor(root: root)
             : ProcessCellExecutor(executable: executable, experiment: experimentURL.standardizedFileURL,
                                   root: root.standardizedFileURL, threads: max(1, global.resolvedThreads / jobs))
         let start = Date()

@@ -12,6 +12,25 @@ import Testing
                       revealMasks: true, validationAnomalyFraction: 0.4, testAnomalyFraction: 0.6)
     }
 
+    @Test func heldOutSubjectsExtendOnlyTheTestSplit() throws {
+        let base = try SplitManifest.make(subjects: Self.subjects, config: Self.config())
+        let heldOut = (100..<140).map { String(format: "sub-%03d", $0) }
+        let wide = try SplitManifest.make(subjects: Self.subjects, heldOutTest: heldOut.reversed(), config: Self.config())
+        #expect(wide.train == base.train && wide.validation == base.validation)
+        #expect(Array(wide.test.prefix(base.test.count)) == base.test)
+        let added = Array(wide.test.dropFirst(base.test.count))
+        #expect(added.map(\.subject) == heldOut)
+        // 0.6 of 40 anomalous, the four test types taking turns, donors from the held-out subjects.
+        let types = added.compactMap(\.anomalyType)
+        #expect(types.count == 24)
+        #expect([AnomalyType.sphere, .noise, .pii, .sinkSource].allSatisfy { type in types.filter { $0 == type }.count == 6 })
+        #expect(added.compactMap(\.donor).allSatisfy(heldOut.contains))
+        #expect(Set(added.compactMap(\.anomalySeed)).isDisjoint(with: base.test.compactMap(\.anomalySeed)))
+        #expect(throws: MedadError("splits.subjects: subject 'sub-007' is listed twice")) {
+            try SplitManifest.make(subjects: Self.subjects, heldOutTest: ["sub-007"], config: Self.config())
+        }
+    }
+
     @Test func splitsAreDisjointAndHaveTheRequestedSizes() throws {
         let m = try SplitManifest.make(subjects: Self.subjects.shuffled(), config: Self.config())
         #expect(m.train.count == 60 && m.validation.count == 15 && m.test.count == 25)

@@ -173,6 +173,37 @@ import Testing
         #expect(error?.description.contains("other test cases") == true)
     }
 
+    /// A retest scores the trained weights on the run's own test cases (the same scores) and on the
+    /// held-out subjects after them, without training; a config that would train differently is refused.
+    @Test func retestScoresTheTrainedWeightsOnMoreSubjects() throws {
+        let config = RunFixtures.config(method: "synth", steps: 2)
+        let (dir, _, result) = try RunFixtures.trainAndEvaluate(config, name: "retest-origin")
+        let wide = RunFixtures.directory("retest-wide")
+        defer { for url in [dir, wide] { try? FileManager.default.removeItem(at: url) } }
+        var wider = try ConfigComposition.set(.number(6), at: ["data", "phantom", "test_subjects"], in: config,
+                                              fullPath: "data.phantom.test_subjects")
+        wider = try ConfigComposition.set(.string("t-wide"), at: ["name"], in: wider, fullPath: "name")
+        let retested = try Runs.retest(run: dir, config: wider, source: "fixture", into: wide)
+        guard case .array(let before)? = ConfigComposition.value(at: "cases", in: result),
+              case .array(let after)? = ConfigComposition.value(at: "cases", in: retested) else { Issue.record("no cases"); return }
+        #expect(after.count == before.count + 6)
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(after.dropFirst(before.count).allSatisfy {
+            guard case .string(let name)? = ConfigComposition.value(at: "name", in: $0) else { return false }
+            return ["phantom_012", "phantom_013", "phantom_014", "phantom_015", "phantom_016", "phantom_017"].contains(String(name.prefix(11)))
+        })
+        #expect(try Data(contentsOf: TrainingCheckpoint.bestWeights(wide)) == Data(contentsOf: TrainingCheckpoint.bestWeights(dir)))
+        #expect(!FileManager.default.fileExists(atPath: wide.appendingPathComponent("train.jsonl").path))
+        // Resolved configs show the key only when set, so those of earlier runs stay as they were.
+        #expect(ConfigComposition.value(at: "config.data.phantom.test_subjects", in: retested) == .number(6))
+        #expect(ConfigComposition.value(at: "config.data.phantom.test_subjects", in: result) == nil)
+
+        let longer = try ConfigComposition.set(.number(3), at: ["train", "steps"], in: wider, fullPath: "train.steps")
+        #expect(throws: MedadError("fixture: trains differently from the run in \(dir.path); a retest may change only name and data.phantom.test_subjects")) {
+            try Runs.retest(run: dir, config: longer, source: "fixture", into: RunFixtures.directory("retest-refused"))
+        }
+    }
+
     @Test func evaluatingAnUntrainedDirectoryFailsClearly() {
         let dir = RunFixtures.directory("missing")
         #expect(throws: MedadError.self) { try Runs.evaluate(run: dir) }

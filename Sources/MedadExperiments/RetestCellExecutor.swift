@@ -1,0 +1,40 @@
+import Foundation
+import MedadConfig
+import MedadMethods
+import MedadSupport
+
+/// The cells of an experiment with `reuse_training`: each is scored with the weights its twin cell of the
+/// other experiment trained (the cell whose `RunConfig.trainingPart` is equal), on its own, larger,
+/// test set (`Runs.retest`); nothing trains again.
+public struct RetestCellExecutor: CellExecutor {
+    private struct TrainedCell: Sendable {
+        /// `RunConfig.trainingPart` of its config, canonical.
+        let part: String
+        let id: String
+        let directory: URL
+    }
+
+    private let trained: [TrainedCell]
+    private let originName: String
+    private let originPath: String
+
+    /// `origin`: the experiment whose cells trained the models, their runs under `root` as `medad sweep run` left them.
+    public init(origin: Experiment, root: URL) {
+        trained = origin.cells.map { TrainedCell(part: RunConfig.trainingPart(of: $0.config).canonical, id: $0.id,
+                                                 directory: origin.directory(of: $0, root: root)) }
+        originName = origin.name
+        originPath = origin.url.path
+    }
+
+    public func run(cell: SweepCell, source: String, directory: URL, resume: Bool) throws {
+        let part = RunConfig.trainingPart(of: cell.config).canonical
+        guard let twin = trained.first(where: { $0.part == part }) else {
+            throw MedadError("reuse_training: \(originPath) has no cell that trains as \(cell.id) does "
+                             + "(only name and data.phantom.test_subjects may differ)")
+        }
+        guard CellStatus(directory: twin.directory) == .finished else {
+            throw MedadError("reuse_training: cell \(twin.id) of \(originName) has not finished; run medad sweep run \(originPath) first")
+        }
+        _ = try Runs.retest(run: twin.directory, config: cell.config, source: source, into: directory)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import MedadConfig
+import MedadExperiments
+import MedadSupport
+import Testing
+import MedadTestSupport
+
+/// `reuse_training`: an experiment that scores another experiment's trained cells on larger test sets.
+@Suite(.serialized) struct RetestExperimentTests {
+    /// Two tiny trained cells (two seeds of intensity and of a 2-step synth with cnn-s).
+    static let origin = """
+    {"name": "small", "seed": 0, "backbone": "cnn-s", "method": {"name": "synth"},
+     "data": {"size": 16, "contamination": 0.2, "phantom": {"subjects": 12, "volume_size": 16}},
+     "train": {"steps": 2, "batch": 4, "val_every": 2, "warmup": 0}, "eval": {"bootstrap": 20, "batch": 8, "examples": 1},
+     "sweep": [{"method.name": ["intensity"], "train.steps": [0]}, {"seed": [0, 1]}]}
+    """
+    static let wide = #"{"extends": "small.json", "name": "small-wide", "reuse_training": "small.json", "data": {"phantom": {"test_subjects": 4}}}"#
+
+    @Test func aRetestScoresEveryTrainedCellOnMoreSubjects() throws {
+        let scratch = try TemporaryFolder()
+        let origin = try Experiment(url: try scratch.write("small.json", Self.origin))
+        let wide = try Experiment(url: try scratch.write("wide.json", Self.wide))
+        #expect(wide.reusedTraining == scratch.file("small.json").standardizedFileURL)
+
+        // Before the origin has run, every cell fails with the command that fixes it.
+        let early = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run(wide.cells)
+        #expect(early.failed.count == 3)
+        #expect(CellStatus(directory: wide.directory(of: wide.cells[0], root: scratch.url)) == .failed(
+            reason: "reuse_training: cell \(origin.cells[0].id) of small has not finished; run medad sweep run \(origin.url.path) first"))
+
+        #expect(SweepRunner(experiment: origin, root: scratch.url, executor: try origin.executor(root: scratch.url)).run(origin.cells).failed.isEmpty)
+        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run(wide.cells)
+        #expect(summary.finished.count == 3 && summary.failed.isEmpty)
+        for (trained, retested) in zip(origin.cells, wide.cells) {
+            let before = try cases(origin.directory(of: trained, root: scratch.url))
+            let after = try cases(wide.directory(of: retested, root: scratch.url))
+            #expect(after.count == before.count + 4 && Array(after.prefix(before.count)) == before)
+        }
+    }
+
+    @Test func aCellTheOriginDoesNotTrainIsNamed() throws {
+        let scratch = try TemporaryFolder()
+        try scratch.write("small.json", Self.origin)
+        let wide = try Experiment(url: try scratch.write("wide.json", Self.wide.replacingOccurrences(of: #""name": "small-wide","#,
+                                                                                                   with: #""name": "small-wide", "seed": 5,"#)))
+        let cell = try #require(wide.cells.first { ConfigComposition.value(at: "seed", in: $0.config) == .number(5) })
+        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run([cell])
+        #expect(summary.failed == [cell.id])
+        #expect(CellStatus(directory: wide.directory(of: cell, root: scratch.url)) == .failed(
+            reason: "reuse_training: \(scratch.file("small.json").standardizedFileURL.path) has no cell that trains as \(cell.id) does (only name and data.phantom.test_subjects may differ)"))
+    }
+
+    @Test func reuseTrainingMustNameAnotherExperimentFile() throws {
+        let scratch = try TemporaryFolder()
+        let file = try scratch.write("wide.json", #"{"name": "w", "reuse_training": 3}"#)
+        #expect(throws: MedadError("\(file.path): reuse_training: expected the path of another experiment file, got a number")) {
+            try Experiment(url: file)
+        }
+        let same = try scratch.write("same.json", #"{"name": "w", "reuse_training": "same.json"}"#)
+        #expect(throws: MedadError("\(same.path): reuse_training: \(same.standardizedFileURL.path) has the same name (w); their runs would share a folder")) {
+            try Experiment(url: same).executor(root: scratch.url)
+        }
+    }
+
+    private func cases(_ directory: URL) throws -> [JSONValue] {
+        let result = try JSONParser.parse(file: directory.appendingPathComponent(CellStatus.resultFile))
+        guard case .array(let cases)? = ConfigComposition.value(at: "cases", in: result) else { throw MedadError("no cases") }
+        return cases
+    }
+}
