@@ -36,6 +36,9 @@ import MedadTestSupport
             let after = try cases(wide.directory(of: retested, root: scratch.url))
             #expect(after.count == before.count + 4 && Array(after.prefix(before.count)) == before)
         }
+        let notebook = String(decoding: try Report(experiment: wide, root: scratch.url, command: "").files()[0].data, as: UTF8.self)
+        #expect(notebook.contains("after that of `small.json`: its cells score the weights that experiment's cells trained (`reuse_training`)."))
+        #expect(notebook.contains("3 of 3 cells finished."))
     }
 
     @Test func aCellTheOriginDoesNotTrainIsNamed() throws {
