@@ -14,8 +14,8 @@
 #
 # usage: scripts/slurm-test.sh [EXPERIMENT]        (default experiments/demo.json, relative to the repository)
 # env:   MEDAD       a built medad to use (default: build it, as run-demo.sh does)
-#        CPUS        CPUs per array task (default: all of this machine's, so tasks run one at a time
-#                    with the thread count of ./scripts/run-demo.sh)
+#        CPUS        CPUs per array task (default: all of this machine's, so tasks run one at a time,
+#                    each on every core)
 #        CANCEL_AFTER cells finished before the cancel (default 3)
 #        TOLERANCE   when the exact check fails, check again with `--tolerance TOLERANCE` (text and
 #                    structure must still match exactly; default: none, the exact check must pass)
