@@ -134,6 +134,9 @@ public struct DataConfig {
         if source == .folders && folders == nil {
             throw r.fail("folders", "missing; data.source \"folders\" needs data.folders with train, val and test")
         }
+        if source == .folders && testSubjects > 0 {
+            throw r.fail("phantom.test_subjects", "held-out subjects are drawn from the phantom generator; data.source \"folders\" scores its test folder")
+        }
         if source == .phantom && preset != .mriPercentile {
             throw r.fail("preset", "phantoms are MRI-like; \"\(preset.rawValue)\" needs data.source \"folders\" with CT volumes in HU")
         }

@@ -47,6 +47,8 @@ import Testing
         #expect(none.contains("data.generators"))
         #expect(try #require(error(#"{"method": {"name": "ae"}, "train": {"steps": 0}}"#)).contains("train.steps"))
         #expect(try #require(error(#"{"method": {"name": "ae"}, "backbone": "vit-s", "data": {"size": 20}}"#)).contains("data.size"))
+        #expect(error(#"{"method": {"name": "ae"}, "data": {"source": "folders", "folders": {"folds": "f", "fold": 0}, "phantom": {"test_subjects": 4}}}"#)
+                == #"run.json: data.phantom.test_subjects: held-out subjects are drawn from the phantom generator; data.source "folders" scores its test folder"#)
     }
 
     /// A zero rate passed the range check and failed at training, naming neither the file nor the key.
