@@ -23,10 +23,12 @@ public struct Experiment {
         }
         report = try ReportSettings(object["report"] ?? .object(JSONObject()), source: url.path)
         object["report"] = nil
-        switch object["reuse_training"] {
-        case nil: reusedTraining = nil
+        // The file's own key only: a file that extends this one trains its cells unless it says otherwise.
+        switch ConfigComposition.value(at: "reuse_training", in: try JSONParser.parse(file: url)) {
+        case nil, .null?: reusedTraining = nil
         case .string(let path)? where !path.isEmpty:
-            reusedTraining = URL(fileURLWithPath: path, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+            // Kept relative to where this file was named, so the notebook can print a command that runs as is.
+            reusedTraining = path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.deletingLastPathComponent().appendingPathComponent(path)
         case let other?:
             throw MedadError("\(url.path): reuse_training: expected the path of another experiment file, got \(other.typeName)")
         }
@@ -50,7 +52,7 @@ public struct Experiment {
         guard origin.name != name else {
             throw MedadError("\(url.path): reuse_training: \(reusedTraining.path) has the same name (\(name)); their runs would share a folder")
         }
-        return RetestCellExecutor(origin: origin, root: root)
+        return try RetestCellExecutor(origin: origin, root: root)
     }
 
     /// Validates every cell with `validate` (the run-config validator), so a typo in one axis value

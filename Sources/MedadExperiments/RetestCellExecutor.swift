@@ -4,11 +4,11 @@ import MedadMethods
 import MedadSupport
 
 /// The cells of an experiment with `reuse_training`: each is scored with the weights its twin cell of the
-/// other experiment trained (the cell whose `RunConfig.trainingPart` is equal), on its own, larger,
+/// other experiment trained (the cell with the same `RunConfig.trainingIdentity`), on its own, larger,
 /// test set (`Runs.retest`); nothing trains again.
 public struct RetestCellExecutor: CellExecutor {
     private struct TrainedCell: Sendable {
-        /// `RunConfig.trainingPart` of its config, canonical.
+        /// `RunConfig.trainingIdentity` of its config.
         let part: String
         let id: String
         let directory: URL
@@ -19,15 +19,17 @@ public struct RetestCellExecutor: CellExecutor {
     private let originPath: String
 
     /// `origin`: the experiment whose cells trained the models, their runs under `root` as `medad sweep run` left them.
-    public init(origin: Experiment, root: URL) {
-        trained = origin.cells.map { TrainedCell(part: RunConfig.trainingPart(of: $0.config).canonical, id: $0.id,
-                                                 directory: origin.directory(of: $0, root: root)) }
+    public init(origin: Experiment, root: URL) throws {
+        trained = try origin.cells.map {
+            TrainedCell(part: try RunConfig.trainingIdentity(of: $0.config, source: origin.url.path), id: $0.id,
+                        directory: origin.directory(of: $0, root: root))
+        }
         originName = origin.name
         originPath = origin.url.path
     }
 
     public func run(cell: SweepCell, source: String, directory: URL, resume: Bool) throws {
-        let part = RunConfig.trainingPart(of: cell.config).canonical
+        let part = try RunConfig.trainingIdentity(of: cell.config, source: source)
         guard let twin = trained.first(where: { $0.part == part }) else {
             throw MedadError("reuse_training: \(originPath) has no cell that trains as \(cell.id) does "
                              + "(only name and data.phantom.test_subjects may differ)")

@@ -47,10 +47,16 @@ public struct RunConfig {
         data.dims == 3 ? SlidingWindow(side: data.size, patch: data.patch, batch: eval.patchBatch) : nil
     }
 
-    /// A config document without the keys that change only which test cases a run is scored on (`name`,
-    /// `data.phantom.test_subjects`): two configs with equal parts train, select and calibrate the same
-    /// model on the same data. (`eval` stays: validation and calibration follow its axis and post-processing.)
-    public static func trainingPart(of config: JSONValue) -> JSONValue {
+    /// What a config trains, as a string: its resolved document without the keys that change only which
+    /// test cases a run is scored on (`trainingPart`). Equal identities train, select and calibrate the
+    /// same model on the same data, however each config spells its defaults.
+    public static func trainingIdentity(of config: JSONValue, source: String) throws -> String {
+        trainingPart(of: try RunConfig(config, source: source).resolved).canonical
+    }
+
+    /// A resolved config without `name` and `data.phantom.test_subjects`. (`eval` stays: validation and
+    /// calibration follow its axis and post-processing.)
+    static func trainingPart(of config: JSONValue) -> JSONValue {
         guard case .object(var document) = config else { return config }
         document["name"] = nil
         if case .object(var data)? = document["data"], case .object(var phantom)? = data["phantom"] {

@@ -97,8 +97,9 @@ public enum Runs {
     public static func retest(run trained: URL, config: JSONValue, source: String, into directory: URL) throws -> JSONValue {
         let original = try RunFiles.runConfig(in: trained, missing: MedadError("\(trained.path): not a run directory (no \(RunFiles.config))"))
         let run = try RunConfig(config, source: source)
-        guard RunConfig.trainingPart(of: run.resolved) == RunConfig.trainingPart(of: original.resolved) else {
-            throw MedadError("\(source): trains differently from the run in \(trained.path); a retest may change only name and data.phantom.test_subjects")
+        if let (key, mine, theirs) = firstDifference(RunConfig.trainingPart(of: run.resolved), RunConfig.trainingPart(of: original.resolved)) {
+            throw MedadError("\(source): \(key) is \(mine.canonical) here and \(theirs.canonical) in the run in \(trained.path); "
+                             + "a retest may change only name and data.phantom.test_subjects")
         }
         let data = try RunData(config: run, source: source, includeTraining: false)
         let stored = try JSONParser.parse(file: trained.appendingPathComponent(RunFiles.manifest))
@@ -106,16 +107,33 @@ public enum Runs {
             throw MedadError("\(source): its split's \(part) cases differ from those in \(trained.path)/\(RunFiles.manifest)")
         }
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
-        let copied = [RunFiles.calibration, RunFiles.training].map { (trained.appendingPathComponent($0), directory.appendingPathComponent($0)) }
-        for (from, to) in [(RunFiles.best(trained), RunFiles.best(directory))] + copied {
-            guard FileManager.default.fileExists(atPath: from.path) else {
-                throw MedadError("\(from.path): missing; the run has not finished training")
-            }
-            try AtomicFile.write(Data(contentsOf: from), to: to)
+        let files = [RunFiles.calibration, RunFiles.training].map { (trained.appendingPathComponent($0), directory.appendingPathComponent($0)) }
+        for (from, _) in [(RunFiles.best(trained), RunFiles.best(directory))] + files where !FileManager.default.fileExists(atPath: from.path) {
+            throw MedadError("\(from.path): missing; the run has not finished training")
         }
+        try AtomicFile.write(Data(contentsOf: RunFiles.best(trained)), to: RunFiles.best(directory))
+        try AtomicFile.write(Data(contentsOf: files[0].0), to: files[0].1)
+        // The training record says where the weights were trained, and result.json carries it as `train`.
+        guard case .object(var record) = try JSONParser.parse(file: files[1].0) else {
+            throw MedadError("\(files[1].0.path): expected a JSON object")
+        }
+        record["trained_in"] = .string(trained.path)
+        try AtomicFile.write(JSONValue.object(record).pretty(), to: files[1].1)
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
         return try evaluate(run: directory)
+    }
+
+    /// The dotted path of the first key (in sorted order) where two config documents differ, with both
+    /// values (null where a key is missing); nil when they are equal.
+    private static func firstDifference(_ a: JSONValue, _ b: JSONValue, path: String = "") -> (String, JSONValue, JSONValue)? {
+        if case .object(let x) = a, case .object(let y) = b {
+            for key in Set(x.keys).union(y.keys).sorted() {
+                if let inner = firstDifference(x[key] ?? .null, y[key] ?? .null, path: path.isEmpty ? key : path + "." + key) { return inner }
+            }
+            return nil
+        }
+        return a == b ? nil : (path, a, b)
     }
 
     /// Writes calibration.json from the model's scores on the normal validation cases.

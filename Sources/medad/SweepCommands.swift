@@ -49,7 +49,7 @@ struct SweepRunCommand: ParsableCommand {
         Each cell trains and evaluates in this process (--jobs 1, the default) or in a child process of \
         this binary per cell (--jobs N > 1, each with threads/N threads). A killed sweep resumes where it \
         stopped: a cell is finished iff its result.json exists. With --slurm FILE nothing runs; a SLURM \
-        job-array script is written instead, one task per cell not yet finished, run from this folder.
+        job-array script is written instead, one task per cell not yet finished, run from this folder.         With "reuse_training" in the file, cells do not train: each scores the weights of the matching         cell of that experiment on its own test set.
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Experiment file.") var file: String
@@ -74,6 +74,8 @@ struct SweepRunCommand: ParsableCommand {
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
         let executable = RunningExecutable.url
+        // Built here in every mode, so a bad reuse_training fails once, before any child or array task.
+        let inProcess = try experiment.executor(root: root)
         if let slurm {
             // Finished cells get no array task, so a script written again after a cancel or a failure
             // holds exactly the cells still to run (each task also skips its cell if it finished meanwhile).
@@ -92,7 +94,7 @@ struct SweepRunCommand: ParsableCommand {
                   + "; submit with sbatch \(slurm)")
             return
         }
-        let executor: CellExecutor = jobs == 1 ? try experiment.executor(root: root)
+        let executor: CellExecutor = jobs == 1 ? inProcess
             : ProcessCellExecutor(executable: executable, experiment: experimentURL.standardizedFileURL,
                                   root: root.standardizedFileURL, threads: max(1, global.resolvedThreads / jobs))
         let start = Date()

@@ -7,20 +7,25 @@ import MedadTestSupport
 
 /// `reuse_training`: an experiment that scores another experiment's trained cells on larger test sets.
 @Suite(.serialized) struct RetestExperimentTests {
-    /// Two tiny trained cells (two seeds of intensity and of a 2-step synth with cnn-s).
+    /// Three tiny trained cells (intensity, and a 2-step synth with cnn-s at two seeds). Its phantoms are
+    /// the defaults, unspelled, where the retest spells `data.phantom`: matching goes by resolved configs.
     static let origin = """
     {"name": "small", "seed": 0, "backbone": "cnn-s", "method": {"name": "synth"},
-     "data": {"size": 16, "contamination": 0.2, "phantom": {"subjects": 12, "volume_size": 16}},
+     "data": {"size": 16, "contamination": 0.2},
      "train": {"steps": 2, "batch": 4, "val_every": 2, "warmup": 0}, "eval": {"bootstrap": 20, "batch": 8, "examples": 1},
      "sweep": [{"method.name": ["intensity"], "train.steps": [0]}, {"seed": [0, 1]}]}
     """
-    static let wide = #"{"extends": "small.json", "name": "small-wide", "reuse_training": "small.json", "data": {"phantom": {"test_subjects": 4}}}"#
+    static let wide = #"{"extends": "small.json", "name": "small-wide", "reuse_training": "small.json", "data": {"phantom": {"test_subjects": 4, "subjects": 24}}}"#
 
     @Test func aRetestScoresEveryTrainedCellOnMoreSubjects() throws {
         let scratch = try TemporaryFolder()
         let origin = try Experiment(url: try scratch.write("small.json", Self.origin))
         let wide = try Experiment(url: try scratch.write("wide.json", Self.wide))
-        #expect(wide.reusedTraining == scratch.file("small.json").standardizedFileURL)
+        #expect(wide.reusedTraining?.standardizedFileURL == scratch.file("small.json").standardizedFileURL)
+        // A file that extends it trains its own cells.
+        #expect(try Experiment(url: try scratch.write("more.json", #"{"extends": "wide.json", "name": "more"}"#)).reusedTraining == nil)
+        #expect(try Experiment(url: try scratch.write("none.json", #"{"extends": "wide.json", "name": "none", "reuse_training": null}"#))
+                .reusedTraining == nil)
 
         // Before the origin has run, every cell fails with the command that fixes it.
         let early = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run(wide.cells)
@@ -37,7 +42,7 @@ import MedadTestSupport
             #expect(after.count == before.count + 4 && Array(after.prefix(before.count)) == before)
         }
         let notebook = String(decoding: try Report(experiment: wide, root: scratch.url, command: "").files()[0].data, as: UTF8.self)
-        #expect(notebook.contains("after that of `small.json`: its cells score the weights that experiment's cells trained (`reuse_training`)."))
+        #expect(notebook.contains("after `medad sweep run \(scratch.file("small.json").path)`: its cells score the weights that experiment's cells trained (`reuse_training`)."))
         #expect(notebook.contains("3 of 3 cells finished."))
     }
 
@@ -50,7 +55,7 @@ import MedadTestSupport
         let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run([cell])
         #expect(summary.failed == [cell.id])
         #expect(CellStatus(directory: wide.directory(of: cell, root: scratch.url)) == .failed(
-            reason: "reuse_training: \(scratch.file("small.json").standardizedFileURL.path) has no cell that trains as \(cell.id) does (only name and data.phantom.test_subjects may differ)"))
+            reason: "reuse_training: \(scratch.file("small.json").path) has no cell that trains as \(cell.id) does (only name and data.phantom.test_subjects may differ)"))
     }
 
     @Test func reuseTrainingMustNameAnotherExperimentFile() throws {
@@ -60,7 +65,7 @@ import MedadTestSupport
             try Experiment(url: file)
         }
         let same = try scratch.write("same.json", #"{"name": "w", "reuse_training": "same.json"}"#)
-        #expect(throws: MedadError("\(same.path): reuse_training: \(same.standardizedFileURL.path) has the same name (w); their runs would share a folder")) {
+        #expect(throws: MedadError("\(same.path): reuse_training: \(same.path) has the same name (w); their runs would share a folder")) {
             try Experiment(url: same).executor(root: scratch.url)
         }
     }

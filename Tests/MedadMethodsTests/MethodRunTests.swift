@@ -199,7 +199,8 @@ import Testing
         #expect(ConfigComposition.value(at: "config.data.phantom.test_subjects", in: result) == nil)
 
         let longer = try ConfigComposition.set(.number(3), at: ["train", "steps"], in: wider, fullPath: "train.steps")
-        #expect(throws: MedadError("fixture: trains differently from the run in \(dir.path); a retest may change only name and data.phantom.test_subjects")) {
+        #expect(ConfigComposition.value(at: "train.trained_in", in: retested) == .string(dir.path))
+        #expect(throws: MedadError("fixture: train.steps is 3 here and 2 in the run in \(dir.path); a retest may change only name and data.phantom.test_subjects")) {
             try Runs.retest(run: dir, config: longer, source: "fixture", into: RunFixtures.directory("retest-refused"))
         }
     }
