@@ -48,7 +48,12 @@ public struct Experiment {
     /// scored with the weights of the other experiment's cells under `root`.
     public func executor(root: URL) throws -> CellExecutor {
         guard let reusedTraining else { return RunsCellExecutor() }
-        let origin = try Experiment(url: reusedTraining)
+        let origin: Experiment
+        do {
+            origin = try Experiment(url: reusedTraining)
+        } catch let error as MedadError {
+            throw MedadError("\(url.path): reuse_training: \(error.message)")
+        }
         guard origin.name != name else {
             throw MedadError("\(url.path): reuse_training: \(reusedTraining.path) has the same name (\(name)); their runs would share a folder")
         }

@@ -64,6 +64,10 @@ import MedadTestSupport
         #expect(throws: MedadError("\(file.path): reuse_training: expected the path of another experiment file, got a number")) {
             try Experiment(url: file)
         }
+        let missing = try scratch.write("missing.json", #"{"name": "w", "reuse_training": "nope.json"}"#)
+        #expect(throws: MedadError("\(missing.path): reuse_training: \(scratch.file("nope.json").path): no such config file")) {
+            try Experiment(url: missing).executor(root: scratch.url)
+        }
         let same = try scratch.write("same.json", #"{"name": "w", "reuse_training": "same.json"}"#)
         #expect(throws: MedadError("\(same.path): reuse_training: \(same.path) has the same name (w); their runs would share a folder")) {
             try Experiment(url: same).executor(root: scratch.url)
