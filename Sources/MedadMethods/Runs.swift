@@ -106,19 +106,20 @@ public enum Runs {
         for part in ["train", "validation"] where ConfigComposition.value(at: part, in: stored) != ConfigComposition.value(at: part, in: data.manifest) {
             throw MedadError("\(source): its split's \(part) cases differ from those in \(trained.path)/\(RunFiles.manifest)")
         }
-        try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
-        let files = [RunFiles.calibration, RunFiles.training].map { (trained.appendingPathComponent($0), directory.appendingPathComponent($0)) }
-        for (from, _) in [(RunFiles.best(trained), RunFiles.best(directory))] + files where !FileManager.default.fileExists(atPath: from.path) {
-            throw MedadError("\(from.path): missing; the run has not finished training")
+        let weights = RunFiles.best(trained), calibration = trained.appendingPathComponent(RunFiles.calibration)
+        let training = trained.appendingPathComponent(RunFiles.training)
+        for file in [weights, calibration, training] where !FileManager.default.fileExists(atPath: file.path) {
+            throw MedadError("\(file.path): missing; the run has not finished training")
         }
-        try AtomicFile.write(Data(contentsOf: RunFiles.best(trained)), to: RunFiles.best(directory))
-        try AtomicFile.write(Data(contentsOf: files[0].0), to: files[0].1)
+        try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
+        try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
+        try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
         // The training record says where the weights were trained, and result.json carries it as `train`.
-        guard case .object(var record) = try JSONParser.parse(file: files[1].0) else {
-            throw MedadError("\(files[1].0.path): expected a JSON object")
+        guard case .object(var record) = try JSONParser.parse(file: training) else {
+            throw MedadError("\(training.path): expected a JSON object")
         }
         record["trained_in"] = .string(trained.path)
-        try AtomicFile.write(JSONValue.object(record).pretty(), to: files[1].1)
+        try AtomicFile.write(JSONValue.object(record).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
         return try evaluate(run: directory)

@@ -49,7 +49,9 @@ struct SweepRunCommand: ParsableCommand {
         Each cell trains and evaluates in this process (--jobs 1, the default) or in a child process of \
         this binary per cell (--jobs N > 1, each with threads/N threads). A killed sweep resumes where it \
         stopped: a cell is finished iff its result.json exists. With --slurm FILE nothing runs; a SLURM \
-        job-array script is written instead, one task per cell not yet finished, run from this folder.         With "reuse_training" in the file, cells do not train: each scores the weights of the matching         cell of that experiment on its own test set.
+        job-array script is written instead, one task per cell not yet finished, run from this folder. \
+        With "reuse_training" in the file, cells do not train: each scores the weights of the matching \
+        cell of that experiment on its own test set.
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Experiment file.") var file: String
