@@ -52,7 +52,6 @@ public struct OpsBenchmark: Codable, Equatable, Sendable {
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
     }
 
-
     private static func sgemm(repeats: Int) -> Double {
         let n = 1024
         var rng = SeededRandom(seed: 1)

@@ -44,7 +44,6 @@ public final class DecoderStage: Module {
         return silu(FiLM.modulated(norm(filtered), by: film, conditioning))
     }
 
-
     private func convolved(_ x: Tensor, weight: Tensor) -> Tensor {
         conv.dims == 2 ? conv2d(x, weight: weight, padding: 1) : conv3d(x, weight: weight, padding: 1)
     }
