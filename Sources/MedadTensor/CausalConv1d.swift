@@ -14,6 +14,7 @@ public func causalDepthwiseConv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = n
     if let bias {
         precondition(bias.shape == [c], "causalDepthwiseConv1d: bias shape \(bias.shape) must be [\(c)] for x \(x.shape)")
     }
+    FLOPCounter.add(2 * b * l * c * k)
     let out = Tensor(uninitialized: x.shape)
     Scratch.check(ck_causal_dwconv1d_forward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer,
                                              out.storage.pointer, b, l, c, k), "causalDepthwiseConv1d")

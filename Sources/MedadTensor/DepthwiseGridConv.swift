@@ -19,6 +19,7 @@ public func depthwiseGridConv2d(_ x: Tensor, grid: [Int], weight: Tensor, bias: 
     if let bias {
         precondition(bias.shape == [c], "depthwiseGridConv2d: bias shape \(bias.shape) must be [\(c)] for x \(x.shape)")
     }
+    FLOPCounter.add(2 * b * h * w * c * k * k)
     let out = Tensor(uninitialized: x.shape)
     Scratch.check(ck_dwconv_grid_forward(x.storage.pointer, weight.storage.pointer, bias?.storage.pointer,
                                          out.storage.pointer, b, h, w, c, k), "depthwiseGridConv2d")

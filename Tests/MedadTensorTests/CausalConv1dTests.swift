@@ -22,6 +22,12 @@ func referenceCausalConv1d(_ x: [Double], _ w: [Double], _ bias: [Double]?, b: I
         #expect(causalDepthwiseConv1d(x, weight: w, bias: nil).values == [3, 8, 14, 20])
     }
 
+    /// Counted as k products per output, the zeros before t = 0 included.
+    @Test func countsItsFLOPs() {
+        let x = Tensor(shape: [2, 7, 3], repeating: 1), w = Tensor(shape: [3, 1, 4], repeating: 1)
+        #expect(FLOPCounter.count { _ = causalDepthwiseConv1d(x, weight: w) } == 2 * 2 * 7 * 3 * 4)
+    }
+
     @Test(arguments: [(2, 6, 3, 4, true), (1, 5, 2, 1, true), (2, 3, 4, 5, false)])
     func gradientsAgainstReference(b: Int, l: Int, c: Int, k: Int, withBias: Bool) {
         let x = randomTensor([b, l, c], seed: 31), w = randomTensor([c, 1, k], seed: 32), bias = randomTensor([c], seed: 33)

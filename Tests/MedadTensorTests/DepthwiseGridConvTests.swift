@@ -29,6 +29,13 @@ func referenceDepthwiseGridConv(_ x: [Double], _ w: [Double], _ bias: [Double]?,
         #expect(depthwiseGridConv2d(x, grid: [2, 2], weight: centre).values == [1, 2, 3, 4])
     }
 
+    /// Counted as the dense K×K products over every token and channel, padding included, as a
+    /// convolution's nominal FLOPs are.
+    @Test func countsItsFLOPs() {
+        let x = Tensor(shape: [2, 12, 5], repeating: 1), w = Tensor(shape: [5, 1, 3, 3], repeating: 1)
+        #expect(FLOPCounter.count { _ = depthwiseGridConv2d(x, grid: [3, 4], weight: w) } == 2 * 2 * 12 * 5 * 9)
+    }
+
     @Test(arguments: [(2, 3, 4, 5, 3, true), (1, 5, 2, 3, 3, false), (2, 4, 4, 2, 5, true), (1, 1, 6, 3, 1, true)])
     func gradientsAgainstReference(b: Int, h: Int, w: Int, c: Int, k: Int, withBias: Bool) {
         let x = randomTensor([b, h * w, c], seed: 41), weight = randomTensor([c, 1, k, k], seed: 42), bias = randomTensor([c], seed: 43)
