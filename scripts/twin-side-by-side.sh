@@ -10,7 +10,8 @@
 # "Real-pathology development set"). Runs go to runs/twin-side-by-side/ (kept; reruns skip finished steps).
 #
 # usage: [THREADS=2] scripts/twin-side-by-side.sh [BACKBONE[:SCAN] ...]   (default: cnn-s vit-s mamba-s)
-# mamba-s:cross4 runs mamba-s with "mamba_scan": "cross4" (cells runs/twin-side-by-side/mamba-s-cross4-fold<k>).
+# A bare name sets "mamba_scan": "bi", the scan of the rows notebooks-md/methods.md first reported
+# (mamba-s's default is cross4); mamba-s:cross4 runs cross4 (cells runs/twin-side-by-side/mamba-s-cross4-fold<k>).
 # Both sides run with THREADS threads; two instances on disjoint backbones may run side by side.
 # SCAN_IMPL=seq runs the twin's selective scan as a plain loop instead of mambapy's parallel scan
 # (the same values to ~1e-6; faster at the 64-token grids of 64² slices).

@@ -23,7 +23,7 @@ public struct RunConfig {
         name = try root.string("name", default: "run")
         seed = UInt64(try root.int("seed", default: 0, range: 0...Int(Int32.max)))
         backbone = try Backbone(named: root.string("backbone", default: "cnn-s", allowed: Backbone.names))
-        mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: "bi", allowed: MambaScan.allCases.map(\.rawValue)))!
+        mambaScan = try MambaScan(rawValue: root.string("mamba_scan", default: backbone.defaults.mambaScan.rawValue, allowed: MambaScan.allCases.map(\.rawValue)))!
         data = try DataConfig(root.section("data"), dims: backbone.dims)
         method = try MethodConfig(root.section("method"))
         train = try TrainConfig(root.section("train"), method: method)

@@ -8,14 +8,17 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public let dims: Int
     /// One line for `medad zoo`: the token mixer and where it comes from.
     public let summary: String
+    /// The options a run gets when its config does not set them.
+    public let defaults: BackboneOptions
     private let makeBody: @Sendable (BackboneOptions, inout SeededRandom) -> any EncoderBody
 
-    public init(name: String, dims: Int = 2, summary: String,
+    public init(name: String, dims: Int = 2, summary: String, defaults: BackboneOptions = BackboneOptions(),
                 body: @escaping @Sendable (BackboneOptions, inout SeededRandom) -> any EncoderBody) {
         precondition(dims == 2 || dims == 3, "backbone \(name): dims \(dims) must be 2 or 3")
         self.name = name
         self.dims = dims
         self.summary = summary
+        self.defaults = defaults
         makeBody = body
     }
 
@@ -28,7 +31,14 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let vitMixFFNS = Backbone(name: "vit-mixffn-s", summary: "self-attention with a depthwise 3×3 conv in the MLP (SegFormer's Mix-FFN), 3 pre-norm blocks") { _, rng in
         TokenBody.vitS(dims: 2, localMixing: true, rng: &rng)
     }
-    public static let mambaS = Backbone(name: "mamba-s", summary: "selective scan, 4 bidirectional Mamba blocks") { options, rng in
+    public static let vitNATS = Backbone(name: "vit-nat-s", summary: "self-attention over each token's 7×7 neighbourhood (NAT), 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, window: 7, rng: &rng)
+    }
+    /// mamba-s scans `cross4` unless a config asks for `bi`: on the phantoms only cross4 keeps up with
+    /// cnn-s on every anomaly type (notebooks-md/zoo-6000.md, noise 1.06× against bi's 0.50×).
+    public static let mambaS = Backbone(name: "mamba-s",
+                                        summary: "selective scan in four orders (VMamba's SS2D), 3 Mamba blocks; with mamba_scan bi, 4 bidirectional blocks",
+                                        defaults: BackboneOptions(mambaScan: .cross4)) { options, rng in
         TokenBody.mambaS(scan: options.mambaScan, dims: 2, rng: &rng)
     }
     /// The volumetric zoo: the same design in 3D. cnn3d-s's body is 120 channels wide, not 192, so that
@@ -48,7 +58,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 
@@ -70,10 +80,12 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
         self = backbone
     }
 
-    /// A freshly initialised encoder: the shared stem, then this backbone's body.
-    public func makeEncoder(_ options: BackboneOptions = BackboneOptions(), conditioning: Int = 0,
+    /// A freshly initialised encoder: the shared stem, then this backbone's body (with its `defaults`
+    /// when `options` is nil).
+    public func makeEncoder(_ options: BackboneOptions? = nil, conditioning: Int = 0,
                             rng: inout SeededRandom) -> PyramidEncoder {
-        PyramidEncoder(dims: dims, body: { makeBody(options, &$0) }, conditioning: conditioning, rng: &rng)
+        let options = options ?? defaults
+        return PyramidEncoder(dims: dims, body: { makeBody(options, &$0) }, conditioning: conditioning, rng: &rng)
     }
 
     public var description: String { name }

@@ -8,8 +8,9 @@ public final class EncoderDecoder: Module {
     @Key("encoder") public private(set) var encoder: PyramidEncoder
     @Key("decoder") public private(set) var decoder: UNetDecoder
 
-    /// `conditioning`: the size of a per-sample vector the stem's and decoder's normalisations take (0: none).
-    public init(backbone: Backbone, options: BackboneOptions = BackboneOptions(), outChannels: Int = 1,
+    /// `conditioning`: the size of a per-sample vector the stem's and decoder's normalisations take (0: none);
+    /// `options` nil: the backbone's defaults.
+    public init(backbone: Backbone, options: BackboneOptions? = nil, outChannels: Int = 1,
                 conditioning: Int = 0, rng: inout SeededRandom) {
         super.init()
         encoder = backbone.makeEncoder(options, conditioning: conditioning, rng: &rng)

@@ -15,9 +15,9 @@ public enum ZooRun {
     /// Loads `weights` by name (missing, unexpected and mis-shaped tensors are one error), runs the
     /// model on tensor `x` [B, 1, H, W] (3D: [B, 1, D, H, W]) of `input`, and writes `y`; with `gradients`, also `loss`
     /// (shape [1]) and `grad.<parameter name>` for every parameter.
-    public static func run(backbone: Backbone, options: BackboneOptions = BackboneOptions(), weights: URL, input: URL,
+    public static func run(backbone: Backbone, options: BackboneOptions? = nil, weights: URL, input: URL,
                            output: URL, gradients: Bool) throws -> Summary {
-        try backbone.check(options)
+        try backbone.check(options ?? backbone.defaults)
         var rng = SeededRandom(seed: 0)
         let model = EncoderDecoder(backbone: backbone, options: options, rng: &rng)
         try model.load(from: weights)

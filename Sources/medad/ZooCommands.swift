@@ -44,7 +44,7 @@ struct ZooRunCommand: ParsableCommand {
         abstract: "Run encoder + decoder on tensor x of a safetensors file and write y (and gradients).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "A backbone of medad zoo list (cnn-s, vit-s, mamba-s, cnn3d-s, vit3d-s, mamba3d-s).") var backbone: String
-    @Option(help: "Mamba scan order: bi or cross4.") var scan = "bi"
+    @Option(help: "Mamba scan order: bi or cross4 (default: the backbone's, cross4 for mamba-s).") var scan: String?
     @Option(help: "Weights (safetensors, twin parameter names).") var weights: String
     @Option(help: "Input safetensors holding x [B,1,H,W] (3D backbones: [B,1,D,H,W]).") var input: String
     @Option(help: "Output safetensors (y; with --grad also loss and grad.<name>).") var out: String
@@ -52,10 +52,13 @@ struct ZooRunCommand: ParsableCommand {
 
     func run() throws {
         global.apply()
-        guard let mambaScan = MambaScan(rawValue: scan) else {
-            throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
+        let options = try scan.map { scan in
+            guard let mambaScan = MambaScan(rawValue: scan) else {
+                throw MedadError("--scan \(scan): expected one of \(MambaScan.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return BackboneOptions(mambaScan: mambaScan)
         }
-        let summary = try ZooRun.run(backbone: Backbone(named: backbone), options: BackboneOptions(mambaScan: mambaScan),
+        let summary = try ZooRun.run(backbone: Backbone(named: backbone), options: options,
                                      weights: URL(fileURLWithPath: weights), input: URL(fileURLWithPath: input),
                                      output: URL(fileURLWithPath: out), gradients: grad)
         print("wrote \(out): y \(summary.outputShape)" + (summary.loss.map { String(format: ", loss %.6g", $0) } ?? ""))

@@ -2,6 +2,7 @@ import Foundation
 import MedadConfig
 import MedadMethods
 import MedadSupport
+import MedadZoo
 import Testing
 
 @Suite struct RunConfigTests {
@@ -17,6 +18,16 @@ import Testing
     @Test func defaultsValidate() {
         #expect(error(#"{"method": {"name": "semi"}}"#) == nil)
         #expect(error(#"{"method": {"name": "intensity"}, "backbone": "mamba-s"}"#) == nil)
+    }
+
+    /// Without `mamba_scan` a run scans as its backbone does by default: cross4 for mamba-s.
+    @Test func mambaScanDefaultsToTheBackbones() throws {
+        func scan(_ text: String) throws -> MambaScan {
+            try RunConfig(JSONParser.parse(text, source: "cfg"), source: "run.json").mambaScan
+        }
+        #expect(try scan(#"{"method": {"name": "synth"}, "backbone": "mamba-s"}"#) == .cross4)
+        #expect(try scan(#"{"method": {"name": "synth"}, "backbone": "mamba-s", "mamba_scan": "bi"}"#) == .bi)
+        #expect(try scan(#"{"method": {"name": "synth"}}"#) == .bi)
     }
 
     @Test func unknownKeysNameTheirPath() throws {

@@ -37,23 +37,28 @@ import Testing
     /// mixers, not sizes.
     @Test func wholeNetworksAreMatchedInSize() throws {
         let costs = try ModelCost.zoo(size: 64, patch: 16)
-        #expect(costs.map(\.parameters) == [1_369_921, 1_412_353, 1_429_633, 1_428_481, 1_483_249, 1_432_897, 1_449_025])
+        #expect(costs.map(\.parameters) == [1_369_921, 1_412_353, 1_429_633, 1_412_353, 1_328_257, 1_483_249, 1_432_897, 1_449_025])
         for dims in [2, 3] {
             let counts = costs.filter { $0.dims == dims }.map(\.parameters)
             #expect(Double(counts.max()!) / Double(counts.min()!) <= 1.15)
         }
-        #expect(costs.map(\.side) == [64, 64, 64, 64, 16, 16, 16])
+        #expect(costs.map(\.side) == [64, 64, 64, 64, 64, 16, 16, 16])
     }
 
-    /// cross4 keeps four directions' scan parameters a block, so its body has 3 blocks, not 4: with 4
-    /// it would be 1,671,169 parameters, 22% above cnn-s.
-    @Test func cross4MambaIsMatchedInSizeToo() {
+    /// mamba-s scans cross4 unless asked for bi (mamba3d-s scans bi). cross4 keeps four directions'
+    /// scan parameters a block, so its body has 3 blocks, not 4: with 4 it would be 1,671,169
+    /// parameters, 22% above cnn-s; bi's 4 blocks stay matched too.
+    @Test func mambaSScansCross4ByDefaultAndBothScansAreMatchedInSize() {
+        #expect(Backbone.mambaS.defaults.mambaScan == .cross4 && Backbone.mamba3dS.defaults.mambaScan == .bi)
         var rng = SeededRandom(seed: 0)
-        let model = EncoderDecoder(backbone: .mambaS, options: BackboneOptions(mambaScan: .cross4), rng: &rng)
+        let model = EncoderDecoder(backbone: .mambaS, rng: &rng)
         let count = model.parameterCount
         #expect(count == 1_328_257)
-        #expect(Double(1_428_481) / Double(count) <= 1.15 && Double(count) / Double(1_369_921) >= 1 / 1.15)
+        #expect(model.namedParameters().contains { $0.0.hasPrefix("encoder.body.blocks.0.mixer.directions.3.") })
         #expect(!model.namedParameters().contains { $0.0.hasPrefix("encoder.body.blocks.3.") })
+        let bi = EncoderDecoder(backbone: .mambaS, options: BackboneOptions(mambaScan: .bi), rng: &rng).parameterCount
+        #expect(bi == 1_428_481)
+        #expect(Double(bi) / Double(count) <= 1.15 && Double(count) / Double(1_369_921) >= 1 / 1.15)
     }
 
     /// vit-mixffn-s is vit-s plus one depthwise 3×3 convolution (weight and bias) per block's MLP, and
@@ -66,6 +71,39 @@ import Testing
         #expect(mixed.filter { plain[$0.key] != nil }.count == plain.count && plain.allSatisfy { mixed[$0.key] == $0.value })
         #expect(Set(added.keys) == Set((0..<3).flatMap { ["encoder.body.blocks.\($0).mlp.dwconv.weight", "encoder.body.blocks.\($0).mlp.dwconv.bias"] }))
         #expect(added.values.allSatisfy { $0 == [576, 1, 3, 3] || $0 == [576] })
+    }
+
+    /// NAT's windows on a 9×9 grid: 49 keys for every query, shifted inward at the borders; a side no
+    /// longer than the window is seen whole, in any number of axes.
+    @Test func neighbourhoodWindowsAreShiftedInwardAtTheBorders() {
+        let mask = NeighbourhoodMask.table(grid: [9, 9], window: 7).values
+        func keys(_ row: Int, _ column: Int) -> Set<Int> {
+            Set((0..<81).filter { mask[(row * 9 + column) * 81 + $0] == 0 })
+        }
+        func square(_ rows: Range<Int>, _ columns: Range<Int>) -> Set<Int> {
+            Set(rows.flatMap { r in columns.map { r * 9 + $0 } })
+        }
+        #expect((0..<9).allSatisfy { r in (0..<9).allSatisfy { keys(r, $0).count == 49 } })
+        #expect(mask.allSatisfy { $0 == 0 || $0 == -.infinity })
+        #expect(keys(0, 0) == square(0..<7, 0..<7))
+        #expect(keys(4, 4) == square(1..<8, 1..<8))
+        #expect(keys(8, 5) == square(2..<9, 2..<9))
+        #expect(NeighbourhoodMask.table(grid: [3, 2, 4], window: 7).values.allSatisfy { $0 == 0 })
+    }
+
+    /// vit-nat-s is vit-s with a mask, no parameters of its own: from the same weights, the two agree
+    /// exactly while the token grid fits in one window (a 48² image, 6×6 tokens) and part beyond it.
+    @Test func neighbourhoodAttentionIsVitSWithinOneWindow() throws {
+        var rng = SeededRandom(seed: 5)
+        let plain = EncoderDecoder(backbone: .vitS, rng: &rng)
+        let local = EncoderDecoder(backbone: .vitNATS, rng: &rng)
+        #expect(plain.namedParameters().map(\.0) == local.namedParameters().map(\.0))
+        try local.load(parameters: Dictionary(uniqueKeysWithValues: plain.namedParameters()))
+        for (side, same) in [(48, true), (72, false)] {
+            let images = Tensor.randn([1, 1, side, side], rng: &rng)
+            let (a, b) = withNoGrad { (plain(images).values, local(images).values) }
+            #expect((a == b) == same, "\(side)²")
+        }
     }
 
     @Test func conditioningShiftsTheMapsAndIsRequired() {

@@ -5,7 +5,7 @@ import os
 import torch
 
 from . import mamba
-from .nets import kind
+from .nets import default_scan, kind
 
 # interop/pytorch/medad_twins → repository root → the Swift tests' fixture folder
 DEFAULT_FIXTURES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
@@ -25,7 +25,7 @@ def parser():
     b.add_argument("--size", type=int, default=128, help="image side; patch side (size³) for 3D backbones")
     b.add_argument("--batch", type=int, default=16)
     b.add_argument("--steps", type=int, default=5); b.add_argument("--which", default="cnn-s,vit-s,mamba-s")
-    b.add_argument("--scan", choices=["bi", "cross4"], default="bi")
+    b.add_argument("--scan", choices=["bi", "cross4"], default=None, help="default: each backbone's (cross4 for mamba-s)")
     common(b, "par")
 
     d = sub.add_parser("dump", help="torch-initialised weights, an input, and the twin's output, loss, gradients")
@@ -33,7 +33,7 @@ def parser():
     d.add_argument("--size", type=int, default=32, help="image side; volume side (size³) for 3D backbones")
     d.add_argument("--batch", type=int, default=2)
     d.add_argument("--seed", type=int, default=0)
-    d.add_argument("--scan", choices=["bi", "cross4"], default="bi")
+    d.add_argument("--scan", choices=["bi", "cross4"], default=None, help="default: the backbone's (cross4 for mamba-s)")
     d.add_argument("--perturb", type=float, default=0.0, help="add PERTURB·N(0,1) to every parameter")
     common(d, "seq")
 
@@ -62,7 +62,7 @@ def main():
     # before any timing or writing: a bad name or cross4 on a 3D backbone fails the whole command at once
     for backbone in args.which.split(",") if args.cmd == "bench" else [args.backbone] if args.cmd == "dump" else []:
         try:
-            kind(backbone, args.scan)
+            kind(backbone, args.scan or default_scan(backbone))
         except ValueError as e:
             ap.error(str(e))
     if args.threads:

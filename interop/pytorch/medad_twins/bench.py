@@ -22,7 +22,7 @@ def _median_seconds(fn, runs, warmup):
     return statistics.median(times)
 
 
-def bench_one(backbone, size, batch, steps, threads, scan="bi"):
+def bench_one(backbone, size, batch, steps, threads, scan=None):
     torch.manual_seed(0)
     model = EncoderDecoder(backbone, scan=scan)
     optimizer = AdamW(model.named_parameters(), weight_decay=0.05)
@@ -37,7 +37,7 @@ def bench_one(backbone, size, batch, steps, threads, scan="bi"):
         with torch.no_grad():
             model(x)
 
-    return {"backbone": backbone, "params": count_parameters(model),
+    return {"backbone": backbone, "scan": model.scan, "params": count_parameters(model),
             "train_step_s": _median_seconds(train_step, steps, 1), "forward_s": _median_seconds(forward, steps, 1),
             "size": size, "dims": model.dims, "batch": batch, "threads": threads}
 

@@ -30,5 +30,5 @@ def run(args):
     for name, p in model.named_parameters():
         expected["grad." + name] = p.grad.contiguous()
     save_file(expected, os.path.join(args.out, "expected.safetensors"))
-    print(json.dumps({"backbone": args.backbone, "scan": args.scan, "params": count_parameters(model),
+    print(json.dumps({"backbone": args.backbone, "scan": model.scan, "params": count_parameters(model),
                       "loss": loss.item(), "out": args.out}))

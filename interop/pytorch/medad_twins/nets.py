@@ -15,16 +15,26 @@ from .mamba import MambaBlock
 
 WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
-KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2), "mamba-s": ("mamba", 2),
+KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
+         "vit-nat-s": ("vit-nat", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
-PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "mamba-s": 1_428_481,
+PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
+                "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
 # token bodies' size (medad's Backbone.cnn3dS)
 CNN_WIDTH = {2: 192, 3: 120}
+
+
+# medad's `Backbone.defaults`: the scan a backbone gets when none is asked for
+DEFAULT_SCANS = {"mamba-s": "cross4"}
+
+
+def default_scan(backbone):
+    return DEFAULT_SCANS.get(backbone, "bi")
 
 
 def kind(backbone, scan="bi"):
@@ -163,18 +173,37 @@ def sincos(grid, d):
     return torch.cat(parts, 1).float()
 
 
+def neighbourhood_mask(grid, window):
+    """(L, L) additive mask over a grid's tokens in raster order: 0 where the key lies in the query's
+    NAT neighbourhood (window keys a side, shifted inward at the borders), -inf elsewhere"""
+    def starts(side):
+        return torch.tensor([0 if side <= window else min(max(c - window // 2, 0), side - window) for c in range(side)])
+    coordinates = [axis.flatten() for axis in torch.meshgrid(*[torch.arange(n) for n in grid], indexing="ij")]
+    inside = torch.ones(len(coordinates[0]), len(coordinates[0]), dtype=torch.bool)
+    for axis, side in zip(coordinates, grid):
+        start = starts(side)[axis][:, None]
+        inside &= (axis[None, :] >= start) & (axis[None, :] < start + min(window, side))
+    return torch.zeros(inside.shape).masked_fill(~inside, float("-inf"))
+
+
 class Attention(nn.Module):
-    def __init__(self, d, heads):
+    """multi-head self-attention; with window, over each token's neighbourhood only (vit-nat-s)"""
+
+    def __init__(self, d, heads, window=None):
         super().__init__()
         self.heads = heads
+        self.window = window
         self.qkv = nn.Linear(d, 3 * d)
         self.proj = nn.Linear(d, d)
 
-    def forward(self, x):
+    def forward(self, x, grid):
         B, L, D = x.shape
         # qkv channels are [q | k | v], each split into heads of D/heads
         q, k, v = self.qkv(x).view(B, L, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
-        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(D // self.heads), -1)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(D // self.heads)
+        if self.window is not None:
+            scores = scores + neighbourhood_mask(grid, self.window).to(scores.dtype)
+        a = torch.softmax(scores, -1)
         return self.proj((a @ v).transpose(1, 2).reshape(B, L, D))
 
 
@@ -197,15 +226,15 @@ class MLP(nn.Module):
 
 
 class ViTBlock(nn.Module):
-    def __init__(self, d, heads=3, mlp_ratio=3, local_mixing=False):
+    def __init__(self, d, heads=3, mlp_ratio=3, local_mixing=False, window=None):
         super().__init__()
         self.norm1 = nn.LayerNorm(d, eps=1e-5)
-        self.attn = Attention(d, heads)
+        self.attn = Attention(d, heads, window)
         self.norm2 = nn.LayerNorm(d, eps=1e-5)
         self.mlp = MLP(d, mlp_ratio * d, local_mixing)
 
     def forward(self, x, grid):
-        x = x + self.attn(self.norm1(x))
+        x = x + self.attn(self.norm1(x), grid)
         return x + self.mlp(self.norm2(x), grid)
 
 
@@ -233,8 +262,9 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body in ("vit", "vit-mixffn"):
-        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn") for _ in range(3)], dims)
+    if body in ("vit", "vit-mixffn", "vit-nat"):
+        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=7 if body == "vit-nat" else None)
+                          for _ in range(3)], dims)
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
     return TokenBody([MambaBlock(WIDTH, scan) for _ in range(3 if scan == "cross4" else 4)], dims)
 
@@ -300,10 +330,12 @@ class Decoder(nn.Module):
 class EncoderDecoder(nn.Module):
     """encoder + U-Net decoder: [B, 1, H, W] → [B, out_channels, H, W], or for a 3D backbone
     [B, 1, D, H, W] → [B, out_channels, D, H, W]; every side a multiple of 8.
-    scan ("bi" | "cross4") only matters for the mamba bodies; cross4 is 2D only."""
+    scan ("bi" | "cross4", None: the backbone's default) only matters for the mamba bodies; cross4 is
+    2D only."""
 
-    def __init__(self, backbone, out_channels=1, cond_dim=0, scan="bi"):
+    def __init__(self, backbone, out_channels=1, cond_dim=0, scan=None):
         super().__init__()
+        scan = scan or default_scan(backbone)
         self.backbone, self.scan, self.cond_dim = backbone, scan, cond_dim
         self.encoder = Encoder(backbone, scan, cond_dim)
         self.dims = self.encoder.dims

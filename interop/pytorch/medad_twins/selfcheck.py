@@ -23,7 +23,7 @@ def _rel(a, b):
 
 def check_counts():
     for backbone in BACKBONES:  # the constructor asserts SPEC's number
-        n = count_parameters(EncoderDecoder(backbone))
+        n = count_parameters(EncoderDecoder(backbone, scan="bi"))
         print(f"  {backbone}: {n:,} parameters (SPEC {PARAM_COUNTS[backbone]:,})")
     print(f"  mamba-s cross4: {count_parameters(EncoderDecoder('mamba-s', scan='cross4')):,}; "
           f"cnn-s cond_dim 8: {count_parameters(EncoderDecoder('cnn-s', cond_dim=8)):,}")

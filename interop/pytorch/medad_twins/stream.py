@@ -36,7 +36,7 @@ def run(args):
     if missing:
         raise SystemExit(f"options.json: missing {', '.join(missing)}")
     torch.set_num_threads(int(args.threads or options.get("threads", 2)))  # the command line wins
-    scan = args.scan or options.get("scan", "bi")
+    scan = args.scan or options.get("scan")
     batches = load_file(os.path.join(args.dir, "batches.safetensors"))
     xs, ys, ws = batches["x"].float(), batches["y"].float(), batches.get("w")
     if ws is not None and ws.shape != ys.shape:
@@ -60,5 +60,5 @@ def run(args):
             json.dump({"losses": losses, "grad_norms": norms}, f)
     # losses.json last: its presence means the run finished and the weights beside it are final
     _replace_atomically(os.path.join(args.out, "losses.json"), write_losses)
-    print(json.dumps({"backbone": options["backbone"], "scan": scan, "steps": len(losses),
+    print(json.dumps({"backbone": options["backbone"], "scan": model.scan, "steps": len(losses),
                       "first_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None}))

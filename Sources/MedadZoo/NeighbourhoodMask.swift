@@ -1,0 +1,36 @@
+import MedadTensor
+
+/// Neighbourhood attention as in NAT ("Neighborhood Attention Transformer", Hassani et al., CVPR 2023):
+/// each query attends to the window×window keys around it, the window shifted inward at the grid's
+/// borders so that every query sees the same number of keys. Written as an additive mask on full
+/// attention's scores: at the zoo's 16×16 token grids the wasted products are cheaper than a gather.
+public enum NeighbourhoodMask {
+    /// [L, L] for the grid's L tokens in raster order (outermost axis first): 0 where the key lies in
+    /// the query's window, −∞ elsewhere. A side no longer than `window` is seen whole.
+    public static func table(grid: [Int], window: Int) -> Tensor {
+        precondition(window >= 1 && !grid.isEmpty, "neighbourhood attention needs a window ≥ 1 over a grid")
+        let count = grid.reduce(1, *)
+        let coordinates = (0..<count).map { position -> [Int] in
+            var rest = position
+            return grid.reversed().map { side -> Int in
+                defer { rest /= side }
+                return rest % side
+            }.reversed()
+        }
+        // The first key coordinate of each query coordinate's window, per axis.
+        let starts = grid.map { side in
+            (0..<side).map { side <= window ? 0 : min(max($0 - window / 2, 0), side - window) }
+        }
+        var values = [Float](repeating: -.infinity, count: count * count)
+        for query in 0..<count {
+            for key in 0..<count {
+                let inside = grid.indices.allSatisfy { axis in
+                    let start = starts[axis][coordinates[query][axis]]
+                    return (start..<(start + min(window, grid[axis]))).contains(coordinates[key][axis])
+                }
+                if inside { values[query * count + key] = 0 }
+            }
+        }
+        return Tensor(shape: [count, count], values: values)
+    }
+}
