@@ -17,7 +17,8 @@ public enum ZooRun {
     /// (shape [1]) and `grad.<parameter name>` for every parameter.
     public static func run(backbone: Backbone, options: BackboneOptions? = nil, weights: URL, input: URL,
                            output: URL, gradients: Bool) throws -> Summary {
-        try backbone.check(options ?? backbone.defaults)
+        let options = options ?? backbone.defaults
+        try backbone.check(options)
         var rng = SeededRandom(seed: 0)
         let model = EncoderDecoder(backbone: backbone, options: options, rng: &rng)
         try model.load(from: weights)
