@@ -5,6 +5,7 @@ the `*3d-s` backbones, on volumes (dims 3) with the same design in three axes.
 Module attribute names are the SPEC's parameter-name segments, so `named_parameters()` yields the
 names medad uses and a state dict is directly a medad weights file.
 """
+import functools
 import math
 
 import torch
@@ -173,9 +174,11 @@ def sincos(grid, d):
     return torch.cat(parts, 1).float()
 
 
+@functools.lru_cache(maxsize=None)
 def neighbourhood_mask(grid, window):
-    """(L, L) additive mask over a grid's tokens in raster order: 0 where the key lies in the query's
-    NAT neighbourhood (window keys a side, shifted inward at the borders), -inf elsewhere"""
+    """(L, L) additive mask over a grid's tokens (a tuple of sides) in raster order: 0 where the key
+    lies in the query's NAT neighbourhood (window keys a side, shifted inward at the borders), -inf
+    elsewhere. Cached: every block of every step asks for the same one."""
     def starts(side):
         return torch.tensor([0 if side <= window else min(max(c - window // 2, 0), side - window) for c in range(side)])
     coordinates = [axis.flatten() for axis in torch.meshgrid(*[torch.arange(n) for n in grid], indexing="ij")]
@@ -202,7 +205,7 @@ class Attention(nn.Module):
         q, k, v = self.qkv(x).view(B, L, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
         scores = q @ k.transpose(-1, -2) / math.sqrt(D // self.heads)
         if self.window is not None:
-            scores = scores + neighbourhood_mask(grid, self.window).to(scores.dtype)
+            scores = scores + neighbourhood_mask(tuple(grid), self.window).to(scores.dtype)
         a = torch.softmax(scores, -1)
         return self.proj((a @ v).transpose(1, 2).reshape(B, L, D))
 
