@@ -8,7 +8,7 @@ import Testing
 /// medad's zoo against its PyTorch twin (interop/pytorch), through fixtures the twin computed in
 /// float64 for formula weights and input: outputs, loss and every gradient agree to 1e-4 relative.
 @Suite struct ZooParityTests {
-    static let fixtures = ["cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "mamba-s", "mamba-s-cross4", "cnn-s-cond", "cnn3d-s", "vit3d-s", "mamba3d-s"]
+    static let fixtures = ["cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "vit-hybrid-s", "mamba-s", "mamba-s-cross4", "cnn-s-cond", "cnn3d-s", "vit3d-s", "mamba3d-s"]
 
     @Test(arguments: fixtures)
     func matchesTheTwin(name: String) throws {
@@ -32,11 +32,14 @@ import Testing
         // weights make the network ill-conditioned, so that torch's own float32 run lands further than
         // 5e-5 from the reference on some tensor (`float32_gap`; cnn-s with conditioning: 1e-3;
         // vit3d-s and mamba3d-s on one 16³ volume: 1.4e-4 and 2.1e-4, on norm gradients),
-        // medad may be four times as far as torch's worst tensor (OpenBLAS's Haswell kernels took it to
-        // 3.2 times on cnn-s with conditioning, its SkylakeX kernels under 2).
+        // medad may be eight times as far as torch's worst tensor. How far it lands depends on the CPU
+        // and OpenBLAS's kernels: Haswell kernels took it to 3.2 times on cnn-s with conditioning on an
+        // Intel AVX-512 machine (SkylakeX kernels under 2), and to 4.4 times on an AMD EPYC, on
+        // vit-mixffn-s's block-1 norm1.bias, a gradient of norm 1.5e-5 summed from far larger terms.
+        // A wrong gradient is off by order 1, so the bound still catches one.
         let grads = fixture["grads"] as! [String: [String: Any]]
         let torchWorst = grads.values.compactMap { $0["float32_gap"] as? Double }.max() ?? 0
-        let allowed = max(1e-4, 4 * torchWorst)
+        let allowed = max(1e-4, 8 * torchWorst)
         func relativeGap(_ ours: [Double], _ theirs: [Double]) -> Double {
             let gap = zip(ours, theirs).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
             return gap / max(theirs.map { $0 * $0 }.reduce(0, +).squareRoot(), .leastNormalMagnitude)
