@@ -34,6 +34,9 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let vitNATS = Backbone(name: "vit-nat-s", summary: "self-attention over each token's 7×7 neighbourhood (NAT), 3 pre-norm blocks") { _, rng in
         TokenBody.vitS(dims: 2, window: 7, rng: &rng)
     }
+    public static let vitHybridS = Backbone(name: "vit-hybrid-s", summary: "cnn-s's residual stage to stride 8, then 2 pre-norm self-attention blocks (TransUNet's hybrid)") { _, rng in
+        TokenBody.vitHybridS(rng: &rng)
+    }
     /// mamba-s scans `cross4` unless a config asks for `bi`: on the phantoms only cross4 keeps up with
     /// cnn-s on every anomaly type (notebooks-md/zoo-6000.md, noise 1.06× against bi's 0.50×).
     public static let mambaS = Backbone(name: "mamba-s",
@@ -58,7 +61,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 

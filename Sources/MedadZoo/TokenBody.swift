@@ -9,21 +9,31 @@ public protocol TokenBlock: Module {
     func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor
 }
 
+/// What turns the stem's stride-4 features into the stride-8 map that becomes the tokens.
+public protocol TokenMerge: Module {
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+extension Conv: TokenMerge {}
+extension ResidualBlock: TokenMerge {}
+
 /// The body vit-s and mamba-s (and their 3D forms) share, as TransUNet and U-Mamba place their token
 /// mixers: a strided 2×2 (2×2×2) convolution merges the stem's stride-4 features into tokens at
-/// stride 8 in raster order, fixed sine-cosine positions are added, the blocks mix the tokens, and a
-/// final LayerNorm gives the stride-8 map.
+/// stride 8 in raster order (or a given `merge`, such as vit-hybrid-s's residual conv stage), fixed
+/// sine-cosine positions are added, the blocks mix the tokens, and a final LayerNorm gives the
+/// stride-8 map.
 public final class TokenBody: Module, EncoderBody {
-    @Key("merge") public private(set) var merge: Conv
+    @Key("merge") public private(set) var merge: any TokenMerge
     @Key("blocks") public private(set) var blocks: [any TokenBlock]
     @Key("norm") public private(set) var norm: LayerNorm
     public let levels: [FeatureLevel]
 
-    public init(dim: Int, dims: Int, blocks makeBlock: (inout SeededRandom) -> any TokenBlock, count: Int,
-                rng: inout SeededRandom) {
+    /// `merge` maps the stem's stride-4 channels to `dim` at stride 8; nil: the strided 2×2 convolution.
+    public init(dim: Int, dims: Int, merge: (any TokenMerge)? = nil, blocks makeBlock: (inout SeededRandom) -> any TokenBlock,
+                count: Int, rng: inout SeededRandom) {
         levels = [FeatureLevel(stride: 8, channels: dim)]
         super.init()
-        merge = Conv(ConvStem.levels(dims: dims).last!.channels, dim, kernel: 2, stride: 2, bias: true, dims: dims, rng: &rng)
+        self.merge = merge ?? Conv(ConvStem.levels(dims: dims).last!.channels, dim, kernel: 2, stride: 2, bias: true, dims: dims, rng: &rng)
         blocks = (0..<count).map { _ in makeBlock(&rng) }
         norm = LayerNorm(dim)
     }

@@ -7,6 +7,9 @@
 // over the token grid between fc1 and the GELU, the local mixing attention lacks and convolutions have.
 // vit-nat-s restricts every block's attention to NAT's 7×7-token neighbourhoods (NeighbourhoodMask):
 // local mixing in the token mixer itself, with vit-s's parameters unchanged.
+// vit-hybrid-s is TransUNet's hybrid proper: a convolutional stage before the transformer. cnn-s's
+// first residual stage (3×3 convolutions, stride 2) replaces the linear 2×2 merge, and 2 of vit-s's
+// blocks follow, so that the whole net stays matched in size.
 import Foundation
 import MedadNN
 import MedadSupport
@@ -98,5 +101,12 @@ extension TokenBody {
         return TokenBody(dim: 192, dims: dims,
                          blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, localMixing: localMixing, window: window, rng: &$0) },
                          count: 3, rng: &rng)
+    }
+
+    /// vit-hybrid-s's body: cnn-s's residual stage to stride 8 (64 → 192 channels), then 2 of vit-s's blocks.
+    public static func vitHybridS(rng: inout SeededRandom) -> TokenBody {
+        let merge = ResidualBlock(ConvStem.levels(dims: 2).last!.channels, 192, stride: 2, dims: 2, rng: &rng)
+        return TokenBody(dim: 192, dims: 2, merge: merge, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) },
+                         count: 2, rng: &rng)
     }
 }

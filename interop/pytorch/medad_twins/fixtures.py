@@ -26,7 +26,7 @@ SAMPLES_CROSS4 = 48  # cross4 has twice the mixer parameters: fewer samples keep
 SAMPLES_3D = 32      # a 3D fixture's y is twice a 2D one's: fewer samples keep the three under 400 KB
 # (fixture name, backbone, scan, cond_dim)
 TWIN_CASES = [("cnn-s", "cnn-s", "bi", 0), ("vit-s", "vit-s", "bi", 0), ("vit-mixffn-s", "vit-mixffn-s", "bi", 0),
-              ("vit-nat-s", "vit-nat-s", "bi", 0), ("mamba-s", "mamba-s", "bi", 0),
+              ("vit-nat-s", "vit-nat-s", "bi", 0), ("vit-hybrid-s", "vit-hybrid-s", "bi", 0), ("mamba-s", "mamba-s", "bi", 0),
               ("mamba-s-cross4", "mamba-s", "cross4", 0), ("cnn-s-cond", "cnn-s", "bi", 8),
               ("cnn3d-s", "cnn3d-s", "bi", 0), ("vit3d-s", "vit3d-s", "bi", 0), ("mamba3d-s", "mamba3d-s", "bi", 0)]
 # (batch, side) by dims. 3D: one 16³ volume, whose 4,096 outputs are already twice a 2D fixture's y
@@ -167,7 +167,7 @@ def run(args):
         make = lambda: twin_parity(backbone, scan, cond_dim)
         data = _with_scan_choice(make, ["y"]) if kind(backbone)[0] == "mamba" else make()
         _write(args.out, f"twin_parity_{name}.json", {"name": name, **data})
-    for backbone in ("cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "mamba-s") if args.only in (None, "train") else ():
+    for backbone in ("cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "vit-hybrid-s", "mamba-s") if args.only in (None, "train") else ():
         for loss in ("mse", "seg"):
             make = lambda: train_parity(backbone, loss)
             data = _with_scan_choice(make, ["losses"]) if backbone == "mamba-s" else make()

@@ -17,12 +17,12 @@ from .mamba import MambaBlock
 WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
 KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
-         "vit-nat-s": ("vit-nat", 2), "mamba-s": ("mamba", 2),
+         "vit-nat-s": ("vit-nat", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
-                "mamba-s": 1_428_481,
+                "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
@@ -242,13 +242,13 @@ class ViTBlock(nn.Module):
 
 
 class TokenBody(nn.Module):
-    """f4 → 2×2 (2×2×2) patch merge (stride 8 overall) → tokens in raster order + positions → blocks
-    → LayerNorm → f8."""
+    """f4 → 2×2 (2×2×2) patch merge, or the given merge (stride 8 overall) → tokens in raster order
+    + positions → blocks → LayerNorm → f8."""
 
-    def __init__(self, blocks, dims):
+    def __init__(self, blocks, dims, merge=None):
         super().__init__()
         self.width = WIDTH
-        self.merge = CONV[dims](stem_widths(dims)[1], WIDTH, 2, 2, 0, bias=True)
+        self.merge = merge if merge is not None else CONV[dims](stem_widths(dims)[1], WIDTH, 2, 2, 0, bias=True)
         self.blocks = nn.ModuleList(blocks)
         self.norm = nn.LayerNorm(WIDTH, eps=1e-5)
 
@@ -268,6 +268,8 @@ def make_body(backbone, scan="bi"):
     if body in ("vit", "vit-mixffn", "vit-nat"):
         return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=7 if body == "vit-nat" else None)
                           for _ in range(3)], dims)
+    if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
+        return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(stem_widths(dims)[1], WIDTH, dims))
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
     return TokenBody([MambaBlock(WIDTH, scan) for _ in range(3 if scan == "cross4" else 4)], dims)
 
