@@ -3,7 +3,8 @@ import MedadTensor
 /// Neighbourhood attention as in NAT ("Neighborhood Attention Transformer", Hassani et al., CVPR 2023):
 /// each query attends to the window×window keys around it, the window shifted inward at the grid's
 /// borders so that every query sees the same number of keys. Written as an additive mask on full
-/// attention's scores: at the zoo's 16×16 token grids the wasted products are cheaper than a gather.
+/// attention's scores: at the zoo's 8×8 and 16×16 token grids (64², 128²) the wasted products are
+/// cheaper than a gather.
 public enum NeighbourhoodMask {
     /// [L, L] for the grid's L tokens in raster order (outermost axis first): 0 where the key lies in
     /// the query's window, −∞ elsewhere. A side no longer than `window` is seen whole.

@@ -6,7 +6,7 @@
 // Semantic Segmentation with Transformers", Xie et al., NeurIPS 2021): a depthwise 3×3 convolution
 // over the token grid between fc1 and the GELU, the local mixing attention lacks and convolutions have.
 // vit-nat-s restricts every block's attention to NAT's 7×7-token neighbourhoods (NeighbourhoodMask):
-// local mixing in the token mixer itself, with vit-s's parameters unchanged.
+// local mixing in the token mixer itself, with vit-s's parameters unchanged; vit-nat3-s to 3×3 ones.
 // vit-hybrid-s is TransUNet's hybrid proper: a convolutional stage before the transformer. cnn-s's
 // first residual stage (3×3 convolutions, stride 2) replaces the linear 2×2 merge, and 2 of vit-s's
 // blocks follow, so that the whole net stays matched in size.

@@ -17,18 +17,21 @@ from .mamba import MambaBlock
 WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
 KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
-         "vit-nat-s": ("vit-nat", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
+         "vit-nat-s": ("vit-nat", 2), "vit-nat3-s": ("vit-nat3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
-                "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
+                "vit-nat3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
 # token bodies' size (medad's Backbone.cnn3dS)
 CNN_WIDTH = {2: 192, 3: 120}
 
+
+# neighbourhood attention's window side by body
+NAT_WINDOWS = {"vit-nat": 7, "vit-nat3": 3}
 
 # medad's `Backbone.defaults`: the scan a backbone gets when none is asked for
 DEFAULT_SCANS = {"mamba-s": "cross4"}
@@ -265,8 +268,8 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body in ("vit", "vit-mixffn", "vit-nat"):
-        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=7 if body == "vit-nat" else None)
+    if body in ("vit", "vit-mixffn", "vit-nat", "vit-nat3"):
+        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=NAT_WINDOWS.get(body))
                           for _ in range(3)], dims)
     if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
         return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(stem_widths(dims)[1], WIDTH, dims))
