@@ -25,6 +25,14 @@ public final class ResidualBlock: Module {
     }
 }
 
+extension ResidualBlock {
+    /// cnn-s's first stage, the stem's stride-4 features to `width` channels at stride 8; vit-hybrid-s
+    /// makes its tokens with the same stage.
+    public static func fromStem(width: Int, dims: Int, rng: inout SeededRandom) -> ResidualBlock {
+        ResidualBlock(ConvStem.levels(dims: dims).last!.channels, width, stride: 2, dims: dims, rng: &rng)
+    }
+}
+
 /// cnn-s's body: a residual stage from the stem's stride-4 width to `width` of stride 2, then one
 /// residual block at stride 8 (cnn-s: 64→192; cnn3d-s: 32→120).
 public final class CNNBody: Module, EncoderBody {
@@ -35,7 +43,7 @@ public final class CNNBody: Module, EncoderBody {
     public init(width: Int, dims: Int, rng: inout SeededRandom) {
         levels = [FeatureLevel(stride: 8, channels: width)]
         super.init()
-        down = ResidualBlock(ConvStem.levels(dims: dims).last!.channels, width, stride: 2, dims: dims, rng: &rng)
+        down = .fromStem(width: width, dims: dims, rng: &rng)
         blocks = [ResidualBlock(width, width, dims: dims, rng: &rng)]
     }
 

@@ -105,7 +105,7 @@ extension TokenBody {
 
     /// vit-hybrid-s's body: cnn-s's residual stage to stride 8 (64 → 192 channels), then 2 of vit-s's blocks.
     public static func vitHybridS(rng: inout SeededRandom) -> TokenBody {
-        let merge = ResidualBlock(ConvStem.levels(dims: 2).last!.channels, 192, stride: 2, dims: 2, rng: &rng)
+        let merge = ResidualBlock.fromStem(width: 192, dims: 2, rng: &rng)
         return TokenBody(dim: 192, dims: 2, merge: merge, blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, rng: &$0) },
                          count: 2, rng: &rng)
     }

@@ -120,10 +120,12 @@ class Stem(nn.Module):
 # ---- cnn-s body -------------------------------------------------------------------------------
 
 class DownStage(nn.Module):
-    """residual stage with stride 2: SiLU(conv2(SiLU(conv1(x))) + skip(x))"""
+    """cnn-s's first stage, f4 to cout channels at stride 8: SiLU(conv2(SiLU(conv1(x))) + skip(x));
+    vit-hybrid-s makes its tokens with the same stage"""
 
-    def __init__(self, cin, cout, dims):
+    def __init__(self, cout, dims):
         super().__init__()
+        cin = stem_widths(dims)[1]
         self.conv1 = ConvNorm(cin, cout, 3, 2, dims)
         self.conv2 = ConvNorm(cout, cout, 3, 1, dims)
         self.skip = ConvNorm(cin, cout, 1, 2, dims)
@@ -148,7 +150,7 @@ class CNNBody(nn.Module):
     def __init__(self, dims):
         super().__init__()
         self.width = CNN_WIDTH[dims]
-        self.down = DownStage(stem_widths(dims)[1], self.width, dims)
+        self.down = DownStage(self.width, dims)
         self.blocks = nn.ModuleList([ResBlock(self.width, dims)])
 
     def forward(self, f4):
@@ -268,11 +270,11 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body in ("vit", "vit-mixffn", "vit-nat", "vit-nat3"):
+    if body in ("vit", "vit-mixffn", *NAT_WINDOWS):
         return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=NAT_WINDOWS.get(body))
                           for _ in range(3)], dims)
     if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
-        return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(stem_widths(dims)[1], WIDTH, dims))
+        return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(WIDTH, dims))
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
     return TokenBody([MambaBlock(WIDTH, scan) for _ in range(3 if scan == "cross4" else 4)], dims)
 
