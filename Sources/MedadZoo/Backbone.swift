@@ -29,15 +29,21 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
         TokenBody.vitS(dims: 2, rng: &rng)
     }
     public static let vitMixFFNS = Backbone(name: "vit-mixffn-s", summary: "self-attention with a depthwise 3×3 conv in the MLP (SegFormer's Mix-FFN), 3 pre-norm blocks") { _, rng in
-        TokenBody.vitS(dims: 2, localMixing: true, rng: &rng)
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(localMixing: true), rng: &rng)
     }
     public static let vitNATS = Backbone(name: "vit-nat-s", summary: "self-attention over each token's 7×7 neighbourhood (NAT), 3 pre-norm blocks") { _, rng in
-        TokenBody.vitS(dims: 2, window: 7, rng: &rng)
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(window: 7), rng: &rng)
     }
     /// vit-nat-s's 7×7 window covers 49 of the 64 tokens of a 64² image's 8×8 grid (the zoo's phantom
     /// experiments); vit-nat3-s's 3×3 window has a 3×3 convolution's reach at every grid size.
     public static let vitNAT3S = Backbone(name: "vit-nat3-s", summary: "self-attention over each token's 3×3 neighbourhood (NAT), 3 pre-norm blocks") { _, rng in
-        TokenBody.vitS(dims: 2, window: 3, rng: &rng)
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(window: 3), rng: &rng)
+    }
+    public static let vitGLUS = Backbone(name: "vit-glu-s", summary: "self-attention with a SwiGLU MLP (hidden 384), 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(gatedMLP: true), rng: &rng)
+    }
+    public static let vitSig3S = Backbone(name: "vit-sig3-s", summary: "sigmoid (unnormalised) attention over each token's 3×3 neighbourhood, 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(window: 3, weighting: .sigmoid), rng: &rng)
     }
     public static let vitHybridS = Backbone(name: "vit-hybrid-s", summary: "cnn-s's residual stage to stride 8, then 2 pre-norm self-attention blocks (TransUNet's hybrid)") { _, rng in
         TokenBody.vitHybridS(rng: &rng)
@@ -66,7 +72,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitGLUS, .vitSig3S, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 

@@ -10,10 +10,26 @@
 // vit-hybrid-s is TransUNet's hybrid proper: a convolutional stage before the transformer. cnn-s's
 // first residual stage (3×3 convolutions, stride 2) replaces the linear 2×2 merge, and 2 of vit-s's
 // blocks follow, so that the whole net stays matched in size.
+// vit-glu-s and vit-sig3-s test two guesses at why attention misses the phantoms' noise anomalies
+// where convolutions and Mamba's cross scan find them (notebooks-md/methods.md). vit-glu-s gates the
+// MLP as Mamba gates its mixer: SwiGLU ("GLU Variants Improve Transformer", Shazeer, 2020), whose
+// products of two projections give a token its local energy directly. vit-sig3-s weighs each 3×3
+// neighbourhood's keys with independent sigmoids instead of a softmax ("Theory, Analysis, and Best
+// Practices for Sigmoid Self-Attention", Ramapuram et al., ICLR 2025), so that a window is summed
+// with free weights, as a convolution sums it, rather than averaged.
 import Foundation
 import MedadNN
 import MedadSupport
 import MedadTensor
+
+/// How attention turns a query's scores into weights on the values.
+public enum AttentionWeighting: Sendable {
+    /// Weights that sum to one over the keys.
+    case softmax
+    /// σ(score − log n) for each of a query's n keys alone: at initialisation the weights still sum
+    /// to about one, but training may raise or lower them together.
+    case sigmoid
+}
 
 /// Multi-head self-attention with a fused qkv projection and an output projection, both with bias;
 /// global, or with `window` over each token's neighbourhood of the grid.
@@ -22,12 +38,14 @@ public final class Attention: Module {
     @Key("proj") public private(set) var proj: Linear
     let heads: Int
     let window: Int?
+    let weighting: AttentionWeighting
     private var mask: (grid: [Int], table: Tensor)?
 
-    public init(dim: Int, heads: Int, window: Int? = nil, rng: inout SeededRandom) {
+    public init(dim: Int, heads: Int, window: Int? = nil, weighting: AttentionWeighting = .softmax, rng: inout SeededRandom) {
         precondition(dim % heads == 0, "attention: dim \(dim) is not divisible by \(heads) heads")
         self.heads = heads
         self.window = window
+        self.weighting = weighting
         super.init()
         qkv = Linear(dim, 3 * dim, bias: true, rng: &rng)
         proj = Linear(dim, dim, bias: true, rng: &rng)
@@ -45,21 +63,33 @@ public final class Attention: Module {
             if mask?.grid != grid { mask = (grid, NeighbourhoodMask.table(grid: grid, window: window)) }
             scores = scores + mask!.table
         }
-        let mixed = matmul(softmax(scores, axis: -1), parts[2])  // [B·H, L, Dh]
+        let weights: Tensor
+        switch weighting {
+        case .softmax:
+            weights = softmax(scores, axis: -1)
+        case .sigmoid:
+            let keys = window.map { window in grid.map { min(window, $0) }.reduce(1, *) } ?? l
+            weights = sigmoid(scores - log(Float(keys)))
+        }
+        let mixed = matmul(weights, parts[2])  // [B·H, L, Dh]
         return proj(mixed.reshaped([b, heads, l, headDim]).permuted([0, 2, 1, 3]).reshaped([b, l, d]))
     }
 }
 
 /// The transformer MLP: dim → hidden → dim with exact (erf) GELU; with `localMixing`, Mix-FFN's
-/// depthwise 3×3 convolution (with bias) over the 2D token grid follows fc1.
+/// depthwise 3×3 convolution (with bias) over the 2D token grid follows fc1. With `gated`, SwiGLU:
+/// fc1 gives 2·hidden channels, a value half and a gate half, and fc2 reads value · SiLU(gate).
 public final class MLP: Module {
     @Key("fc1") public private(set) var fc1: Linear
     @Key("dwconv") public private(set) var dwconv: DepthwiseGridConv?
     @Key("fc2") public private(set) var fc2: Linear
+    let gated: Bool
 
-    public init(dim: Int, hidden: Int, localMixing: Bool = false, rng: inout SeededRandom) {
+    public init(dim: Int, hidden: Int, localMixing: Bool = false, gated: Bool = false, rng: inout SeededRandom) {
+        precondition(!(localMixing && gated), "the MLP mixes locally or gates, not both")
+        self.gated = gated
         super.init()
-        fc1 = Linear(dim, hidden, bias: true, rng: &rng)
+        fc1 = Linear(dim, gated ? 2 * hidden : hidden, bias: true, rng: &rng)
         dwconv = localMixing ? DepthwiseGridConv(hidden, kernel: 3, rng: &rng) : nil
         fc2 = Linear(hidden, dim, bias: true, rng: &rng)
     }
@@ -67,8 +97,30 @@ public final class MLP: Module {
     /// tokens [B, L, D] in raster order over `grid` (L its product).
     public func callAsFunction(_ x: Tensor, grid: [Int]) -> Tensor {
         var hidden = fc1(x)
+        if gated {
+            let halves = hidden.split(sizes: [fc2.weight.shape[1], fc2.weight.shape[1]], axis: -1)
+            return fc2(halves[0] * silu(halves[1]))
+        }
         if let dwconv { hidden = dwconv(hidden, grid: grid) }
         return fc2(gelu(hidden))
+    }
+}
+
+/// What sets one of the zoo's ViT variants apart from vit-s's blocks.
+public struct ViTBlockDesign: Sendable {
+    /// Mix-FFN's depthwise 3×3 convolution in the MLP (vit-mixffn-s).
+    public var localMixing = false
+    /// Attention over each token's window×window neighbourhood (vit-nat-s, vit-nat3-s, vit-sig3-s).
+    public var window: Int?
+    /// SwiGLU in place of the GELU MLP (vit-glu-s).
+    public var gatedMLP = false
+    public var weighting = AttentionWeighting.softmax
+
+    public init(localMixing: Bool = false, window: Int? = nil, gatedMLP: Bool = false, weighting: AttentionWeighting = .softmax) {
+        self.localMixing = localMixing
+        self.window = window
+        self.gatedMLP = gatedMLP
+        self.weighting = weighting
     }
 }
 
@@ -79,12 +131,15 @@ public final class ViTBlock: Module, TokenBlock {
     @Key("norm2") public private(set) var norm2: LayerNorm
     @Key("mlp") public private(set) var mlp: MLP
 
-    public init(dim: Int, heads: Int, mlpRatio: Int, localMixing: Bool = false, window: Int? = nil, rng: inout SeededRandom) {
+    /// A gated MLP's three matrices at hidden (2/3)·mlpRatio·dim hold the parameters of the GELU
+    /// MLP's two at mlpRatio·dim, so that the variants stay matched in size.
+    public init(dim: Int, heads: Int, mlpRatio: Int, design: ViTBlockDesign = ViTBlockDesign(), rng: inout SeededRandom) {
         super.init()
         norm1 = LayerNorm(dim)
-        attn = Attention(dim: dim, heads: heads, window: window, rng: &rng)
+        attn = Attention(dim: dim, heads: heads, window: design.window, weighting: design.weighting, rng: &rng)
         norm2 = LayerNorm(dim)
-        mlp = MLP(dim: dim, hidden: mlpRatio * dim, localMixing: localMixing, rng: &rng)
+        mlp = MLP(dim: dim, hidden: design.gatedMLP ? 2 * mlpRatio * dim / 3 : mlpRatio * dim,
+                  localMixing: design.localMixing, gated: design.gatedMLP, rng: &rng)
     }
 
     public func callAsFunction(_ tokens: Tensor, grid: [Int]) -> Tensor {
@@ -94,12 +149,12 @@ public final class ViTBlock: Module, TokenBlock {
 }
 
 extension TokenBody {
-    /// vit-s's body (vit3d-s's with `dims` 3; vit-mixffn-s's with `localMixing`; vit-nat-s's with a
-    /// `window`): 3 blocks of width 192, 3 heads of 64 channels, MLP ratio 3.
-    public static func vitS(dims: Int, localMixing: Bool = false, window: Int? = nil, rng: inout SeededRandom) -> TokenBody {
-        precondition(!localMixing || dims == 2, "Mix-FFN's convolution is built for a 2D token grid")
+    /// vit-s's body (vit3d-s's with `dims` 3; the 2D variants' with their `design`): 3 blocks of width
+    /// 192, 3 heads of 64 channels, MLP ratio 3.
+    public static func vitS(dims: Int, design: ViTBlockDesign = ViTBlockDesign(), rng: inout SeededRandom) -> TokenBody {
+        precondition(!design.localMixing || dims == 2, "Mix-FFN's convolution is built for a 2D token grid")
         return TokenBody(dim: 192, dims: dims,
-                         blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, localMixing: localMixing, window: window, rng: &$0) },
+                         blocks: { ViTBlock(dim: 192, heads: 3, mlpRatio: 3, design: design, rng: &$0) },
                          count: 3, rng: &rng)
     }
 

@@ -17,12 +17,13 @@ from .mamba import MambaBlock
 WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
 KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
-         "vit-nat-s": ("vit-nat", 2), "vit-nat3-s": ("vit-nat3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
+         "vit-nat-s": ("vit-nat", 2), "vit-nat3-s": ("vit-nat3", 2),
+         "vit-glu-s": ("vit-glu", 2), "vit-sig3-s": ("vit-sig3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
-                "vit-nat3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
+                "vit-nat3-s": 1_412_353, "vit-glu-s": 1_412_929, "vit-sig3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
@@ -31,7 +32,7 @@ CNN_WIDTH = {2: 192, 3: 120}
 
 
 # neighbourhood attention's window side by body
-NAT_WINDOWS = {"vit-nat": 7, "vit-nat3": 3}
+NAT_WINDOWS = {"vit-nat": 7, "vit-nat3": 3, "vit-sig3": 3}
 
 # medad's `Backbone.defaults`: the scan a backbone gets when none is asked for
 DEFAULT_SCANS = {"mamba-s": "cross4"}
@@ -195,12 +196,14 @@ def neighbourhood_mask(grid, window):
 
 
 class Attention(nn.Module):
-    """multi-head self-attention; with window, over each token's neighbourhood only (vit-nat-s)"""
+    """multi-head self-attention; with window, over each token's neighbourhood only (vit-nat-s); with
+    sigmoid, each key weighted σ(score − log n) alone for a query's n keys (vit-sig3-s)"""
 
-    def __init__(self, d, heads, window=None):
+    def __init__(self, d, heads, window=None, sigmoid=False):
         super().__init__()
         self.heads = heads
         self.window = window
+        self.sigmoid = sigmoid
         self.qkv = nn.Linear(d, 3 * d)
         self.proj = nn.Linear(d, d)
 
@@ -211,22 +214,31 @@ class Attention(nn.Module):
         scores = q @ k.transpose(-1, -2) / math.sqrt(D // self.heads)
         if self.window is not None:
             scores = scores + neighbourhood_mask(tuple(grid), self.window).to(scores.dtype)
-        a = torch.softmax(scores, -1)
+        if self.sigmoid:
+            keys = math.prod(min(self.window, side) for side in grid) if self.window is not None else L
+            a = torch.sigmoid(scores - math.log(keys))
+        else:
+            a = torch.softmax(scores, -1)
         return self.proj((a @ v).transpose(1, 2).reshape(B, L, D))
 
 
 class MLP(nn.Module):
     """fc1 → GELU → fc2; with local_mixing, SegFormer's Mix-FFN: a depthwise 3×3 conv over the
-    token grid after fc1 (vit-mixffn-s)"""
+    token grid after fc1 (vit-mixffn-s); with gated, SwiGLU: fc1 gives [value | gate] of hidden
+    channels each and fc2 reads value · SiLU(gate) (vit-glu-s)"""
 
-    def __init__(self, d, hidden, local_mixing=False):
+    def __init__(self, d, hidden, local_mixing=False, gated=False):
         super().__init__()
-        self.fc1 = nn.Linear(d, hidden)
+        self.gated = gated
+        self.fc1 = nn.Linear(d, 2 * hidden if gated else hidden)
         self.dwconv = nn.Conv2d(hidden, hidden, 3, 1, 1, groups=hidden) if local_mixing else None
         self.fc2 = nn.Linear(hidden, d)
 
     def forward(self, x, grid):
         h = self.fc1(x)
+        if self.gated:
+            value, gate = h.chunk(2, -1)
+            return self.fc2(value * F.silu(gate))
         if self.dwconv is not None:
             B, L, C = h.shape
             h = self.dwconv(h.transpose(1, 2).reshape(B, C, *grid)).flatten(2).transpose(1, 2)
@@ -234,12 +246,13 @@ class MLP(nn.Module):
 
 
 class ViTBlock(nn.Module):
-    def __init__(self, d, heads=3, mlp_ratio=3, local_mixing=False, window=None):
+    def __init__(self, d, heads=3, mlp_ratio=3, local_mixing=False, window=None, gated=False, sigmoid=False):
         super().__init__()
         self.norm1 = nn.LayerNorm(d, eps=1e-5)
-        self.attn = Attention(d, heads, window)
+        self.attn = Attention(d, heads, window, sigmoid)
         self.norm2 = nn.LayerNorm(d, eps=1e-5)
-        self.mlp = MLP(d, mlp_ratio * d, local_mixing)
+        # SwiGLU's three matrices at 2/3 of the hidden width hold the GELU MLP's parameters
+        self.mlp = MLP(d, 2 * mlp_ratio * d // 3 if gated else mlp_ratio * d, local_mixing, gated)
 
     def forward(self, x, grid):
         x = x + self.attn(self.norm1(x), grid)
@@ -270,9 +283,9 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body in ("vit", "vit-mixffn", *NAT_WINDOWS):
-        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=NAT_WINDOWS.get(body))
-                          for _ in range(3)], dims)
+    if body in ("vit", "vit-mixffn", "vit-glu", *NAT_WINDOWS):
+        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=NAT_WINDOWS.get(body),
+                                   gated=body == "vit-glu", sigmoid=body == "vit-sig3") for _ in range(3)], dims)
     if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
         return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(WIDTH, dims))
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
