@@ -11,7 +11,8 @@
 // first residual stage (3×3 convolutions, stride 2) replaces the linear 2×2 merge, and 2 of vit-s's
 // blocks follow, so that the whole net stays matched in size.
 // vit-glu-s and vit-sig3-s test two guesses at why attention misses the phantoms' noise anomalies
-// where convolutions and Mamba's cross scan find them (notebooks-md/methods.md). vit-glu-s gates the
+// where convolutions and Mamba's cross scan find them; neither closes that gap (notebooks-md/
+// zoo-glu-sig3.md), and both stay in the zoo so that the finding can be rerun. vit-glu-s gates the
 // MLP as Mamba gates its mixer: SwiGLU ("GLU Variants Improve Transformer", Shazeer, 2020), whose
 // products of two projections give a token its local energy directly. vit-sig3-s weighs each 3×3
 // neighbourhood's keys with independent sigmoids instead of a softmax ("Theory, Analysis, and Best
