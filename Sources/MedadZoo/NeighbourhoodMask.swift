@@ -6,8 +6,16 @@ import MedadTensor
 /// attention's scores: at the zoo's 8×8 and 16×16 token grids (64², 128²) the wasted products are
 /// cheaper than a gather.
 public enum NeighbourhoodMask {
+    /// The keys each query sees along one axis: a side no longer than `window` is seen whole.
+    public static func extent(side: Int, window: Int) -> Int { min(window, side) }
+
+    /// The keys each query sees over the whole grid.
+    public static func keys(grid: [Int], window: Int) -> Int {
+        grid.map { extent(side: $0, window: window) }.reduce(1, *)
+    }
+
     /// [L, L] for the grid's L tokens in raster order (outermost axis first): 0 where the key lies in
-    /// the query's window, −∞ elsewhere. A side no longer than `window` is seen whole.
+    /// the query's window, −∞ elsewhere.
     public static func table(grid: [Int], window: Int) -> Tensor {
         precondition(window >= 1 && !grid.isEmpty, "neighbourhood attention needs a window ≥ 1 over a grid")
         let count = grid.reduce(1, *)
@@ -27,7 +35,7 @@ public enum NeighbourhoodMask {
             for key in 0..<count {
                 let inside = grid.indices.allSatisfy { axis in
                     let start = starts[axis][coordinates[query][axis]]
-                    return (start..<(start + min(window, grid[axis]))).contains(coordinates[key][axis])
+                    return (start..<(start + extent(side: grid[axis], window: window))).contains(coordinates[key][axis])
                 }
                 if inside { values[query * count + key] = 0 }
             }

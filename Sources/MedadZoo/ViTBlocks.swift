@@ -69,7 +69,7 @@ public final class Attention: Module {
         case .softmax:
             weights = softmax(scores, axis: -1)
         case .sigmoid:
-            let keys = window.map { window in grid.map { min(window, $0) }.reduce(1, *) } ?? l
+            let keys = window.map { NeighbourhoodMask.keys(grid: grid, window: $0) } ?? l
             weights = sigmoid(scores - log(Float(keys)))
         }
         let mixed = matmul(weights, parts[2])  // [B·H, L, Dh]

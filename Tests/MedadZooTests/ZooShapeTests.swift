@@ -74,7 +74,7 @@ import Testing
     }
 
     /// NAT's windows on a 9×9 grid: 49 keys for every query, shifted inward at the borders; a side no
-    /// longer than the window is seen whole, in any number of axes.
+    /// longer than the window is seen whole, in any number of axes; `keys` counts what the mask passes.
     @Test func neighbourhoodWindowsAreShiftedInwardAtTheBorders() {
         let mask = NeighbourhoodMask.table(grid: [9, 9], window: 7).values
         func keys(_ row: Int, _ column: Int) -> Set<Int> {
@@ -89,6 +89,15 @@ import Testing
         #expect(keys(4, 4) == square(1..<8, 1..<8))
         #expect(keys(8, 5) == square(2..<9, 2..<9))
         #expect(NeighbourhoodMask.table(grid: [3, 2, 4], window: 7).values.allSatisfy { $0 == 0 })
+        // The key count sigmoid attention divides by is the count the mask lets through.
+        for (grid, window, count) in [([9, 9], 7, 49), ([9, 2, 4], 3, 18), ([3, 2, 4], 7, 24)] {
+            let table = NeighbourhoodMask.table(grid: grid, window: window).values
+            let tokens = grid.reduce(1, *)
+            #expect(NeighbourhoodMask.keys(grid: grid, window: window) == count)
+            #expect((0..<tokens).allSatisfy { query in
+                table[(query * tokens)..<((query + 1) * tokens)].filter { $0 == 0 }.count == count
+            })
+        }
     }
 
     /// vit-nat-s is vit-s with a mask, no parameters of its own: from the same weights, the two agree

@@ -180,6 +180,11 @@ def sincos(grid, d):
     return torch.cat(parts, 1).float()
 
 
+def neighbourhood_extent(side, window):
+    """the keys a query sees along one axis: a side no longer than the window is seen whole"""
+    return min(window, side)
+
+
 @functools.lru_cache(maxsize=None)
 def neighbourhood_mask(grid, window):
     """(L, L) additive mask over a grid's tokens (a tuple of sides) in raster order: 0 where the key
@@ -191,7 +196,7 @@ def neighbourhood_mask(grid, window):
     inside = torch.ones(len(coordinates[0]), len(coordinates[0]), dtype=torch.bool)
     for axis, side in zip(coordinates, grid):
         start = starts(side)[axis][:, None]
-        inside &= (axis[None, :] >= start) & (axis[None, :] < start + min(window, side))
+        inside &= (axis[None, :] >= start) & (axis[None, :] < start + neighbourhood_extent(side, window))
     return torch.zeros(inside.shape).masked_fill(~inside, float("-inf"))
 
 
@@ -215,7 +220,7 @@ class Attention(nn.Module):
         if self.window is not None:
             scores = scores + neighbourhood_mask(tuple(grid), self.window).to(scores.dtype)
         if self.sigmoid:
-            keys = math.prod(min(self.window, side) for side in grid) if self.window is not None else L
+            keys = math.prod(neighbourhood_extent(side, self.window) for side in grid) if self.window is not None else L
             a = torch.sigmoid(scores - math.log(keys))
         else:
             a = torch.softmax(scores, -1)
