@@ -61,7 +61,8 @@ import Testing
         func validate() throws -> (score: Double, metrics: [String: Double]) { (0, [:]) }
     }
 
-    static let cases = ["cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "vit-nat3-s", "vit-glu-s", "vit-sig3-s", "vit-hybrid-s", "mamba-s"].flatMap { backbone in ["mse", "seg"].map { "\(backbone)_\($0)" } }
+    /// Every 2D backbone of the zoo, so that a new one has no training parity until its fixtures exist.
+    static let cases = Backbone.all(dims: 2).flatMap { backbone in ["mse", "seg"].map { "\(backbone.name)_\($0)" } }
 
     @Test(arguments: cases)
     func twentyUpdatesMatchTheTwin(name: String) throws {
