@@ -7,7 +7,7 @@ import MedadTensor
 /// cheaper than a gather.
 public enum NeighbourhoodMask {
     /// The keys each query sees along one axis: a side no longer than `window` is seen whole.
-    public static func extent(side: Int, window: Int) -> Int { min(window, side) }
+    static func extent(side: Int, window: Int) -> Int { min(window, side) }
 
     /// The keys each query sees over the whole grid.
     public static func keys(grid: [Int], window: Int) -> Int {
@@ -28,7 +28,7 @@ public enum NeighbourhoodMask {
         }
         // The first key coordinate of each query coordinate's window, per axis.
         let starts = grid.map { side in
-            (0..<side).map { side <= window ? 0 : min(max($0 - window / 2, 0), side - window) }
+            (0..<side).map { min(max($0 - window / 2, 0), side - extent(side: side, window: window)) }
         }
         var values = [Float](repeating: -.infinity, count: count * count)
         for query in 0..<count {

@@ -191,7 +191,7 @@ def neighbourhood_mask(grid, window):
     lies in the query's NAT neighbourhood (window keys a side, shifted inward at the borders), -inf
     elsewhere. Cached: every block of every step asks for the same one."""
     def starts(side):
-        return torch.tensor([0 if side <= window else min(max(c - window // 2, 0), side - window) for c in range(side)])
+        return torch.tensor([min(max(c - window // 2, 0), side - neighbourhood_extent(side, window)) for c in range(side)])
     coordinates = [axis.flatten() for axis in torch.meshgrid(*[torch.arange(n) for n in grid], indexing="ij")]
     inside = torch.ones(len(coordinates[0]), len(coordinates[0]), dtype=torch.bool)
     for axis, side in zip(coordinates, grid):
