@@ -11,25 +11,14 @@ package enum PoolTrimming {
         let mask = Tensor(shape: scores.shape, repeating: 1)
         scores.withBuffer { score in
             targets.withBuffer { target in
-                var normals = [Float]()
+                var normals = [Int]()
                 normals.reserveCapacity(score.count)
-                for i in 0..<score.count where target[i] == 0 { normals.append(score[i]) }
-                let dropped = Int((share * Double(normals.count)).rounded())
-                guard dropped > 0 else { return }
-                normals.sort()
-                let threshold = normals[normals.count - dropped]
-                var firstAbove = normals.count - dropped
-                while firstAbove < normals.count && normals[firstAbove] == threshold { firstAbove += 1 }
-                var tiesLeft = dropped - (normals.count - firstAbove)
+                for i in 0..<score.count where target[i] == 0 { normals.append(i) }
+                var values = [Float](repeating: 0, count: normals.count)
+                for (j, i) in normals.enumerated() { values[j] = score[i] }
+                let dropped = TopK.largest(Int((share * Double(normals.count)).rounded()), of: values)
                 mask.withMutableBuffer { keep in
-                    for i in 0..<score.count where target[i] == 0 {
-                        if score[i] > threshold {
-                            keep[i] = 0
-                        } else if score[i] == threshold && tiesLeft > 0 {
-                            keep[i] = 0
-                            tiesLeft -= 1
-                        }
-                    }
+                    for (j, i) in normals.enumerated() where dropped[j] { keep[i] = 0 }
                 }
             }
         }

@@ -22,13 +22,9 @@ enum TopK {
         let selection = Tensor(shape: maps.shape, repeating: 0)
         maps.withBuffer { values in
             selection.withMutableBuffer { chosen in
-                var scratch = [Float](repeating: 0, count: per)
                 for b in 0..<batch {
-                    for i in 0..<per { scratch[i] = values[b * per + i] }
-                    let threshold = kth(&scratch, k)
-                    var taken = 0
-                    for i in 0..<per where values[b * per + i] > threshold && taken < k { chosen[b * per + i] = 1; taken += 1 }
-                    for i in 0..<per where values[b * per + i] == threshold && taken < k { chosen[b * per + i] = 1; taken += 1 }
+                    let largest = TopK.largest(k, of: Array(values[(b * per)..<((b + 1) * per)]))
+                    for i in 0..<per where largest[i] { chosen[b * per + i] = 1 }
                 }
             }
         }
@@ -45,9 +41,16 @@ enum TopK {
         }
     }
 
-    /// The k-th largest value (k ≥ 1); reorders `values`.
-    private static func kth(_ values: inout [Float], _ k: Int) -> Float {
-        values.sort(by: >)
-        return values[k - 1]
+    /// Which of `values` are its `k` largest (k ≥ 0), ties at the k-th broken by position, so exactly
+    /// min(k, count) are chosen.
+    static func largest(_ k: Int, of values: [Float]) -> [Bool] {
+        var chosen = [Bool](repeating: false, count: values.count)
+        guard k > 0 else { return chosen }
+        guard k < values.count else { return [Bool](repeating: true, count: values.count) }
+        let threshold = values.sorted()[values.count - k]
+        var taken = 0
+        for i in values.indices where values[i] > threshold { chosen[i] = true; taken += 1 }
+        for i in values.indices where values[i] == threshold && taken < k { chosen[i] = true; taken += 1 }
+        return chosen
     }
 }
