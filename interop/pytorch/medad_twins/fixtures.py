@@ -174,7 +174,7 @@ def train_parity(backbone, scan, loss):
                         "losses": [f64(v) for v in losses], "grad_norms": [f64(v) for v in norms],
                         "final_weights": final}
             tried.append(f"{batch}×{size}² lr {lr:g}: {sensitivity:.1e}")
-    raise SystemExit(f"train_parity_{backbone}_{loss}: no setting is conditioned (a {NUDGE:g} nudge moves the "
+    raise SystemExit(f"train parity, {backbone} scan {scan} loss {loss}: no setting is conditioned (a {NUDGE:g} nudge moves the "
                      f"losses by more than {CONDITIONED:g}): " + "; ".join(tried))
 
 
