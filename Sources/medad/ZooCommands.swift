@@ -43,7 +43,7 @@ struct ZooRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run encoder + decoder on tensor x of a safetensors file and write y (and gradients).")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "A backbone of medad zoo list (cnn-s, vit-s, mamba-s, cnn3d-s, vit3d-s, mamba3d-s).") var backbone: String
+    @Option(help: "A backbone of medad zoo list: \(Backbone.allCases.map(\.name).joined(separator: ", ")).") var backbone: String
     @Option(help: "Mamba scan order: bi or cross4 (default: the backbone's, cross4 for mamba-s).") var scan: String?
     @Option(help: "Weights (safetensors, twin parameter names).") var weights: String
     @Option(help: "Input safetensors holding x [B,1,H,W] (3D backbones: [B,1,D,H,W]).") var input: String
