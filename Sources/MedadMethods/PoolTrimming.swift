@@ -11,11 +11,13 @@ package enum PoolTrimming {
         let mask = Tensor(shape: scores.shape, repeating: 1)
         scores.withBuffer { score in
             targets.withBuffer { target in
-                var normals = [Int]()
+                var normals = [Int](), values = [Float]()
                 normals.reserveCapacity(score.count)
-                for i in 0..<score.count where target[i] == 0 { normals.append(i) }
-                var values = [Float](repeating: 0, count: normals.count)
-                for (j, i) in normals.enumerated() { values[j] = score[i] }
+                values.reserveCapacity(score.count)
+                for i in 0..<score.count where target[i] == 0 {
+                    normals.append(i)
+                    values.append(score[i])
+                }
                 let dropped = TopK.largest(Int((share * Double(normals.count)).rounded()), of: values)
                 mask.withMutableBuffer { keep in
                     for (j, i) in normals.enumerated() where dropped[j] { keep[i] = 0 }

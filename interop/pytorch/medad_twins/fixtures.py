@@ -151,6 +151,7 @@ def _train_run(backbone, scan, loss, batch, size, lr, dtype=torch.float64, nudge
 
 
 def _loss_gap(a, b):
+    """worst entry-wise relative gap, as TrainingParityTests bounds it (losses are never near zero)"""
     return max(abs(u - v) / abs(v) for u, v in zip(a, b))
 
 
