@@ -127,7 +127,7 @@ struct AnomalyCanvas {
         var bestShift = 0
         for _ in 0..<32 {
             let s = randomForegroundVoxel(&random)
-            let origin = (0..<3).map { a in min(max(0, s[a] - size[a] / 2), dims[a] - size[a]) }
+            let origin = (0..<3).map { (a: Int) -> Int in min(max(0, s[a] - size[a] / 2), dims[a] - size[a]) }
             let shift = (0..<3).map { abs(origin[$0] - avoid[$0]) }.max() ?? 0
             let wanted = (0..<3).filter { dims[$0] > 1 }.map { max(1, size[$0] / 2) }.min() ?? 1
             if shift >= wanted { return origin }

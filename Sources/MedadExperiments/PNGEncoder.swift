@@ -43,11 +43,11 @@ public enum PNGEncoder {
     }
 
     static let crcTable: [UInt32] = (0..<256).map { n in
-        (0..<8).reduce(UInt32(n)) { c, _ in c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        (0..<8).reduce(UInt32(n)) { (c: UInt32, _: Int) -> UInt32 in c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
     }
 
     static func crc32(_ data: [UInt8]) -> UInt32 {
-        ~data.reduce(UInt32.max) { crcTable[Int(($0 ^ UInt32($1)) & 0xFF)] ^ ($0 >> 8) }
+        ~data.reduce(UInt32.max) { (crc: UInt32, byte: UInt8) -> UInt32 in crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
     }
 
     private static func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {

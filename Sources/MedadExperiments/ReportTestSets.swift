@@ -66,8 +66,11 @@ struct TestSetBreakdown {
         guard poolable.contains(metric), let ranking = rankingMetric(parts[1]) else { return nil }
         let groups = ReportTable.groups(records)
         func complete(_ key: ReportTable.GroupKey) -> [(seed: Int, runs: [RunRecord])] {
-            Dictionary(grouping: groups[key] ?? [], by: \.seed).sorted { $0.key < $1.key }
-                .filter { Set($0.value.map(\.testSet)).count == testSets }.map { ($0.key, $0.value) }
+            let bySeed: [Int: [RunRecord]] = Dictionary(grouping: groups[key] ?? [], by: \.seed)
+            return bySeed.keys.sorted().compactMap { (seed: Int) -> (seed: Int, runs: [RunRecord])? in
+                let runs = bySeed[seed]!
+                return Set(runs.map(\.testSet)).count == testSets ? (seed, runs) : nil
+            }
         }
         return try ReportTable(metric: metric, rows: rows, ratios: ratios) { row, ratio in
             var values: [Double] = [], intervals: [(low: Double, high: Double)] = []

@@ -55,7 +55,7 @@ public enum TrainingDemo {
     /// y = sin(3·x₀)·cos(2·x₁), a smooth bumpy surface a linear model cannot fit.
     static func target(_ inputs: Tensor) -> Tensor {
         let x = inputs.values
-        let y = (0..<inputs.shape[0]).map { Float(sin(3 * Double(x[2 * $0])) * cos(2 * Double(x[2 * $0 + 1]))) }
+        let y = (0..<inputs.shape[0]).map { (i: Int) -> Float in Float(sin(3 * Double(x[2 * i])) * cos(2 * Double(x[2 * i + 1]))) }
         return Tensor(shape: [inputs.shape[0], 1], values: y)
     }
 }

@@ -19,13 +19,13 @@ package struct NoiseSchedule: Sendable {
     package init(_ kind: Kind, steps: Int = 1000) {
         switch kind {
         case .linear:
-            betas = (0..<steps).map { 1e-4 + (2e-2 - 1e-4) * Double($0) / Double(steps - 1) }
+            betas = (0..<steps).map { (t: Int) -> Double in 1e-4 + (2e-2 - 1e-4) * (Double(t) / Double(steps - 1)) }
         case .cosine:
             func f(_ t: Double) -> Double {
                 let angle = (t / Double(steps) + 0.008) / 1.008 * Double.pi / 2
                 return cos(angle) * cos(angle)
             }
-            betas = (0..<steps).map { min(1 - f(Double($0 + 1)) / f(Double($0)), 0.999) }
+            betas = (0..<steps).map { (t: Int) -> Double in min(1 - f(Double(t + 1)) / f(Double(t)), 0.999) }
         }
         var product = 1.0
         alphaBars = betas.map { product *= 1 - $0; return product }
