@@ -6,6 +6,8 @@
 //                            MedadTensor   ->  MedadNN  ->  MedadZoo
 //                            MedadSupport  ->  MedadMetrics
 //                            MedadMethods, MedadMetrics  ->  MedadMOOD
+//                            MedadConfig, MedadMetrics, MedadNN  ->  MedadExperiments (runs through
+//                            MedadConfig's RunBackend, so it compiles beside MedadMethods, not after it)
 import PackageDescription
 
 // The kernels are plain C that the compiler vectorises, built for the architecture's baseline so that they
@@ -93,8 +95,8 @@ let training: [Target] = [
 ]
 
 let experiments: [Target] = [
-    .target(name: "MedadExperiments", dependencies: ["MedadMethods", "MedadTraining", "MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
-    .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadTestSupport", "MedadExperiments", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
+    .target(name: "MedadExperiments", dependencies: ["MedadConfig", "MedadSupport", "MedadMetrics", "MedadNN", "MedadTensor"]),
+    .testTarget(name: "MedadExperimentsTests", dependencies: ["MedadTestSupport", "MedadExperiments", "MedadMethods", "MedadConfig", "MedadSupport", "MedadNN", "MedadTensor", "medad"]),
 ]
 
 let mood: [Target] = [

@@ -44,10 +44,10 @@ public struct Experiment {
 
     public var cells: [SweepCell] { plan.cells }
 
-    /// How this experiment's cells run in this process: trained and evaluated, or with `reuse_training`
-    /// scored with the weights of the other experiment's cells under `root`.
-    public func executor(root: URL) throws -> CellExecutor {
-        guard let reusedTraining else { return RunsCellExecutor() }
+    /// How this experiment's cells run in this process: trained and evaluated by `backend`, or with
+    /// `reuse_training` scored with the weights of the other experiment's cells under `root`.
+    public func executor(root: URL, backend: any RunBackend) throws -> CellExecutor {
+        guard let reusedTraining else { return TrainingCellExecutor(backend: backend) }
         let origin: Experiment
         do {
             origin = try Experiment(url: reusedTraining)
@@ -57,7 +57,7 @@ public struct Experiment {
         guard origin.name != name else {
             throw MedadError("\(url.path): reuse_training: \(reusedTraining.path) has the same name (\(name)); their runs would share a folder")
         }
-        return try RetestCellExecutor(origin: origin, root: root)
+        return try RetestCellExecutor(origin: origin, root: root, backend: backend)
     }
 
     /// Validates every cell with `validate` (the run-config validator), so a typo in one axis value

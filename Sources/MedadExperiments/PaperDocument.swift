@@ -60,7 +60,7 @@ struct PaperDocument {
     }
 
     /// Reads the paper; relative paths (experiments, figures) are from `directory`.
-    init(url: URL, directory given: URL) throws {
+    init(url: URL, directory given: URL, backend: any RunBackend) throws {
         // Relative URLs resolve against a folder only when the base is marked as one.
         let directory = URL(fileURLWithPath: given.path, isDirectory: true)
         let root = try ConfigReader(try JSONParser.parse(file: url), source: url.relativePath)
@@ -78,7 +78,7 @@ struct PaperDocument {
             let path = try reader.string("experiment")
             if let index = experiments.firstIndex(where: { $0.path == path }) { return index }
             do {
-                experiments.append(try PaperExperiment(path: path, directory: directory))
+                experiments.append(try PaperExperiment(path: path, directory: directory, backend: backend))
             } catch let error as MedadError {
                 throw reader.fail("experiment", error.message)
             }

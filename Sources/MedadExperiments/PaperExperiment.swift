@@ -1,5 +1,5 @@
 import Foundation
-import MedadMethods
+import MedadConfig
 
 /// An experiment a paper reads, known by the cells it declares (so a table can name rows and columns
 /// whose runs have not finished yet) and by the path the paper gives it.
@@ -22,14 +22,14 @@ struct PaperExperiment {
     /// How many test sets one seed is scored on in a leave-one-volume-out sweep; nil for other sweeps.
     let testSetsPerSeed: Int?
 
-    init(path: String, directory: URL) throws {
+    init(path: String, directory: URL, backend: any RunBackend) throws {
         self.path = path
         experiment = try Experiment(url: URL(fileURLWithPath: path, relativeTo: directory))
         // Resolved as the run will resolve them, so a row is named as its result.json will name it.
         cells = try experiment.cells.map { cell in
-            let run = try RunConfig(cell.config, source: path)
-            return Cell(id: cell.id, key: ReportTable.GroupKey(backbone: run.backbone.name, method: run.method.label, ratio: run.data.labelRatio),
-                        seed: Int(run.seed), testFolder: run.data.folders?.test)
+            let run = try backend.describe(cell.config, source: path)
+            return Cell(id: cell.id, key: ReportTable.GroupKey(backbone: run.backbone, method: run.method, ratio: run.labelRatio),
+                        seed: run.seed, testFolder: run.testFolder)
         }
         (rows, ratios) = ReportTable.layout(cells.map(\.key))
         let perSeed = Dictionary(grouping: cells, by: \.seed).values.map { Set($0.map(\.testFolder)).count }.max() ?? 1

@@ -1,4 +1,5 @@
 import Foundation
+import MedadConfig
 import MedadSupport
 
 /// A technical report that reads as a short paper and combines several experiments: `<name>.md` with
@@ -13,9 +14,10 @@ public struct PaperReport: GeneratedReport {
 
     /// Reads the paper file and checks it against the experiments it names; relative paths in it
     /// (experiments, figures) are from `directory`, as medad's other paths are from where it runs.
-    public init(url: URL, root: URL, command: String,
+    /// `backend` names each declared cell's run as its result.json will.
+    public init(url: URL, root: URL, command: String, backend: any RunBackend,
                 directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)) throws {
-        document = try PaperDocument(url: url, directory: directory)
+        document = try PaperDocument(url: url, directory: directory, backend: backend)
         self.root = root
         self.command = command
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedadExperiments
+import MedadMethods
 import MedadSupport
 
 struct ReportCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct ReportCommand: ParsableCommand {
         if runs != "runs" { command += " --runs \(runs)" }
         if out != "notebooks-md" { command += " --out \(out)" }
         let report: any GeneratedReport = try PaperReport.isPaper(url)
-            ? try PaperReport(url: url, root: root, command: command)
+            ? try PaperReport(url: url, root: root, command: command, backend: MethodRunBackend())
             : Report(experiment: try Experiment(url: url), root: root, command: command)
         if check {
             let tolerance = try tolerance.map(ReportTolerance.init(parsing:)) ?? .exact

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedadConfig
 import MedadExperiments
+import MedadMethods
 import MedadSupport
 
 struct Sweep: ParsableCommand {
@@ -20,7 +21,7 @@ struct SweepPlanCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let experiment = try Experiment(url: URL(fileURLWithPath: file))
-        try experiment.validateCells(RunsCellExecutor.validate)
+        try experiment.validateCells { try MethodRunBackend().validate($0, source: $1) }
         let cells = experiment.cells
         if json {
             print(JSONValue.array(cells.map { .object(JSONObject([("id", .string($0.id)), ("config", $0.config)])) }).pretty(sortedKeys: true),
@@ -72,12 +73,12 @@ struct SweepRunCommand: ParsableCommand {
         global.apply()
         let experimentURL = URL(fileURLWithPath: file)
         let experiment = try Experiment(url: experimentURL)
-        try experiment.validateCells(RunsCellExecutor.validate)
+        try experiment.validateCells { try MethodRunBackend().validate($0, source: $1) }
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
         let executable = RunningExecutable.url
         // Built here in every mode, so a bad reuse_training fails once, before any child or array task.
-        let inProcess = try experiment.executor(root: root)
+        let inProcess = try experiment.executor(root: root, backend: MethodRunBackend())
         if let slurm {
             // Finished cells get no array task, so a script written again after a cancel or a failure
             // holds exactly the cells still to run (each task also skips its cell if it finished meanwhile).

@@ -1,5 +1,6 @@
 import Foundation
 import MedadExperiments
+import MedadMethods
 import MedadMetrics
 import MedadSupport
 import Testing
@@ -37,7 +38,7 @@ let fakePaper = """
         _ = try scratch.folder("figures")
         try scratch.write("figures/pipeline.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n")
         let report = try PaperReport(url: try scratch.write("paper.json", text), root: scratch.file("runs"),
-                                     command: "medad report paper.json", directory: scratch.url)
+                                     command: "medad report paper.json", backend: MethodRunBackend(), directory: scratch.url)
         return (report, folds)
     }
 
@@ -190,7 +191,7 @@ let fakePaper = """
         func error(_ old: String, _ new: String) throws -> String {
             let url = try scratch.write("bad.json", fakePaper.replacingOccurrences(of: old, with: new))
             do {
-                _ = try PaperReport(url: url, root: scratch.file("runs"), command: "", directory: scratch.url)
+                _ = try PaperReport(url: url, root: scratch.file("runs"), command: "", backend: MethodRunBackend(), directory: scratch.url)
                 return "no error"
             } catch let error as MedadError { return error.message }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import MedadConfig
 import MedadExperiments
+import MedadMethods
 import MedadSupport
 import Testing
 import MedadTestSupport
@@ -28,13 +29,13 @@ import MedadTestSupport
                 .reusedTraining == nil)
 
         // Before the origin has run, every cell fails with the command that fixes it.
-        let early = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run(wide.cells)
+        let early = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url, backend: MethodRunBackend())).run(wide.cells)
         #expect(early.failed.count == 3)
         #expect(CellStatus(directory: wide.directory(of: wide.cells[0], root: scratch.url)) == .failed(
             reason: "reuse_training: cell \(origin.cells[0].id) of small has not finished; run medad sweep run \(origin.url.path) first"))
 
-        #expect(SweepRunner(experiment: origin, root: scratch.url, executor: try origin.executor(root: scratch.url)).run(origin.cells).failed.isEmpty)
-        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run(wide.cells)
+        #expect(SweepRunner(experiment: origin, root: scratch.url, executor: try origin.executor(root: scratch.url, backend: MethodRunBackend())).run(origin.cells).failed.isEmpty)
+        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url, backend: MethodRunBackend())).run(wide.cells)
         #expect(summary.finished.count == 3 && summary.failed.isEmpty)
         for (trained, retested) in zip(origin.cells, wide.cells) {
             let before = try cases(origin.directory(of: trained, root: scratch.url))
@@ -52,7 +53,7 @@ import MedadTestSupport
         let wide = try Experiment(url: try scratch.write("wide.json", Self.wide.replacingOccurrences(of: #""name": "small-wide","#,
                                                                                                    with: #""name": "small-wide", "seed": 5,"#)))
         let cell = try #require(wide.cells.first { ConfigComposition.value(at: "seed", in: $0.config) == .number(5) })
-        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url)).run([cell])
+        let summary = SweepRunner(experiment: wide, root: scratch.url, executor: try wide.executor(root: scratch.url, backend: MethodRunBackend())).run([cell])
         #expect(summary.failed == [cell.id])
         #expect(CellStatus(directory: wide.directory(of: cell, root: scratch.url)) == .failed(
             reason: "reuse_training: \(scratch.file("small.json").path) has no cell that trains as \(cell.id) does (only name and data.phantom.test_subjects may differ)"))
@@ -66,11 +67,11 @@ import MedadTestSupport
         }
         let missing = try scratch.write("missing.json", #"{"name": "w", "reuse_training": "nope.json"}"#)
         #expect(throws: MedadError("\(missing.path): reuse_training: \(scratch.file("nope.json").path): no such config file")) {
-            try Experiment(url: missing).executor(root: scratch.url)
+            try Experiment(url: missing).executor(root: scratch.url, backend: MethodRunBackend())
         }
         let same = try scratch.write("same.json", #"{"name": "w", "reuse_training": "same.json"}"#)
         #expect(throws: MedadError("\(same.path): reuse_training: \(same.path) has the same name (w); their runs would share a folder")) {
-            try Experiment(url: same).executor(root: scratch.url)
+            try Experiment(url: same).executor(root: scratch.url, backend: MethodRunBackend())
         }
     }
 
