@@ -73,12 +73,13 @@ struct SweepRunCommand: ParsableCommand {
         global.apply()
         let experimentURL = URL(fileURLWithPath: file)
         let experiment = try Experiment(url: experimentURL)
-        try experiment.validateCells { try MethodRunBackend().validate($0, source: $1) }
+        let backend = MethodRunBackend()
+        try experiment.validateCells { try backend.validate($0, source: $1) }
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
         let executable = RunningExecutable.url
         // Built here in every mode, so a bad reuse_training fails once, before any child or array task.
-        let inProcess = try experiment.executor(root: root, backend: MethodRunBackend())
+        let inProcess = try experiment.executor(root: root, backend: backend)
         if let slurm {
             // Finished cells get no array task, so a script written again after a cancel or a failure
             // holds exactly the cells still to run (each task also skips its cell if it finished meanwhile).
