@@ -6,6 +6,7 @@
 #include <cblas.h>
 #endif
 #include "ck_blas.h"
+#include "blas_serial.h"
 #include "parallel.h"
 
 // Why not let OpenBLAS thread its own GEMMs: its pthread pool and libomp's team are separate sets of
@@ -89,4 +90,10 @@ void ck_sgemm(int batch, int m, int n, int k,
               float *c, float beta) {
     ck_sgemm_ld(batch, m, n, k, a, trans_a, trans_a ? m : k, stride_a, b, trans_b, trans_b ? k : n, stride_b,
                 c, n, (long)m * n, beta);
+}
+
+void ck_sgemm_serial(int m, int n, int k, float alpha, const float *a, int trans_a, int lda,
+                     const float *b, int trans_b, int ldb, float beta, float *c, int ldc) {
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

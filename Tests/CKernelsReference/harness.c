@@ -74,6 +74,7 @@ int ref_expect_close_f(const char *name, const float *got, const float *want, si
 int main(void) {
     ck_set_num_threads(2);
     test_blas();
+    test_attention();
     test_conv();
     test_winograd();
     test_norm();

@@ -32,6 +32,7 @@ double ref_dot(const float *a, const float *b, size_t n);
 
 // The kernel families (one file each).
 void test_blas(void);
+void test_attention(void);
 void test_conv(void);
 void test_winograd(void);
 void test_norm(void);
