@@ -54,26 +54,19 @@ public final class Attention: Module {
 
     /// tokens [B, L, D] in raster order over `grid` (L its product).
     public func callAsFunction(_ x: Tensor, grid: [Int]) -> Tensor {
-        let (b, l, d) = (x.shape[0], x.shape[1], x.shape[2])
-        let headDim = d / heads
-        // [B, L, 3, H, Dh] -> [3, B, H, L, Dh]: one copy, then q, k, v are contiguous slices.
-        let qkvHeads = qkv(x).reshaped([b, l, 3, heads, headDim]).permuted([2, 0, 3, 1, 4])
-        let parts = qkvHeads.split(sizes: [1, 1, 1], axis: 0).map { $0.reshaped([b * heads, l, headDim]) }
-        var scores = matmul(parts[0], parts[1], transposeB: true) * (1 / Float(headDim).squareRoot())
+        var table: Tensor?
         if let window {
             if mask?.grid != grid { mask = (grid, NeighbourhoodMask.table(grid: grid, window: window)) }
-            scores = scores + mask!.table
+            table = mask!.table
         }
-        let weights: Tensor
+        let sigmoidShift: Float?
         switch weighting {
         case .softmax:
-            weights = softmax(scores, axis: -1)
+            sigmoidShift = nil
         case .sigmoid:
-            let keys = window.map { NeighbourhoodMask.keys(grid: grid, window: $0) } ?? l
-            weights = sigmoid(scores - log(Float(keys)))
+            sigmoidShift = log(Float(window.map { NeighbourhoodMask.keys(grid: grid, window: $0) } ?? grid.reduce(1, *)))
         }
-        let mixed = matmul(weights, parts[2])  // [B·H, L, Dh]
-        return proj(mixed.reshaped([b, heads, l, headDim]).permuted([0, 2, 1, 3]).reshaped([b, l, d]))
+        return proj(multiHeadAttention(qkv(x), heads: heads, mask: table, sigmoidShift: sigmoidShift))
     }
 }
 
