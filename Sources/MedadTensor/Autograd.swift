@@ -29,6 +29,7 @@ public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
 extension Tensor {
     /// Makes an op's output and, when recording and some input needs a gradient, records its backward.
     static func record(_ op: String, _ output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        OpTimes.charge(op)
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
             output.node = Node(op: op, inputs: inputs, backward: backward)
         }
@@ -50,7 +51,7 @@ extension Tensor {
                     continue
                 }
                 tensor.node = nil
-                for (input, inputGradient) in zip(node.inputs, node.backward(gradient)) {
+                for (input, inputGradient) in zip(node.inputs, OpTimes.backward(of: node.op) { node.backward(gradient) }) {
                     guard let inputGradient, input.requiresGrad else { continue }
                     Shape.requireEqual(inputGradient.shape, input.shape, op: "\(node.op) backward")
                     let key = ObjectIdentifier(input)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedadMethods
 import MedadSupport
+import MedadTensor
 import MedadZoo
 
 struct Zoo: ParsableCommand {
@@ -74,21 +75,44 @@ struct BenchZoo: ParsableCommand {
     @Option(help: "Comma-separated backbones (the volumetric ones too: cnn3d-s, vit3d-s, mamba3d-s).")
     var backbones = Backbone.all(dims: 2).map(\.name).joined(separator: ",")
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Also show where a training step's and a forward's time goes, per kind of op (from extra, untimed steps).")
+    var ops = false
 
     func run() throws {
         global.apply()
         let chosen = try backbones.split(separator: ",").map { try Backbone(named: String($0)) }
-        let rows = try ZooBenchmark.run(backbones: chosen, size: size, batch: batch, steps: steps)
+        let rows = try ZooBenchmark.run(backbones: chosen, size: size, batch: batch, steps: steps, ops: ops)
         if json {
-            try printJSON(rows.map { ["backbone": $0.backbone, "train_step_s": $0.trainStepSeconds, "infer_s": $0.inferSeconds,
-                                      "size": size, "batch": batch, "threads": global.resolvedThreads] as [String: Any] })
+            try printJSON(rows.map { row in
+                var fields: [String: Any] = ["backbone": row.backbone, "train_step_s": row.trainStepSeconds,
+                                             "infer_s": row.inferSeconds, "size": size, "batch": batch,
+                                             "threads": global.resolvedThreads]
+                if let trainOps = row.trainOps, let inferOps = row.inferOps {
+                    fields["train_ops"] = trainOps.map(Self.jsonEntry)
+                    fields["infer_ops"] = inferOps.map(Self.jsonEntry)
+                }
+                return fields
+            })
         } else {
             print("batch \(batch) of side \(size) (\(size)² images, \(size)³ patches), \(global.resolvedThreads) threads")
             for row in rows {
                 print(row.backbone.namePadded
                       + String(format: "train step %8.1f ms   infer %8.1f ms", row.trainStepSeconds * 1e3, row.inferSeconds * 1e3))
             }
+            for row in rows {
+                if let trainOps = row.trainOps { Self.printOps(trainOps, title: "\(row.backbone), per training step") }
+                if let inferOps = row.inferOps { Self.printOps(inferOps, title: "\(row.backbone), per no-grad forward") }
+            }
         }
+    }
+
+    private static func jsonEntry(_ entry: OpTimes.Entry) -> [String: Any] {
+        ["op": entry.op, "ms": entry.seconds * 1e3, "calls": entry.calls]
+    }
+
+    private static func printOps(_ entries: [OpTimes.Entry], title: String) {
+        print("\n\(title): ms, calls, op")
+        for entry in entries { print(String(format: "%9.2f %5d  ", entry.seconds * 1e3, entry.calls) + entry.op) }
     }
 }
 
