@@ -33,12 +33,11 @@ static void band(int m, int n, int k, const float *a, int trans_a, const float *
                  float *c, float beta, strides ld, int split_rows, int r0, int r1) {
     if (r1 <= r0) return;
     if (split_rows) {
-        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                    r1 - r0, n, k, 1.0f, trans_a ? a + r0 : a + (long)r0 * ld.a, ld.a, b, ld.b, beta,
-                    c + (long)r0 * ld.c, ld.c);
+        ck_sgemm_serial(r1 - r0, n, k, 1.0f, trans_a ? a + r0 : a + (long)r0 * ld.a, trans_a, ld.a, b, trans_b, ld.b, beta,
+                        c + (long)r0 * ld.c, ld.c);
     } else {
-        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                    m, r1 - r0, k, 1.0f, a, ld.a, trans_b ? b + (long)r0 * ld.b : b + r0, ld.b, beta, c + r0, ld.c);
+        ck_sgemm_serial(m, r1 - r0, k, 1.0f, a, trans_a, ld.a, trans_b ? b + (long)r0 * ld.b : b + r0, trans_b, ld.b, beta,
+                        c + r0, ld.c);
     }
 }
 
