@@ -4,11 +4,12 @@ import CKernels
 /// of x itself (16 tile positions), or of x upsampled ×2 by nearest neighbour (9 positions, read
 /// straight from x's grid).
 ///
-/// Per chunk of images the input tiles are transformed, multiplied by the transformed filters in one
-/// GEMM [Cout, Cin]·[Cin, tiles] per position, and transformed back. Tiles run along the last axis,
-/// so that every transform works on contiguous rows of tiles (vectorised); with the row stride padded
-/// (`rowStride`) OpenBLAS runs this orientation as fast as [tiles, Cin]·[Cin, Cout] at 32 channels,
-/// whose layout would leave the transforms with scattered accesses.
+/// The input tiles are transformed, multiplied by the transformed filters in one GEMM
+/// [Cout, Cin]·[Cin, tiles] per position, and transformed back: forward per band of tile rows inside
+/// the kernel, backward per chunk of images here. Tiles run along the last axis, so that every
+/// transform works on contiguous rows of tiles (vectorised); with the row stride padded (`rowStride`)
+/// OpenBLAS runs this orientation as fast as [tiles, Cin]·[Cin, Cout] at 32 channels, whose layout
+/// would leave the transforms with scattered accesses.
 /// Backward runs the adjoint of each step: dy's blocks become tile gradients dm, the filter gradient
 /// is Σ vᵀ·dm over the recomputed input tiles, the input gradient is dm·uᵀ taken back onto the pixels.
 struct WinogradGeometry {
@@ -19,7 +20,7 @@ struct WinogradGeometry {
     var positions: Int { upsampled ? 9 : 16 }
     /// 2×2 output blocks per image.
     var tiles: Int { ((ho + 1) / 2) * ((wo + 1) / 2) }
-    /// Images per chunk: the transformed tiles [positions, tiles, max(Cin, Cout)] within a quarter of
+    /// Images per chunk of the backward pass: the transformed tiles [positions, tiles, max(Cin, Cout)] within a quarter of
     /// `ConvolutionMemory.columnBudget` (2.5 MB by default), at least one image. In the zoo's training
     /// step (cnn-s, 1 thread) chunks of one 64² image at 32 channels instead of five took the step from
     /// about 0.67–0.78 s to 0.57–0.62 s and the forward from 0.26 s to 0.20 s.
@@ -47,24 +48,13 @@ private func product(_ g: WinogradGeometry, m: Int, n: Int, k: Int,
                 b, transposeB ? 1 : 0, Int32(ldb), strideB, c, Int32(ldc), strideC, accumulate ? 1 : 0)
 }
 
-/// out [N, Cout, ho, wo] ← the convolution of x [N, Cin, H, W] with weight [Cout, Cin, 3, 3] (+ bias).
+/// out [N, Cout, ho, wo] ← the convolution of x [N, Cin, H, W] with weight [Cout, Cin, 3, 3] (+ bias),
+/// band by band in cache (`ck_winograd_forward`).
 func winogradForward(_ g: WinogradGeometry, x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>,
                      bias: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
-    let chunk = g.chunk
     Scratch.with(count: g.positions * g.cin * g.cout) { u in
         Scratch.check(ck_winograd_filter_forward(weight, u, g.cout, g.cin, g.up), "winograd filter transform")
-        Scratch.with(count: g.chunkFloats * g.cin) { v in
-            Scratch.with(count: g.chunkFloats * g.cout) { m in
-                for start in stride(from: 0, to: g.n, by: chunk) {
-                    let images = min(chunk, g.n - start), tiles = images * g.tiles, ld = WinogradGeometry.rowStride(tiles)
-                    Scratch.check(ck_winograd_input_forward(x + start * g.cin * g.h * g.w, v, images, g.cin, g.h, g.w, ld, g.up),
-                                  "winograd input transform")
-                    product(g, m: g.cout, n: tiles, k: g.cin, a: u, transposeA: false, lda: g.cin, strideA: g.cout * g.cin,
-                            b: v, transposeB: false, ldb: ld, strideB: g.cin * ld, c: m, ldc: ld, strideC: g.cout * ld)
-                    ck_winograd_output_forward(m, bias, out + start * g.cout * g.ho * g.wo, images, g.cout, g.ho, g.wo, ld, g.up)
-                }
-            }
-        }
+        Scratch.check(ck_winograd_forward(x, u, bias, out, g.n, g.cin, g.cout, g.h, g.w, g.up, 0), "winograd forward")
     }
 }
 
