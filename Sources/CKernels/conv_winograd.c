@@ -18,9 +18,9 @@
 // 2 vanish and the other 9 positions remain: V = Q e Q^T with Q = [1 -1 0; 0 2 0; 0 1 -1], the filters
 // take rows 0, 1, 3 of G and the outputs columns 0, 1, 3 of A^T: 9 multiply-adds per 2x2 outputs.
 //
-// The forward pass runs all three steps on one band of tile rows at a time (ck_winograd_forward), so
-// that the tile matrices stay in cache: for 16 images of 32 channels at 64x64 that took the convolution
-// from about 13 ms to 9 (2 threads, SkylakeX). The backward passes keep the steps apart.
+// Both passes run all their steps on one band of tile rows at a time, so that the tile matrices stay in
+// cache: for 16 images of 32 channels at 64x64 that took the forward from about 13 ms to 9 and the
+// backward from about 80 ms to 40 (2 threads, SkylakeX), against the steps run over whole images.
 #include <stdlib.h>
 #include <string.h>
 #include "ck_conv.h"
@@ -262,64 +262,21 @@ static void pad_band(const float *plane, long H, long W, long p0, long height, l
     }
 }
 
-// The input transform and its adjoint share one loop over (image, channel) planes, each thread with
-// its own bordered plane laid out as pad_band does with p0 = 0 (row r + 1, column q + 1 is pixel (r, q)).
-// Forward: pad x's plane, then transform its tile rows into v. Adjoint: accumulate dv's tile rows
-// into the bordered plane, then crop it into dx. Returns -1 when memory runs out.
-static int input_transform(scheme s, int adjoint, const float *in, float *out, long N, long C, long H, long W,
-                           long TH, long TW, long T) {
-    const long width = s.step * TW + s.a, height = s.step * TH + s.a;
-    const int threads = omp_get_max_threads();
-    float *buffers = malloc(sizeof(float) * height * width * threads);
-    if (!buffers) return -1;
-#pragma omp parallel num_threads(threads)
-    {
-        float *padded = buffers + height * width * omp_get_thread_num();
-#pragma omp for collapse(2) schedule(static)
-        for (long n = 0; n < N; n++) {
-            for (long c = 0; c < C; c++) {
-                if (!adjoint) pad_band(in + (n * C + c) * H * W, H, W, 0, height, width, padded);
-                else memset(padded, 0, height * width * sizeof(float));
-                for (long ty = 0; ty < TH; ty++) {
-                    long tile = c * T + (n * TH + ty) * TW;
-                    if (!adjoint) s.input(padded + s.step * ty * width, width, out + tile, C * T, TW);
-                    else s.input_adjoint(in + tile, C * T, padded + s.step * ty * width, width, TW);
-                }
-                if (adjoint) {
-                    float *plane = out + (n * C + c) * H * W;
-                    for (long r = 0; r < H; r++) memcpy(plane + r * W, padded + (r + 1) * width + 1, W * sizeof(float));
-                }
-            }
-        }
-    }
-    free(buffers);
-    return 0;
-}
-
 // Tile rows whose 2x2 blocks all lie inside the image go straight to (or from) the image rows; the
 // last ones of an odd-sized output go through a zero-padded pair of rows.
 static int whole_blocks(long ty, long TW, long HO, long WO) { return 2 * ty + 1 < HO && 2 * TW == WO; }
 
-static void output_backward(scheme s, const float *dy, float *dm, long N, long K, long HO, long WO, long T) {
-    const long TH = tiles(HO), TW = tiles(WO);
-#pragma omp parallel for collapse(2) schedule(static)
-    for (long n = 0; n < N; n++) {
-        for (long k = 0; k < K; k++) {
-            float padded[4 * TW];
-            const float *plane = dy + (n * K + k) * HO * WO;
-            for (long ty = 0; ty < TH; ty++) {
-                float *dst = dm + k * T + (n * TH + ty) * TW;
-                if (whole_blocks(ty, TW, HO, WO)) {
-                    s.output_adjoint(plane + 2 * ty * WO, WO, dst, K * T, TW);
-                    continue;
-                }
-                for (long i = 0; i < 2; i++)
-                    for (long q = 0; q < 2 * TW; q++)
-                        padded[i * 2 * TW + q] = 2 * ty + i < HO && q < WO ? plane[(2 * ty + i) * WO + q] : 0.0f;
-                s.output_adjoint(padded, 2 * TW, dst, K * T, TW);
-            }
-        }
+// The adjoint of write_tile_row: the transformed gradients (entry e of tile tx to out[e*out_stride + tx])
+// of tile row ty of a gradient plane; cut holds 4*TW floats for the rows that cross the border.
+static void read_tile_row(scheme s, const float *plane, long ty, long TW, long HO, long WO, float *out, long out_stride,
+                          float *cut) {
+    if (whole_blocks(ty, TW, HO, WO)) {
+        s.output_adjoint(plane + 2 * ty * WO, WO, out, out_stride, TW);
+        return;
     }
+    for (long i = 0; i < 2; i++)
+        for (long q = 0; q < 2 * TW; q++) cut[i * 2 * TW + q] = 2 * ty + i < HO && q < WO ? plane[(2 * ty + i) * WO + q] : 0.0f;
+    s.output_adjoint(cut, 2 * TW, out, out_stride, TW);
 }
 
 // One tile row ty of an output plane from its transformed blocks (entry e of tile tx at
@@ -379,14 +336,86 @@ static int fused_forward(scheme s, const float *x, const float *u, const float *
     return 0;
 }
 
+// Images go to a fixed number of slots (image n to slot n % slots); a slot's images run in order on one
+// thread and sum their filter gradient in the slot's own buffer, and the slots are added in order: the
+// same floats whatever the size of the team.
+static const long gradient_slots = 8;
+
+// Both gradients band by band, as fused_forward runs. All bands of an image run on one thread, so that
+// the input gradients of neighbouring bands, which overlap by two rows, add up in its own bordered
+// planes. dx or du may be NULL.
+static int fused_backward(scheme s, const float *x, const float *u, const float *dy, float *dx, float *du, long N,
+                          long C, long K, long H, long W, long HO, long WO, long rows) {
+    const long TH = tiles(HO), TW = tiles(WO), positions = (long)s.r * s.r, ld = band_ld(rows * TW);
+    const long width = s.step * TW + s.a, band_height = s.step * rows + s.a, plane_height = s.step * TH + s.a;
+    const long planes = dx ? C * plane_height * width : 0, filter = positions * K * C;
+    const long slots = N < gradient_slots ? N : gradient_slots;
+    const long per_thread = planes + band_height * width + positions * (C + K) * ld + 4 * TW;
+    const int threads = omp_get_max_threads();
+    float *buffers = malloc(sizeof(float) * (per_thread * threads + (du ? slots * filter : 0)));
+    if (!buffers) return -1;
+    float *sums = buffers + per_thread * threads;
+#pragma omp parallel num_threads(threads)
+    {
+        float *plane = buffers + per_thread * omp_get_thread_num(), *padded = plane + planes;
+        float *v = padded + band_height * width, *dm = v + positions * C * ld, *cut = dm + positions * K * ld;
+#pragma omp for schedule(static)
+        for (long slot = 0; slot < slots; slot++) {
+            float *sum = sums + slot * filter;
+            if (du) memset(sum, 0, filter * sizeof(float));
+            for (long n = slot; n < N; n += slots) {
+                memset(plane, 0, planes * sizeof(float));
+                for (long ty0 = 0; ty0 < TH; ty0 += rows) {
+                    const long count = TH - ty0 < rows ? TH - ty0 : rows;
+                    for (long k = 0; k < K; k++)
+                        for (long t = 0; t < count; t++)
+                            read_tile_row(s, dy + (n * K + k) * HO * WO, ty0 + t, TW, HO, WO, dm + k * ld + t * TW, K * ld, cut);
+                    if (du) {
+                        for (long c = 0; c < C; c++) {
+                            pad_band(x + (n * C + c) * H * W, H, W, s.step * ty0, s.step * count + s.a, width, padded);
+                            for (long t = 0; t < count; t++)
+                                s.input(padded + s.step * t * width, width, v + c * ld + t * TW, C * ld, TW);
+                        }
+                        for (long e = 0; e < positions; e++)  // du[e] += dm[e] v[e]^T
+                            ck_sgemm_serial((int)K, (int)C, (int)(count * TW), 1.0f, dm + e * K * ld, 0, (int)ld,
+                                            v + e * C * ld, 1, (int)ld, 1.0f, sum + e * K * C, (int)C);
+                    }
+                    if (dx) {
+                        for (long e = 0; e < positions; e++)  // dv[e] = u[e]^T dm[e], in v's place
+                            ck_sgemm_serial((int)C, (int)(count * TW), (int)K, 1.0f, u + e * K * C, 1, (int)C,
+                                            dm + e * K * ld, 0, (int)ld, 0.0f, v + e * C * ld, (int)ld);
+                        for (long c = 0; c < C; c++)
+                            for (long t = 0; t < count; t++)
+                                s.input_adjoint(v + c * ld + t * TW, C * ld,
+                                                plane + c * plane_height * width + s.step * (ty0 + t) * width, width, TW);
+                    }
+                }
+                for (long c = 0; c < C && dx; c++)
+                    for (long r = 0; r < H; r++)
+                        memcpy(dx + ((n * C + c) * H + r) * W, plane + c * plane_height * width + (r + 1) * width + 1,
+                               W * sizeof(float));
+            }
+        }
+        if (du) {
+#pragma omp for schedule(static)
+            for (long i = 0; i < filter; i++) {
+                float total = 0.0f;
+                for (long slot = 0; slot < slots; slot++) total += sums[slot * filter + i];
+                du[i] = total;
+            }
+        }
+    }
+    free(buffers);
+    return 0;
+}
+
 // Tile rows per band: as many as the band's matrices hold in band_floats, at least one and at most all.
 static long band_rows(scheme s, long C, long K, long HO, long WO) {
     const long fit = band_floats / ((long)s.r * s.r * (C + K) * tiles(WO));
     return fit < 1 ? 1 : fit > tiles(HO) ? tiles(HO) : fit;
 }
 
-// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled. ld is the row
-// stride of v, m and their gradients.
+// The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled.
 int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up) {
     return filter_transform(up ? upsampled : plain, 0, w, u, K, C);
 }
@@ -394,25 +423,17 @@ int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up)
 int ck_winograd_forward(const float *x, const float *u, const float *bias, float *y, long N, long C, long K, long H,
                         long W, int up, long rows) {
     const scheme s = up ? upsampled : plain;
-    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W;
-    const long most = band_rows(s, C, K, HO, WO);
+    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W, most = band_rows(s, C, K, HO, WO);
     return fused_forward(s, x, u, bias, y, N, C, K, H, W, HO, WO, rows > 0 && rows < most ? rows : most);
+}
+
+int ck_winograd_backward(const float *x, const float *u, const float *dy, float *dx, float *du, long N, long C, long K,
+                         long H, long W, int up, long rows) {
+    const scheme s = up ? upsampled : plain;
+    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W, most = band_rows(s, C, K, HO, WO);
+    return fused_backward(s, x, u, dy, dx, du, N, C, K, H, W, HO, WO, rows > 0 && rows < most ? rows : most);
 }
 
 int ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {
     return filter_transform(up ? upsampled : plain, 1, du, dw, K, C);
-}
-
-int ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up) {
-    if (up) return input_transform(upsampled, 0, x, v, N, C, H, W, H, W, ld);
-    return input_transform(plain, 0, x, v, N, C, H, W, tiles(H), tiles(W), ld);
-}
-
-int ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up) {
-    if (up) return input_transform(upsampled, 1, dv, dx, N, C, H, W, H, W, ld);
-    return input_transform(plain, 1, dv, dx, N, C, H, W, tiles(H), tiles(W), ld);
-}
-
-void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up) {
-    output_backward(up ? upsampled : plain, dy, dm, N, K, HO, WO, ld);
 }

@@ -1,34 +1,21 @@
-// Winograd F(2x2, 3x3): the banded forward pass must give the direct 3x3 'same' convolution (of x, or
-// of x upsampled x2 by nearest neighbour) in one band and in bands of one and two tile rows, and the adjoint
-// transforms with the transposed products its two gradients. Odd sizes cut the last blocks at the border.
+// Winograd F(2x2, 3x3): the banded passes must give the direct 3x3 'same' convolution (of x, or of x
+// upsampled x2 by nearest neighbour) and its two gradients, in one band and in bands of one and two
+// tile rows, each gradient alone too; and the filter gradient must not depend on the team's size.
+// Odd sizes cut the last blocks at the border.
 #include "reference.h"
 #include "ck_conv.h"
+#include "ck_runtime.h"
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-// m[xi] = op(a[xi]) b[xi] for every position xi: a [X, M, Kd] (transposed: [X, Kd, M]), b [X, Kd, ld]
-// and m [X, M, ld], of which the first n columns are used.
-static void products(long X, long M, long n, long Kd, long ld, const float *a, int ta, const float *b, float *m) {
-    for (long xi = 0; xi < X; xi++)
-        for (long i = 0; i < M; i++)
-            for (long j = 0; j < n; j++) {
-                double s = 0;
-                for (long p = 0; p < Kd; p++) {
-                    double av = ta ? a[(xi * Kd + p) * M + i] : a[(xi * M + i) * Kd + p];
-                    s += av * b[(xi * Kd + p) * ld + j];
-                }
-                m[(xi * M + i) * ld + j] = (float)s;
-            }
-}
-
 static void check(long N, long C, long K, long H, long W, int up) {
-    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W, TH = (HO + 1) / 2, TW = (WO + 1) / 2, T = N * TH * TW;
-    const long X = up ? 9 : 16, ld = T + 3;
+    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W;
+    const long X = up ? 9 : 16;
     ref_rng r = {(uint64_t)(H * 10 + W + up)};
     float *x = ref_floats(N * C * H * W), *w = ref_floats(K * C * 9), *bias = ref_floats(K), *y = ref_floats(N * K * HO * WO);
-    float *u = ref_floats(X * K * C), *v = ref_floats(X * C * ld);
-    float *dy = ref_floats(N * K * HO * WO), *dm = ref_floats(X * K * ld), *du = ref_floats(X * K * C);
-    float *dv = ref_floats(X * C * ld), *dx = ref_floats(N * C * H * W), *dw = ref_floats(K * C * 9);
+    float *u = ref_floats(X * K * C), *dy = ref_floats(N * K * HO * WO), *du = ref_floats(X * K * C);
+    float *alone = ref_floats(X * K * C), *dx = ref_floats(N * C * H * W), *dw = ref_floats(K * C * 9);
     double *want = ref_doubles(N * K * HO * WO), *want_dx = ref_doubles(N * C * H * W), *want_dw = ref_doubles(K * C * 9);
     ref_fill(x, N * C * H * W, -1, 1, &r);
     ref_fill(w, K * C * 9, -1, 1, &r);
@@ -62,24 +49,27 @@ static void check(long N, long C, long K, long H, long W, int up) {
         ref_expect_close(label, y, want, N * K * HO * WO, 1e-5, 1e-4);
     }
 
-    ck_winograd_input_forward(x, v, N, C, H, W, ld, up);
-    ck_winograd_output_backward(dy, dm, N, K, HO, WO, ld, up);
-    // du[xi] = dm[xi] v[xi]^T and dv[xi] = u[xi]^T dm[xi].
-    for (long xi = 0; xi < X; xi++)
-        for (long k = 0; k < K; k++)
-            for (long c = 0; c < C; c++) {
-                double s = 0;
-                for (long t = 0; t < T; t++) s += (double)dm[(xi * K + k) * ld + t] * v[(xi * C + c) * ld + t];
-                du[(xi * K + k) * C + c] = (float)s;
-            }
-    products(X, C, T, K, ld, u, 1, dm, dv);
-    ck_winograd_filter_backward(du, dw, K, C, up);
-    ck_winograd_input_backward(dv, dx, N, C, H, W, ld, up);
-    snprintf(label, sizeof label, "winograd/%s %ldx%ld dw", kind, H, W);
-    ref_expect_close(label, dw, want_dw, K * C * 9, 1e-4, 1e-4);
-    snprintf(label, sizeof label, "winograd/%s %ldx%ld dx", kind, H, W);
+    for (long rows = 0; rows <= 2; rows++) {
+        ck_winograd_backward(x, u, dy, dx, du, N, C, K, H, W, up, rows);
+        ck_winograd_filter_backward(du, dw, K, C, up);
+        snprintf(label, sizeof label, "winograd/%s %ldx%ld dw, rows = %ld", kind, H, W, rows);
+        ref_expect_close(label, dw, want_dw, K * C * 9, 1e-4, 1e-4);
+        snprintf(label, sizeof label, "winograd/%s %ldx%ld dx, rows = %ld", kind, H, W, rows);
+        ref_expect_close(label, dx, want_dx, N * C * H * W, 1e-5, 1e-4);
+    }
+    // du of the last pass (rows = 2) again, without dx, then on a team of one.
+    ck_winograd_backward(x, u, dy, NULL, alone, N, C, K, H, W, up, 2);
+    snprintf(label, sizeof label, "winograd/%s %ldx%ld du alone", kind, H, W);
+    ref_expect(label, !memcmp(alone, du, sizeof(float) * X * K * C), "differs from du computed beside dx");
+    ck_winograd_backward(x, u, dy, dx, NULL, N, C, K, H, W, up, 1);
+    snprintf(label, sizeof label, "winograd/%s %ldx%ld dx alone", kind, H, W);
     ref_expect_close(label, dx, want_dx, N * C * H * W, 1e-5, 1e-4);
-    free(x); free(w); free(bias); free(y); free(u); free(v); free(dy); free(dm); free(du); free(dv);
+    ck_set_num_threads(1);
+    ck_winograd_backward(x, u, dy, NULL, alone, N, C, K, H, W, up, 2);
+    ck_set_num_threads(2);
+    snprintf(label, sizeof label, "winograd/%s %ldx%ld du on one thread", kind, H, W);
+    ref_expect(label, !memcmp(alone, du, sizeof(float) * X * K * C), "differs from du on the team of two");
+    free(x); free(w); free(bias); free(y); free(u); free(dy); free(du); free(alone);
     free(dx); free(dw); free(want); free(want_dx); free(want_dw);
 }
 
@@ -87,5 +77,6 @@ void test_winograd(void) {
     for (int up = 0; up <= 1; up++) {
         check(2, 3, 4, 4, 6, up);
         check(2, 3, 4, 5, 7, up);
+        check(11, 3, 4, 5, 7, up);  // more images than gradient slots
     }
 }

@@ -61,23 +61,21 @@ void ck_conv_ncp_to_cnp(const float *ncp, float *cnp, long N, long C, long P);
 void ck_conv_bias_backward(const float *dy, float *dbias, long N, long C, long P);
 
 // Winograd F(2x2, 3x3) (conv_winograd.c); each *_backward is the adjoint of its *_forward. up selects
-// the upsampled variant. H, W are x's size; HO, WO the output's; ld is LD. The kernels returning int
-// return 0, or -1 when memory for their per-thread buffers runs out (nothing is written then).
+// the upsampled variant. H, W are x's size; HO, WO the output's. The kernels return 0, or -1 when
+// memory for their per-thread buffers runs out (nothing is written then).
 // y [N, K, HO, WO] <- the convolution of x [N, C, H, W] by the filters whose transform is u (+ bias[k]
 // when bias is not NULL): the input transform, the products by u and the output transform, in jobs
 // of `rows` tile rows of one image (rows 0: as many as the cache holds) that never store v or m.
 int ck_winograd_forward(const float *x, const float *u, const float *bias, float *y, long N, long C, long K, long H,
                         long W, int up, long rows);
+// dx <- the gradient of x and du <- the gradient of u (either may be NULL) of the sum of dy times
+// ck_winograd_forward(x, u), band by band as it runs, each image's bands on one thread.
+int ck_winograd_backward(const float *x, const float *u, const float *dy, float *dx, float *du, long N, long C, long K,
+                         long H, long W, int up, long rows);
 // u <- G w G^T
 int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up);
 // dw <- G^T du G
 int ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up);
-// v <- B^T d B for every input tile d (zero padding outside the image)
-int ck_winograd_input_forward(const float *x, float *v, long N, long C, long H, long W, long ld, int up);
-// dx <- the sum over tiles of B dv B^T at the pixels each tile reads (overwrites dx)
-int ck_winograd_input_backward(const float *dv, float *dx, long N, long C, long H, long W, long ld, int up);
-// dm <- A dy A^T for every 2x2 block of dy (zero beyond the border)
-void ck_winograd_output_backward(const float *dy, float *dm, long N, long K, long HO, long WO, long ld, int up);
 
 // Sub-pixel convolution (conv_subpixel.c); each *_backward is the adjoint of its *_forward.
 // ws <- the folded filters of w [CO, CI, 3, 3, 3]
