@@ -23,13 +23,31 @@ public struct RankedCounts: Sendable {
     public init(descendingThresholds: [Double], positives: [Int], negatives: [Int], positiveWeights: [Double]? = nil) {
         precondition(positives.count == descendingThresholds.count && negatives.count == descendingThresholds.count
                      && (positiveWeights?.count ?? positives.count) == positives.count, "bin arrays differ in length")
-        let kept = descendingThresholds.indices.filter { positives[$0] + negatives[$0] > 0 }
-        thresholds = kept.map { descendingThresholds[$0] }
-        self.positives = kept.map { positives[$0] }
-        self.negatives = kept.map { negatives[$0] }
-        self.positiveWeights = positiveWeights.map { w in kept.map { w[$0] } }
-        totalPositives = self.positives.reduce(0, +)
-        totalNegatives = self.negatives.reduce(0, +)
+        // One pass over unsafe buffers: bootstrap resamples build these from 15,361 half-precision bins each.
+        var keptThresholds: [Double] = [], keptPositives: [Int] = [], keptNegatives: [Int] = [], keptWeights: [Double] = []
+        var sumPositives = 0, sumNegatives = 0
+        descendingThresholds.withUnsafeBufferPointer { t in
+            positives.withUnsafeBufferPointer { p in
+                negatives.withUnsafeBufferPointer { n in
+                    (positiveWeights ?? []).withUnsafeBufferPointer { w in
+                        for bin in 0..<t.count where p[bin] + n[bin] > 0 {
+                            keptThresholds.append(t[bin])
+                            keptPositives.append(p[bin])
+                            keptNegatives.append(n[bin])
+                            if !w.isEmpty { keptWeights.append(w[bin]) }
+                            sumPositives += p[bin]
+                            sumNegatives += n[bin]
+                        }
+                    }
+                }
+            }
+        }
+        thresholds = keptThresholds
+        self.positives = keptPositives
+        self.negatives = keptNegatives
+        self.positiveWeights = positiveWeights == nil ? nil : keptWeights
+        totalPositives = sumPositives
+        totalNegatives = sumNegatives
     }
 }
 
