@@ -298,6 +298,16 @@ static const long band_floats = 1L << 18;
 // apart do not collide in the cache when OpenBLAS packs them.
 static long band_ld(long tiles) { return (tiles + 15) / 16 * 16 + 8; }
 
+// The transformed input tiles of `count` tile rows from ty0 of one image (x holds its C planes) into
+// v (entry e of channel c's tile t at v[(e*C + c)*ld + t]), each plane's band bordered in `padded` first.
+static void transform_band(scheme s, const float *x, long C, long H, long W, long ty0, long count, long TW,
+                           long width, float *padded, float *v, long ld) {
+    for (long c = 0; c < C; c++) {
+        pad_band(x + c * H * W, H, W, s.step * ty0, s.step * count + s.a, width, padded);
+        for (long t = 0; t < count; t++) s.input(padded + s.step * t * width, width, v + c * ld + t * TW, C * ld, TW);
+    }
+}
+
 // The whole forward pass band by band: a job is `rows` tile rows of one image, whose input tiles,
 // R*R products (on the calling thread) and output blocks pass through the thread's own buffers, so the
 // transformed tiles never go out to memory. Jobs run side by side on the team.
@@ -317,11 +327,7 @@ static int fused_forward(scheme s, const float *x, const float *u, const float *
 #pragma omp for schedule(static)
         for (long job = 0; job < N * bands; job++) {
             const long n = job / bands, ty0 = job % bands * rows, count = TH - ty0 < rows ? TH - ty0 : rows;
-            for (long c = 0; c < C; c++) {
-                pad_band(x + (n * C + c) * H * W, H, W, s.step * ty0, s.step * count + s.a, width, padded);
-                for (long t = 0; t < count; t++)
-                    s.input(padded + s.step * t * width, width, v + c * ld + t * TW, C * ld, TW);
-            }
+            transform_band(s, x + n * C * H * W, C, H, W, ty0, count, TW, width, padded, v, ld);
             for (long e = 0; e < positions; e++)
                 ck_sgemm_serial((int)K, (int)(count * TW), (int)C, 1.0f, u + e * K * C, 0, (int)C, v + e * C * ld, 0,
                                 (int)ld, 0.0f, m + e * K * ld, (int)ld);
@@ -370,11 +376,7 @@ static int fused_backward(scheme s, const float *x, const float *u, const float 
                         for (long t = 0; t < count; t++)
                             read_tile_row(s, dy + (n * K + k) * HO * WO, ty0 + t, TW, HO, WO, dm + k * ld + t * TW, K * ld, cut);
                     if (du) {
-                        for (long c = 0; c < C; c++) {
-                            pad_band(x + (n * C + c) * H * W, H, W, s.step * ty0, s.step * count + s.a, width, padded);
-                            for (long t = 0; t < count; t++)
-                                s.input(padded + s.step * t * width, width, v + c * ld + t * TW, C * ld, TW);
-                        }
+                        transform_band(s, x + n * C * H * W, C, H, W, ty0, count, TW, width, padded, v, ld);
                         for (long e = 0; e < positions; e++)  // du[e] += dm[e] v[e]^T
                             ck_sgemm_serial((int)K, (int)C, (int)(count * TW), 1.0f, dm + e * K * ld, 0, (int)ld,
                                             v + e * C * ld, 1, (int)ld, 1.0f, sum + e * K * C, (int)C);
@@ -408,10 +410,12 @@ static int fused_backward(scheme s, const float *x, const float *u, const float 
     return 0;
 }
 
-// Tile rows per band: as many as the band's matrices hold in band_floats, at least one and at most all.
-static long band_rows(scheme s, long C, long K, long HO, long WO) {
+// Tile rows per band: `requested` (when positive) up to as many as the band's matrices hold in
+// band_floats, at least one and at most all.
+static long band_rows(scheme s, long C, long K, long HO, long WO, long requested) {
     const long fit = band_floats / ((long)s.r * s.r * (C + K) * tiles(WO));
-    return fit < 1 ? 1 : fit > tiles(HO) ? tiles(HO) : fit;
+    const long most = fit < 1 ? 1 : fit > tiles(HO) ? tiles(HO) : fit;
+    return requested > 0 && requested < most ? requested : most;
 }
 
 // The entry points: H, W are x's size; the output is H x W, or 2H x 2W when upsampled.
@@ -422,15 +426,15 @@ int ck_winograd_filter_forward(const float *w, float *u, long K, long C, int up)
 int ck_winograd_forward(const float *x, const float *u, const float *bias, float *y, long N, long C, long K, long H,
                         long W, int up, long rows) {
     const scheme s = up ? upsampled : plain;
-    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W, most = band_rows(s, C, K, HO, WO);
-    return fused_forward(s, x, u, bias, y, N, C, K, H, W, HO, WO, rows > 0 && rows < most ? rows : most);
+    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W;
+    return fused_forward(s, x, u, bias, y, N, C, K, H, W, HO, WO, band_rows(s, C, K, HO, WO, rows));
 }
 
 int ck_winograd_backward(const float *x, const float *u, const float *dy, float *dx, float *du, long N, long C, long K,
                          long H, long W, int up, long rows) {
     const scheme s = up ? upsampled : plain;
-    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W, most = band_rows(s, C, K, HO, WO);
-    return fused_backward(s, x, u, dy, dx, du, N, C, K, H, W, HO, WO, rows > 0 && rows < most ? rows : most);
+    const long HO = up ? 2 * H : H, WO = up ? 2 * W : W;
+    return fused_backward(s, x, u, dy, dx, du, N, C, K, H, W, HO, WO, band_rows(s, C, K, HO, WO, rows));
 }
 
 int ck_winograd_filter_backward(const float *du, float *dw, long K, long C, int up) {

@@ -15,14 +15,13 @@
 //   ncp  [N, C, P]             the same values in NCDHW order
 //   Winograd F(2x2, 3x3) of a stride-1, padding-1 3x3 convolution (conv_winograd.c), K output channels,
 //   output HO x WO = H x W, or 2H x 2W for the convolution of x upsampled x2 by nearest neighbour (up = 1):
-//   TH = (HO+1)/2, TW = (WO+1)/2 tiles per image, T = N*TH*TW, tile t = (n*TH + ty)*TW + tx
-//   LD >= T, the row stride of v and m (a multiple of a large power of two there slows the GEMMs)
+//   TH = (HO+1)/2, TW = (WO+1)/2 tiles per image; tile (ty, tx) makes output rows 2ty, 2ty+1
 //   X = 16 tile positions, or 9 when up (position = row-major index in the 4x4 or 3x3 transform)
 //   w    [K, C, 3, 3]          filters (PyTorch layout)
 //   u    [X, K, C]             transformed filters
-//   v    [X, C, LD]            transformed input tiles in columns t < T
-//   m    [X, K, LD]            their products, m[xi] = u[xi] v[xi], transformed back into y
 //   y    [N, K, HO, WO]        output (NCHW)
+//   Inside the kernels, per band of tile rows of one image: v [X, C, tiles] the transformed input tiles
+//   and m [X, K, tiles] their products m[xi] = u[xi] v[xi], transformed back into y.
 //   Sub-pixel 3x3x3 convolution of x [N, CI, D, H, W] upsampled x2 (conv_subpixel.c), CO output channels:
 //   phase = pd*4 + ph*2 + pw, the parities of the output voxel (2i + pd, 2j + ph, 2k + pw)
 //   ws   [8*CO, CI, 2, 2, 2]   folded filters, row phase*CO + o: the 2x2x2 convolution of every phase
