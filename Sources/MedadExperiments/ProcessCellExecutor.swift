@@ -11,6 +11,9 @@ public struct ProcessCellExecutor: CellExecutor {
     public let root: URL
     /// Threads each child may use (cores / jobs), passed as --threads.
     public let threads: Int
+    /// Holds the parent's process id in a child's environment, so that the child can stop when its
+    /// parent is gone (the `medad` executable watches it).
+    public static let parentVariable = "MEDAD_SWEEP_PARENT"
 
     public init(executable: URL, experiment: URL, root: URL, threads: Int) {
         self.executable = executable
@@ -24,6 +27,7 @@ public struct ProcessCellExecutor: CellExecutor {
         process.executableURL = executable
         process.arguments = ["sweep", "run", experiment.path, "--only", cell.id, "--runs", root.path,
                              "--threads", String(threads), "--quiet"]
+        process.environment = ProcessInfo.processInfo.environment.merging([Self.parentVariable: String(getpid())]) { $1 }
         let log = directory.appendingPathComponent("sweep-child.log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil),
               let handle = FileHandle(forWritingAtPath: log.path) else { throw MedadError("\(log.path): cannot write") }

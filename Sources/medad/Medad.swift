@@ -31,6 +31,7 @@ enum Entry {
     static func main() {
         ComputeRuntime.reexecWithTunedBLASCoreIfNeeded()
         AllocationFailure.exitQuietly()
+        SweepChildLifetime.start()
         Medad.main()
         // Standard output is buffered, so a full disk or a closed file shows only when it is flushed;
         // a command whose output was lost must not exit 0. (Failing commands exit inside main.)
