@@ -12,6 +12,9 @@ public func multiHeadAttention(_ qkv: Tensor, heads: Int, mask: Tensor? = nil, s
     if let mask { Shape.requireEqual(mask.shape, [l, l], op: "multiHeadAttention mask") }
     let scale = 1 / Float(headDim).squareRoot()
     let sigmoid: Int32 = sigmoidShift == nil ? 0 : 1
+    // q·kᵀ and weights·v, as the matrix products this kernel replaced counted them: without this
+    // `medad zoo` left attention out of the token backbones' GFLOPs.
+    FLOPCounter.add(4 * b * l * l * d)
     let weights = Tensor(uninitialized: [b, heads, l, l])
     let out = Tensor(uninitialized: [b, l, d])
     ck_attention_forward(qkv.storage.pointer, mask?.storage.pointer, weights.storage.pointer, out.storage.pointer,

@@ -41,4 +41,12 @@ import Testing
         #expect(results[0].out.count == b * l * heads * headDim && outError < 1e-5 && gradError < 1e-5,
                 "output off by \(outError), gradient of qkv by \(gradError)")
     }
+
+    /// The FLOP count of the zoo table: the fused op counts its two products as the composed ones do.
+    @Test func countsTheFLOPsOfItsTwoProducts() {
+        let qkv = randomTensor([2, 10, 3 * 12], seed: 3)
+        let fused = FLOPCounter.count { _ = multiHeadAttention(qkv, heads: 3) }
+        #expect(fused == FLOPCounter.count { _ = Self.composed(qkv, heads: 3, mask: nil, sigmoidShift: nil) })
+        #expect(fused == 4 * 2 * 10 * 10 * 12)
+    }
 }
