@@ -42,6 +42,9 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let vitGLUS = Backbone(name: "vit-glu-s", summary: "self-attention with a SwiGLU MLP (hidden 384), 3 pre-norm blocks") { _, rng in
         TokenBody.vitS(dims: 2, design: ViTBlockDesign(gatedMLP: true), rng: &rng)
     }
+    public static let vitConvGLUS = Backbone(name: "vit-convglu-s", summary: "self-attention with Mamba's gated 3×3 convolution as the MLP (MambaOut's Gated CNN), 3 pre-norm blocks") { _, rng in
+        TokenBody.vitS(dims: 2, design: ViTBlockDesign(localMixing: true, gatedMLP: true), rng: &rng)
+    }
     public static let vitSig3S = Backbone(name: "vit-sig3-s", summary: "sigmoid (unnormalised) attention over each token's 3×3 neighbourhood, 3 pre-norm blocks") { _, rng in
         TokenBody.vitS(dims: 2, design: ViTBlockDesign(window: 3, weighting: .sigmoid), rng: &rng)
     }
@@ -72,7 +75,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitGLUS, .vitSig3S, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitGLUS, .vitConvGLUS, .vitSig3S, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 

@@ -18,6 +18,11 @@
 // neighbourhood's keys with independent sigmoids instead of a softmax ("Theory, Analysis, and Best
 // Practices for Sigmoid Self-Attention", Ramapuram et al., ICLR 2025), so that a window is summed
 // with free weights, as a convolution sums it, rather than averaged.
+// vit-convglu-s tests a third: that what `cross4` has is Mamba's gated local convolution, not its scan.
+// Its MLP is a Mamba mixer with the scan taken out, as MambaOut's Gated CNN block ("MambaOut: Do We
+// Really Need Mamba for Vision?", Yu & Wang, CVPR 2025) and close to TransNeXt's Convolutional GLU
+// (Shi, CVPR 2024): fc1 gives a value and a gate half, the value passes a depthwise 3×3 convolution
+// over the token grid and a SiLU, and fc2 reads that · SiLU(gate).
 import Foundation
 import MedadNN
 import MedadSupport
@@ -73,6 +78,7 @@ public final class Attention: Module {
 /// The transformer MLP: dim → hidden → dim with exact (erf) GELU; with `localMixing`, Mix-FFN's
 /// depthwise 3×3 convolution (with bias) over the 2D token grid follows fc1. With `gated`, SwiGLU:
 /// fc1 gives 2·hidden channels, a value half and a gate half, and fc2 reads value · SiLU(gate).
+/// With both, Mamba's gated convolution: fc2 reads SiLU(dwconv(value)) · SiLU(gate).
 public final class MLP: Module {
     @Key("fc1") public private(set) var fc1: Linear
     @Key("dwconv") public private(set) var dwconv: DepthwiseGridConv?
@@ -80,7 +86,6 @@ public final class MLP: Module {
     let gated: Bool
 
     public init(dim: Int, hidden: Int, localMixing: Bool = false, gated: Bool = false, rng: inout SeededRandom) {
-        precondition(!(localMixing && gated), "the MLP mixes locally or gates, not both")
         self.gated = gated
         super.init()
         fc1 = Linear(dim, gated ? 2 * hidden : hidden, bias: true, rng: &rng)
@@ -93,7 +98,8 @@ public final class MLP: Module {
         var hidden = fc1(x)
         if gated {
             let halves = hidden.split(sizes: [fc2.weight.shape[1], fc2.weight.shape[1]], axis: -1)
-            return fc2(halves[0] * silu(halves[1]))
+            let value = dwconv.map { silu($0(halves[0], grid: grid)) } ?? halves[0]
+            return fc2(value * silu(halves[1]))
         }
         if let dwconv { hidden = dwconv(hidden, grid: grid) }
         return fc2(gelu(hidden))
@@ -102,11 +108,12 @@ public final class MLP: Module {
 
 /// What sets one of the zoo's ViT variants apart from vit-s's blocks.
 public struct ViTBlockDesign: Sendable {
-    /// Mix-FFN's depthwise 3×3 convolution in the MLP (vit-mixffn-s).
+    /// A depthwise 3×3 convolution in the MLP: Mix-FFN's (vit-mixffn-s), or with `gatedMLP` Mamba's
+    /// gated convolution (vit-convglu-s).
     public var localMixing = false
     /// Attention over each token's window×window neighbourhood (vit-nat-s, vit-nat3-s, vit-sig3-s).
     public var window: Int?
-    /// SwiGLU in place of the GELU MLP (vit-glu-s).
+    /// SwiGLU in place of the GELU MLP (vit-glu-s, vit-convglu-s).
     public var gatedMLP = false
     public var weighting = AttentionWeighting.softmax
 

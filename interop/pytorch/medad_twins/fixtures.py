@@ -27,7 +27,8 @@ SAMPLES_3D = 32      # a 3D fixture's y is twice a 2D one's: fewer samples keep 
 # (fixture name, backbone, scan, cond_dim)
 TWIN_CASES = [("cnn-s", "cnn-s", "bi", 0), ("vit-s", "vit-s", "bi", 0), ("vit-mixffn-s", "vit-mixffn-s", "bi", 0),
               ("vit-nat-s", "vit-nat-s", "bi", 0), ("vit-nat3-s", "vit-nat3-s", "bi", 0),
-              ("vit-glu-s", "vit-glu-s", "bi", 0), ("vit-sig3-s", "vit-sig3-s", "bi", 0),
+              ("vit-glu-s", "vit-glu-s", "bi", 0), ("vit-convglu-s", "vit-convglu-s", "bi", 0),
+              ("vit-sig3-s", "vit-sig3-s", "bi", 0),
               ("vit-hybrid-s", "vit-hybrid-s", "bi", 0), ("mamba-s", "mamba-s", "bi", 0),
               ("mamba-s-cross4", "mamba-s", "cross4", 0), ("cnn-s-cond", "cnn-s", "bi", 8),
               ("cnn3d-s", "cnn3d-s", "bi", 0), ("vit3d-s", "vit3d-s", "bi", 0), ("mamba3d-s", "mamba3d-s", "bi", 0)]

@@ -18,12 +18,12 @@ WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
 KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
          "vit-nat-s": ("vit-nat", 2), "vit-nat3-s": ("vit-nat3", 2),
-         "vit-glu-s": ("vit-glu", 2), "vit-sig3-s": ("vit-sig3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
+         "vit-glu-s": ("vit-glu", 2), "vit-convglu-s": ("vit-convglu", 2), "vit-sig3-s": ("vit-sig3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
-                "vit-nat3-s": 1_412_353, "vit-glu-s": 1_412_929, "vit-sig3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
+                "vit-nat3-s": 1_412_353, "vit-glu-s": 1_412_929, "vit-convglu-s": 1_424_449, "vit-sig3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
@@ -230,7 +230,8 @@ class Attention(nn.Module):
 class MLP(nn.Module):
     """fc1 → GELU → fc2; with local_mixing, SegFormer's Mix-FFN: a depthwise 3×3 conv over the
     token grid after fc1 (vit-mixffn-s); with gated, SwiGLU: fc1 gives [value | gate] of hidden
-    channels each and fc2 reads value · SiLU(gate) (vit-glu-s)"""
+    channels each and fc2 reads value · SiLU(gate) (vit-glu-s); with both, Mamba's gated
+    convolution: fc2 reads SiLU(dwconv(value)) · SiLU(gate) (vit-convglu-s)"""
 
     def __init__(self, d, hidden, local_mixing=False, gated=False):
         super().__init__()
@@ -243,11 +244,16 @@ class MLP(nn.Module):
         h = self.fc1(x)
         if self.gated:
             value, gate = h.chunk(2, -1)
+            if self.dwconv is not None:
+                value = F.silu(self.grid_conv(value, grid))
             return self.fc2(value * F.silu(gate))
         if self.dwconv is not None:
-            B, L, C = h.shape
-            h = self.dwconv(h.transpose(1, 2).reshape(B, C, *grid)).flatten(2).transpose(1, 2)
+            h = self.grid_conv(h, grid)
         return self.fc2(F.gelu(h))  # exact (erf) GELU
+
+    def grid_conv(self, h, grid):
+        B, L, C = h.shape
+        return self.dwconv(h.transpose(1, 2).reshape(B, C, *grid)).flatten(2).transpose(1, 2)
 
 
 class ViTBlock(nn.Module):
@@ -288,9 +294,9 @@ def make_body(backbone, scan="bi"):
     body, dims = kind(backbone, scan)
     if body == "cnn":
         return CNNBody(dims)
-    if body in ("vit", "vit-mixffn", "vit-glu", *NAT_WINDOWS):
-        return TokenBody([ViTBlock(WIDTH, local_mixing=body == "vit-mixffn", window=NAT_WINDOWS.get(body),
-                                   gated=body == "vit-glu", sigmoid=body == "vit-sig3") for _ in range(3)], dims)
+    if body in ("vit", "vit-mixffn", "vit-glu", "vit-convglu", *NAT_WINDOWS):
+        return TokenBody([ViTBlock(WIDTH, local_mixing=body in ("vit-mixffn", "vit-convglu"), window=NAT_WINDOWS.get(body),
+                                   gated=body in ("vit-glu", "vit-convglu"), sigmoid=body == "vit-sig3") for _ in range(3)], dims)
     if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
         return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(WIDTH, dims))
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
