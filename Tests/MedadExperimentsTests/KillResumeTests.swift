@@ -20,10 +20,10 @@ import MedadTestSupport
     }
     """
 
-    static func sweep(_ file: URL, runs: URL) throws -> Process {
+    static func sweep(_ file: URL, runs: URL, options: [String] = ["--threads", "1"]) throws -> Process {
         let process = Process()
         process.executableURL = medadExecutable
-        process.arguments = ["sweep", "run", file.path, "--runs", runs.path, "--threads", "1"]
+        process.arguments = ["sweep", "run", file.path, "--runs", runs.path] + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -6,16 +6,10 @@ import MedadTestSupport
 /// The children of `sweep run --jobs 2` on the real binary: each stops on SIGTERM, and none outlives a
 /// parent killed outright (before, both kept training their cells unseen).
 @Suite struct SweepChildLifetimeTests {
-    /// Two cells that train far longer than the test waits.
+    /// KillResumeTests's tiny sweep, two cells that train far longer than the test waits.
     static let experiment = """
-    {
-      "name": "long",
-      "backbone": "cnn-s",
-      "data": {"size": 16, "phantom": {"subjects": 24, "volume_size": 24}},
-      "method": {"name": "synth"},
-      "train": {"steps": 1000000, "batch": 2, "val_every": 1000000, "checkpoint_every": 1000000},
-      "sweep": {"seed": [0, 1]}
-    }
+    {"extends": "tiny.json", "name": "long", "method": {"name": "synth"}, "sweep": {"seed": [0, 1]},
+     "train": {"steps": 1000000, "batch": 2, "val_every": 1000000, "checkpoint_every": 1000000}}
     """
 
     /// Processes whose command line names `marker` (the test's own runs folder), by /proc.
@@ -36,15 +30,11 @@ import MedadTestSupport
 
     @Test(.timeLimit(.minutes(1))) func childrenStopOnSIGTERMAndWithTheirParent() throws {
         let scratch = try TemporaryFolder()
+        _ = try scratch.write("tiny.json", KillResumeTests.experiment)
         let file = try scratch.write("long.json", Self.experiment)
         let runs = scratch.file("runs")
-        let parent = Process()
-        parent.executableURL = medadExecutable
-        parent.arguments = ["sweep", "run", file.path, "--runs", runs.path, "--jobs", "2", "--threads", "2"]
-        parent.standardOutput = FileHandle.nullDevice
-        parent.standardError = FileHandle.nullDevice
-        try parent.run()
-        defer { for pid in Self.processes(naming: runs.path) { kill(pid, SIGKILL) } }
+        let parent = try KillResumeTests.sweep(file, runs: runs, options: ["--jobs", "2", "--threads", "2"])
+        defer { for pid in [parent.processIdentifier] + Self.processes(naming: runs.path) { kill(pid, SIGKILL) } }
 
         try #require(Self.wait(until: { Self.processes(naming: runs.path).count == 2 }, seconds: 30), "two children start")
         let children = Self.processes(naming: runs.path)
