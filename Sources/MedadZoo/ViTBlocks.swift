@@ -22,7 +22,8 @@
 // Its MLP is a Mamba mixer with the scan taken out, as MambaOut's Gated CNN block ("MambaOut: Do We
 // Really Need Mamba for Vision?", Yu & Wang, CVPR 2025) and close to TransNeXt's Convolutional GLU
 // (Shi, CVPR 2024): fc1 gives a value and a gate half, the value passes a depthwise 3×3 convolution
-// over the token grid and a SiLU, and fc2 reads that · SiLU(gate).
+// over the token grid and a SiLU, and fc2 reads that · SiLU(gate). It misses noise as the others do
+// (notebooks-md/zoo-convglu.md).
 import Foundation
 import MedadNN
 import MedadSupport
