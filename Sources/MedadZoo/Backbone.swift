@@ -51,6 +51,9 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let vitHybridS = Backbone(name: "vit-hybrid-s", summary: "cnn-s's residual stage to stride 8, then 2 pre-norm self-attention blocks (TransUNet's hybrid)") { _, rng in
         TokenBody.vitHybridS(rng: &rng)
     }
+    public static let mambaOutS = Backbone(name: "mambaout-s", summary: "no attention and no scan: 5 pre-norm Gated CNN blocks (MambaOut), Mamba's gated 3×3 convolution alone") { _, rng in
+        TokenBody.mambaOutS(rng: &rng)
+    }
     /// mamba-s scans `cross4` unless a config asks for `bi`: on the phantoms only cross4 keeps up with
     /// cnn-s on every anomaly type (notebooks-md/zoo-6000.md, noise 1.06× against bi's 0.50×).
     public static let mambaS = Backbone(name: "mamba-s",
@@ -75,7 +78,7 @@ public struct Backbone: Hashable, Sendable, CustomStringConvertible {
     public static let imageMultiple = 8
 
     /// Every backbone, in the order tables list them: the 2D ones, then the volumetric ones.
-    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitGLUS, .vitConvGLUS, .vitSig3S, .vitHybridS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
+    public static let allCases: [Backbone] = [.cnnS, .vitS, .vitMixFFNS, .vitNATS, .vitNAT3S, .vitGLUS, .vitConvGLUS, .vitSig3S, .vitHybridS, .mambaOutS, .mambaS, .cnn3dS, .vit3dS, .mamba3dS]
 
     public static var names: [String] { allCases.map(\.name) }
 

@@ -8,7 +8,7 @@ import Testing
 /// medad's zoo against its PyTorch twin (interop/pytorch), through fixtures the twin computed in
 /// float64 for formula weights and input: outputs, loss and every gradient agree to 1e-4 relative.
 @Suite struct ZooParityTests {
-    static let fixtures = ["cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "vit-nat3-s", "vit-glu-s", "vit-convglu-s", "vit-sig3-s", "vit-hybrid-s", "mamba-s", "mamba-s-cross4", "cnn-s-cond", "cnn3d-s", "vit3d-s", "mamba3d-s"]
+    static let fixtures = ["cnn-s", "vit-s", "vit-mixffn-s", "vit-nat-s", "vit-nat3-s", "vit-glu-s", "vit-convglu-s", "vit-sig3-s", "vit-hybrid-s", "mambaout-s", "mamba-s", "mamba-s-cross4", "cnn-s-cond", "cnn3d-s", "vit3d-s", "mamba3d-s"]
 
     @Test(arguments: fixtures)
     func matchesTheTwin(name: String) throws {

@@ -29,7 +29,8 @@ TWIN_CASES = [("cnn-s", "cnn-s", "bi", 0), ("vit-s", "vit-s", "bi", 0), ("vit-mi
               ("vit-nat-s", "vit-nat-s", "bi", 0), ("vit-nat3-s", "vit-nat3-s", "bi", 0),
               ("vit-glu-s", "vit-glu-s", "bi", 0), ("vit-convglu-s", "vit-convglu-s", "bi", 0),
               ("vit-sig3-s", "vit-sig3-s", "bi", 0),
-              ("vit-hybrid-s", "vit-hybrid-s", "bi", 0), ("mamba-s", "mamba-s", "bi", 0),
+              ("vit-hybrid-s", "vit-hybrid-s", "bi", 0), ("mambaout-s", "mambaout-s", "bi", 0),
+              ("mamba-s", "mamba-s", "bi", 0),
               ("mamba-s-cross4", "mamba-s", "cross4", 0), ("cnn-s-cond", "cnn-s", "bi", 8),
               ("cnn3d-s", "cnn3d-s", "bi", 0), ("vit3d-s", "vit3d-s", "bi", 0), ("mamba3d-s", "mamba3d-s", "bi", 0)]
 # (batch, side) by dims. 3D: one 16³ volume, whose 4,096 outputs are already twice a 2D fixture's y

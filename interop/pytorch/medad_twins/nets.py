@@ -18,12 +18,14 @@ WIDTH = 192          # channels of the token bodies (and of cnn-s's f8)
 # backbone → (body, spatial dims)
 KINDS = {"cnn-s": ("cnn", 2), "vit-s": ("vit", 2), "vit-mixffn-s": ("vit-mixffn", 2),
          "vit-nat-s": ("vit-nat", 2), "vit-nat3-s": ("vit-nat3", 2),
-         "vit-glu-s": ("vit-glu", 2), "vit-convglu-s": ("vit-convglu", 2), "vit-sig3-s": ("vit-sig3", 2), "vit-hybrid-s": ("vit-hybrid", 2), "mamba-s": ("mamba", 2),
+         "vit-glu-s": ("vit-glu", 2), "vit-convglu-s": ("vit-convglu", 2), "vit-sig3-s": ("vit-sig3", 2), "vit-hybrid-s": ("vit-hybrid", 2),
+         "mambaout-s": ("mambaout", 2), "mamba-s": ("mamba", 2),
          "cnn3d-s": ("cnn", 3), "vit3d-s": ("vit", 3), "mamba3d-s": ("mamba", 3)}
 BACKBONES = tuple(KINDS)
 # SPEC.md's counts (out_channels 1, no conditioning, scan bi); checked on every construction
 PARAM_COUNTS = {"cnn-s": 1_369_921, "vit-s": 1_412_353, "vit-mixffn-s": 1_429_633, "vit-nat-s": 1_412_353,
-                "vit-nat3-s": 1_412_353, "vit-glu-s": 1_412_929, "vit-convglu-s": 1_424_449, "vit-sig3-s": 1_412_353, "vit-hybrid-s": 1_447_873, "mamba-s": 1_428_481,
+                "vit-nat3-s": 1_412_353, "vit-glu-s": 1_412_929, "vit-convglu-s": 1_424_449, "vit-sig3-s": 1_412_353, "vit-hybrid-s": 1_447_873,
+                "mambaout-s": 1_431_361, "mamba-s": 1_428_481,
                 "cnn3d-s": 1_483_249, "vit3d-s": 1_432_897, "mamba3d-s": 1_449_025}
 CONV = {2: nn.Conv2d, 3: nn.Conv3d}
 # cnn body width by dims: with 27-tap kernels a 192-wide 3D body would be nearly three times the
@@ -270,6 +272,18 @@ class ViTBlock(nn.Module):
         return x + self.mlp(self.norm2(x), grid)
 
 
+class GatedCNNBlock(nn.Module):
+    """MambaOut's Gated CNN block: x + mlp(norm(x)) with vit-convglu-s's MLP, no attention"""
+
+    def __init__(self, d, hidden):
+        super().__init__()
+        self.norm = nn.LayerNorm(d, eps=1e-5)
+        self.mlp = MLP(d, hidden, local_mixing=True, gated=True)
+
+    def forward(self, x, grid):
+        return x + self.mlp(self.norm(x), grid)
+
+
 class TokenBody(nn.Module):
     """f4 → 2×2 (2×2×2) patch merge, or the given merge (stride 8 overall) → tokens in raster order
     + positions → blocks → LayerNorm → f8."""
@@ -299,6 +313,8 @@ def make_body(backbone, scan="bi"):
                                    gated=body in ("vit-glu", "vit-convglu"), sigmoid=body == "vit-sig3") for _ in range(3)], dims)
     if body == "vit-hybrid":  # TransUNet's hybrid: cnn-s's residual stage, then 2 of vit-s's blocks
         return TokenBody([ViTBlock(WIDTH) for _ in range(2)], dims, merge=DownStage(WIDTH, dims))
+    if body == "mambaout":  # 5 blocks: without attention's parameters, matched in size to vit-s
+        return TokenBody([GatedCNNBlock(WIDTH, 2 * WIDTH) for _ in range(5)], dims)
     # cross4 keeps four directions' scan parameters a block: 3 blocks keep the net within the zoo's ±15%
     return TokenBody([MambaBlock(WIDTH, scan) for _ in range(3 if scan == "cross4" else 4)], dims)
 
