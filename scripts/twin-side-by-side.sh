@@ -9,16 +9,19 @@
 # folds by `medad pool`. Needs torch, mambapy and safetensors, and data/realdev-folds (README,
 # "Real-pathology development set"). Runs go to runs/twin-side-by-side/ (kept; reruns skip finished steps).
 #
-# usage: [THREADS=2] scripts/twin-side-by-side.sh [BACKBONE[:SCAN] ...]   (default: cnn-s vit-s mamba-s)
+# usage: [THREADS=2] [SEED=0] scripts/twin-side-by-side.sh [BACKBONE[:SCAN] ...]   (default: cnn-s vit-s mamba-s)
 # A bare name sets "mamba_scan": "bi", the scan of the rows notebooks-md/methods.md first reported
 # (mamba-s's default is cross4); mamba-s:cross4 runs cross4 (cells runs/twin-side-by-side/mamba-s-cross4-fold<k>).
-# Both sides run with THREADS threads; two instances on disjoint backbones may run side by side.
+# SEED (default 0) sets the config's seed, which draws medad's initial weights and batches (the twin
+# gets both); another seed's cells are named <name>-seed<SEED>-fold<k>.
+# Both sides run with THREADS threads; two instances on disjoint backbones or seeds may run side by side.
 # SCAN_IMPL=seq runs the twin's selective scan as a plain loop instead of mambapy's parallel scan
 # (the same values to ~1e-6; faster at the 64-token grids of 64² slices).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 medad=${MEDAD:-.build/release/medad}
 threads=${THREADS:-2}
+seed=${SEED:-0}
 scan_impl=${SCAN_IMPL:-par}
 out=runs/twin-side-by-side
 backbones=("$@")
@@ -30,12 +33,13 @@ for variant in "${backbones[@]}"; do
   [ "$variant" != "$backbone" ] && scan=${variant#*:}
   name=$backbone
   [ "$scan" != bi ] && name=$backbone-$scan
+  [ "$seed" != 0 ] && name=$name-seed$seed
   for fold in 0 1 2; do
     cell=$out/$name-fold$fold
     if [ ! -f "$cell/medad/result.json" ]; then
       rm -rf "$cell"
       "$medad" train --config experiments/realdev-supervised.json --threads "$threads" --out "$cell/medad" --record-twin "$cell/twin-in" \
-        --set data.folders.fold="$fold" --set backbone="$backbone" --set mamba_scan="$scan"
+        --set data.folders.fold="$fold" --set backbone="$backbone" --set mamba_scan="$scan" --set seed="$seed"
       "$medad" evaluate --run "$cell/medad"
     fi
     if [ ! -f "$cell/torch/result.json" ]; then
