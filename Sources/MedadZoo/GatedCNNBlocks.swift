@@ -5,6 +5,8 @@
 // `cross4` finds them; with attention gone too, the scan is the one thing mambaout-s lacks.
 // The MLP is vit-convglu-s's, SiLU(dwconv3×3(value)) · SiLU(gate) read by fc2 (MambaOut itself uses a
 // GELU and convolves part of the channels), and five blocks keep the net matched in size to vit-s.
+// It misses noise too (0.67× of cnn-s over three seeds, notebooks-md/zoo-mambaout.md), so the scan is
+// what finds it, not the absence of attention.
 import MedadNN
 import MedadSupport
 import MedadTensor
