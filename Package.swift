@@ -85,7 +85,7 @@ let methods: [Target] = [
     ]),
     .testTarget(name: "MedadMethodsTests", dependencies: [
         "MedadMethods", "MedadTraining", "MedadConfig", "MedadVolumes", "MedadAnomalies", "MedadSupport", "MedadNN", "MedadTensor", "MedadZoo",
-        "CKernels",
+        "CKernels", "MedadTestSupport", "medad",
     ], exclude: ["Fixtures"]),
 ]
 

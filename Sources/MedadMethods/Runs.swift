@@ -162,6 +162,12 @@ public enum Runs {
         try RunEvaluation(directory: directory, versus: reference).run()
     }
 
+    /// Linear probes of a trained 2D map run's layers on its test cases of anomaly `type` (`FeatureProbe`):
+    /// the encoder's pyramid, the decoder's stages, and last the run's own scores, unfitted.
+    public static func probe(run directory: URL, type: String) throws -> [ProbeLevel] {
+        try FeatureProbe(directory: directory, type: type).run()
+    }
+
     /// A trained run (run directory or its best checkpoint file) ready for inference on whole volumes.
     public static func predictor(for path: URL) throws -> VolumePredictor {
         let directory = path.pathExtension == "safetensors" ? path.deletingLastPathComponent().deletingLastPathComponent() : path

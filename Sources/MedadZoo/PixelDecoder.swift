@@ -77,13 +77,18 @@ public final class UNetDecoder: Module, PixelDecoder {
     }
 
     public func callAsFunction(_ features: [FeatureMap], conditioning: Tensor? = nil) -> Tensor {
+        out(stageOutputs(features, conditioning: conditioning).last!)
+    }
+
+    /// Every stage's output, coarsest first (strides deepest/2 … 1): what `out` reads is the last.
+    public func stageOutputs(_ features: [FeatureMap], conditioning: Tensor? = nil) -> [Tensor] {
         precondition((conditioning == nil) == (conditioningSize == 0),
                      "UNetDecoder: built for conditioning of size \(conditioningSize), called with \(conditioning?.shape.description ?? "none")")
         var x = features.last!.tensor
-        for (index, stage) in stages.enumerated() {
+        return stages.enumerated().map { index, stage in
             let skipIndex = features.count - 2 - index
             x = stage(x, skip: skipIndex >= 0 ? features[skipIndex].tensor : nil, conditioning: conditioning)
+            return x
         }
-        return out(x)
     }
 }

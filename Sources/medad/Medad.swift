@@ -17,6 +17,7 @@ struct Medad: ParsableCommand {
             Train.self,
             Evaluate.self,
             Pool.self,
+            Probe.self,
             Sweep.self,
             ReportCommand.self,
 

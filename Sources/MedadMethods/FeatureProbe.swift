@@ -1,0 +1,159 @@
+import Foundation
+import MedadAnomalies
+import MedadConfig
+import MedadMetrics
+import MedadNN
+import MedadSupport
+import MedadTensor
+import MedadVolumes
+import MedadZoo
+
+/// How well one layer of a trained network separates one anomaly type's pixels from the normal
+/// tissue around them, read by a linear probe ("Understanding intermediate layers using linear
+/// classifier probes", Alain & Bengio 2016): a layer that separates them holds the information,
+/// whatever the network's own output makes of it.
+public struct ProbeLevel: Equatable {
+    /// `encoder`, `decoder` (a decoder stage's output) or `output` (the run's own voxel scores, not fitted).
+    public let layer: String
+    public let stride: Int
+    public let channels: Int
+    /// Cells the probe was fitted on (0 for `output`) and scored on, with how many of each are anomalous.
+    public let fitCells: Int
+    public let fitAnomalous: Int
+    public let testCells: Int
+    public let testAnomalous: Int
+    /// nil when the fitted or the scored cells lack a class (a coarse layer on small anomalies).
+    public let ap: Double?
+    public let auroc: Double?
+}
+
+/// `Runs.probe`: the run's test cases of one anomaly type, every slice along the eval axis that shows
+/// the anomaly, cut into each layer's cells (stride × stride pixels). A cell counts when at least half
+/// of it is brain; it is anomalous when at least half of it is, normal when none of it is, and left
+/// out in between. Cases alternate between fitting a `LinearDiscriminant` per layer and scoring it,
+/// so the probe is scored on patients it was not fitted on.
+struct FeatureProbe {
+    private struct Samples {
+        var rows: [[Float]] = [[], []]
+        var labels: [[Bool]] = [[], []]
+    }
+
+    let directory: URL
+    let type: String
+
+    func run() throws -> [ProbeLevel] {
+        guard AnomalyType(rawValue: type) != nil else {
+            throw MedadError("probe: --type \(type) is not an anomaly type; expected one of "
+                             + AnomalyType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let predictor = try Runs.predictor(for: directory)
+        let configURL = directory.appendingPathComponent(RunFiles.config)
+        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        guard let model = predictor.inference.model as? MapModel else {
+            throw MedadError("probe: \(directory.path): method \(run.method.name) has no encoder-decoder map to probe")
+        }
+        guard run.backbone.dims == 2 else {
+            throw MedadError("probe: \(directory.path): backbone \(run.backbone.name) is volumetric; the probe reads 2D networks")
+        }
+        let data = try RunData(config: run, source: configURL.path, includeTraining: false)
+        let network = model.net
+        let layers = Self.layers(network)
+        var samples = [Samples](repeating: Samples(), count: layers.count + 1)
+        var types = Set<String>(), probed = 0
+        model.eval()
+        defer { model.train() }
+        for index in data.testNames.indices {
+            let item = try data.testCase(index)
+            if let other = item.type?.rawValue { types.insert(other) }
+            guard item.type?.rawValue == type else { continue }
+            collect(item, part: probed % 2, model: model, layers: layers, size: run.data.size,
+                    axis: run.eval.axis ?? run.data.axis, into: &samples)
+            probed += 1
+        }
+        guard probed >= 2 else {
+            throw MedadError("probe: \(directory.path): \(probed) test case(s) of type '\(type)', need 2 or more; "
+                             + "its test set's types: \(types.sorted().joined(separator: ", "))")
+        }
+        var levels = try zip(layers, samples).map { layer, sample in
+            let fitted = sample.labels[0]
+            // A coarse layer on small anomalies may have no cell that is half anomalous: nothing to fit.
+            let probe = fitted.contains(true) && fitted.contains(false)
+                ? try LinearDiscriminant(rows: sample.rows[0], labels: fitted, features: layer.channels) : nil
+            return try Self.level(layer, fitted: fitted, tested: sample.labels[1], scores: probe?.scores(sample.rows[1]))
+        }
+        let output = samples[layers.count]
+        levels.append(try Self.level((layer: "output", stride: 1, channels: 1), fitted: [], tested: output.labels[1],
+                                     scores: output.rows[1].map(Double.init)))
+        return levels
+    }
+
+    /// The encoder's pyramid, finest first, then the decoder's stages, coarsest first.
+    private static func layers(_ network: EncoderDecoder) -> [(layer: String, stride: Int, channels: Int)] {
+        let encoder = network.encoder.levels.map { (layer: "encoder", stride: $0.stride, channels: $0.channels) }
+        var stride = network.encoder.deepest.stride
+        let decoder = network.decoder.stages.map { stage in
+            stride /= 2
+            return (layer: "decoder", stride: stride, channels: stage.norm.weight.count)
+        }
+        return encoder + decoder
+    }
+
+    private func collect(_ item: EvaluationVolume, part: Int, model: MapModel,
+                         layers: [(layer: String, stride: Int, channels: Int)], size: Int, axis: Int,
+                         into samples: inout [Samples]) {
+        let depth = item.image.dims[axis]
+        for index in 0..<depth {
+            let maskSlice = Slicing.slice(item.mask, axis: axis, index: index)
+            guard maskSlice.voxels.contains(where: { $0 > 0.5 }) else { continue }
+            let mask = SliceGeometry.resampled(maskSlice, size, nearest: true)
+            let brain = SliceGeometry.resampled(Slicing.slice(item.brain, axis: axis, index: index), size, nearest: true)
+            let input = Tensor(shape: [1, 1, size, size],
+                               values: SliceGeometry.resampled(Slicing.slice(item.image, axis: axis, index: index), size, nearest: false))
+            let position = depth > 1 ? Float(index) / Float(depth - 1) : 0.5
+            let maps: [[Float]] = withNoGrad {
+                let features = model.net.encoder.features(input)
+                return features.map(\.tensor.values) + model.net.decoder.stageOutputs(features).map(\.values)
+                    + [model.score(input, positions: [position]).maps]
+            }
+            for (l, values) in maps.enumerated() {
+                let stride = l < layers.count ? layers[l].stride : 1, channels = l < layers.count ? layers[l].channels : 1
+                let grid = size / stride
+                for (cell, label) in ProbeCells.labels(mask: mask, brain: brain, size: size, stride: stride).enumerated() {
+                    guard let label else { continue }
+                    samples[l].labels[part].append(label)
+                    for k in 0..<channels { samples[l].rows[part].append(values[k * grid * grid + cell]) }
+                }
+            }
+        }
+    }
+
+    private static func level(_ layer: (layer: String, stride: Int, channels: Int), fitted: [Bool], tested: [Bool],
+                              scores: [Double]?) throws -> ProbeLevel {
+        let counts = try scores.flatMap { tested.contains(true) && tested.contains(false) ? try RankedCounts(scores: $0, labels: tested) : nil }
+        return ProbeLevel(layer: layer.layer, stride: layer.stride, channels: layer.channels,
+                          fitCells: fitted.count, fitAnomalous: fitted.filter { $0 }.count,
+                          testCells: tested.count, testAnomalous: tested.filter { $0 }.count,
+                          ap: counts?.averagePrecision.number, auroc: counts?.auroc.number)
+    }
+}
+
+/// A slice's cells at one stride, row-major: true anomalous (at least half the cell), false normal (none
+/// of it), nil left out (partly anomalous, or less than half brain).
+package enum ProbeCells {
+    package static func labels(mask: [Float], brain: [Float], size: Int, stride: Int) -> [Bool?] {
+        let grid = size / stride, area = stride * stride
+        return (0..<(grid * grid)).map { cell in
+            let top = (cell / grid) * stride, left = (cell % grid) * stride
+            var anomalous = 0, inBrain = 0
+            for y in top..<(top + stride) {
+                for x in left..<(left + stride) {
+                    if mask[x + size * y] > 0.5 { anomalous += 1 }
+                    if brain[x + size * y] > 0.5 { inBrain += 1 }
+                }
+            }
+            guard 2 * inBrain >= area else { return nil }
+            if anomalous == 0 { return false }
+            return 2 * anomalous >= area ? true : nil
+        }
+    }
+}
