@@ -8,7 +8,7 @@ import MedadTensor
 import MedadVolumes
 import MedadZoo
 
-/// How well one layer of a trained network separates one anomaly type's pixels from the normal
+/// How well one layer of a trained network separates anomalous pixels (of one type, or all) from the normal
 /// tissue around them, read by a linear probe ("Understanding intermediate layers using linear
 /// classifier probes", Alain & Bengio 2016): a layer that separates them holds the information,
 /// whatever the network's own output makes of it.
@@ -27,7 +27,8 @@ public struct ProbeLevel: Equatable {
     public let auroc: Double?
 }
 
-/// `Runs.probe`: the run's test cases of one anomaly type, every slice along the eval axis that shows
+/// `Runs.probe`: the run's anomalous test cases (of one type when `type` is set; folder data sets, real
+/// lesions among them, have no types), every slice along the eval axis that shows
 /// the anomaly, cut into each layer's cells (stride × stride pixels). A cell counts when at least half
 /// of it is brain; it is anomalous when at least half of it is, normal when none of it is, and left
 /// out in between. Cases alternate between fitting a `LinearDiscriminant` per layer and scoring it,
@@ -39,10 +40,11 @@ struct FeatureProbe {
     }
 
     let directory: URL
-    let type: String
+    /// nil: every anomalous test case.
+    let type: String?
 
     func run() throws -> [ProbeLevel] {
-        guard AnomalyType(rawValue: type) != nil else {
+        if let type, AnomalyType(rawValue: type) == nil {
             throw MedadError("probe: --type \(type) is not an anomaly type; expected one of "
                              + AnomalyType.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -65,14 +67,15 @@ struct FeatureProbe {
         for index in data.testNames.indices {
             let item = try data.testCase(index)
             if let other = item.type?.rawValue { types.insert(other) }
-            guard item.type?.rawValue == type else { continue }
+            guard item.label == 1, type == nil || item.type?.rawValue == type else { continue }
             collect(item, part: probed % 2, model: model, layers: layers, size: run.data.size,
                     axis: run.eval.axis ?? run.data.axis, into: &samples)
             probed += 1
         }
         guard probed >= 2 else {
-            throw MedadError("probe: \(directory.path): \(probed) test case(s) of type '\(type)', need 2 or more; "
-                             + "its test set's types: \(types.sorted().joined(separator: ", "))")
+            let cases = type.map { "test case(s) of type '\($0)'" } ?? "anomalous test case(s)"
+            throw MedadError("probe: \(directory.path): \(probed) \(cases), need 2 or more; "
+                             + "its test set's types: \(types.isEmpty ? "none" : types.sorted().joined(separator: ", "))")
         }
         var levels = try zip(layers, samples).map { layer, sample in
             let fitted = sample.labels[0]

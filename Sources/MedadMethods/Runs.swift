@@ -162,9 +162,10 @@ public enum Runs {
         try RunEvaluation(directory: directory, versus: reference).run()
     }
 
-    /// Linear probes of a trained 2D map run's layers on its test cases of anomaly `type` (`FeatureProbe`):
-    /// the encoder's pyramid, the decoder's stages, and last the run's own scores, unfitted.
-    public static func probe(run directory: URL, type: String) throws -> [ProbeLevel] {
+    /// Linear probes of a trained 2D map run's layers on its anomalous test cases, of anomaly `type` only
+    /// when given (`FeatureProbe`): the encoder's pyramid, the decoder's stages, and last the run's own
+    /// scores, unfitted.
+    public static func probe(run directory: URL, type: String? = nil) throws -> [ProbeLevel] {
         try FeatureProbe(directory: directory, type: type).run()
     }
 

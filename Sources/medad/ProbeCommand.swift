@@ -5,11 +5,12 @@ import MedadMethods
 /// `medad probe`: where in a trained network an anomaly type is still linearly separable.
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Linear probes (Fisher's discriminant) of one anomaly type at every layer of a trained 2D map run: "
-            + "fitted on half its test cases of that type, scored on the other half.")
+        abstract: "Linear probes (Fisher's discriminant) of anomalous pixels at every layer of a trained 2D map run: "
+            + "fitted on half its anomalous test cases (of one type with --type), scored on the other half.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var trained: TrainedRun
-    @Option(help: "Anomaly type of the test cases to probe (result.json per_type names them).") var type: String
+    @Option(help: "Probe only test cases of this anomaly type (result.json per_type names them); default: every anomalous case.")
+    var type: String?
     @Flag(help: "Print JSON (ap and auroc null where a layer's cells lack a class).") var json = false
 
     func run() throws {

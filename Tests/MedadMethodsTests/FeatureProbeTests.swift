@@ -45,6 +45,9 @@ import Testing
         #expect(levels[0].fitCells == levels[4].fitCells && levels[1].testCells == levels[3].testCells)
         #expect(levels[6].fitCells == 0 && levels[6].testCells == levels[5].testCells)
         #expect(try Runs.probe(run: dir, type: "sphere") == levels)
+        // Without a type every anomalous case is probed, sphere's and the other types'.
+        let all = try Runs.probe(run: dir)
+        #expect(all.map(\.stride) == levels.map(\.stride) && all[5].testAnomalous > levels[5].testAnomalous)
 
         // Through the CLI: the same layers as JSON, and a bad type as one error line and a failing exit.
         let json = try runProcess(medadExecutable, ["probe", "--run", dir.path, "--type", "sphere", "--json"])
