@@ -32,7 +32,8 @@ public struct ProbeLevel: Equatable {
 /// the anomaly, cut into each layer's cells (stride × stride pixels). A cell counts when at least half
 /// of it is brain; it is anomalous when at least half of it is, normal when none of it is, and left
 /// out in between. Cases alternate between fitting a `LinearDiscriminant` per layer and scoring it,
-/// so the probe is scored on patients it was not fitted on.
+/// so the probe is scored on patients it was not fitted on; a test set with one anomalous case (a
+/// leave-one-volume-out fold) is cut instead between the first and the second half of its slices.
 struct FeatureProbe {
     private struct Samples {
         var rows: [[Float]] = [[], []]
@@ -62,19 +63,31 @@ struct FeatureProbe {
         let layers = Self.layers(network)
         var samples = [Samples](repeating: Samples(), count: layers.count + 1)
         var types = Set<String>(), probed = 0
+        var firstCaseSlices: [[Int]] = []
         model.eval()
         defer { model.train() }
         for index in data.testNames.indices {
             let item = try data.testCase(index)
             if let other = item.type?.rawValue { types.insert(other) }
             guard item.label == 1, type == nil || item.type?.rawValue == type else { continue }
-            collect(item, part: probed % 2, model: model, layers: layers, size: run.data.size,
-                    axis: run.eval.axis ?? run.data.axis, into: &samples)
+            let slices = collect(item, part: probed % 2, model: model, layers: layers, size: run.data.size,
+                                 axis: run.eval.axis ?? run.data.axis, into: &samples)
+            if probed == 0 { firstCaseSlices = slices }
             probed += 1
         }
-        guard probed >= 2 else {
+        if probed == 1 && firstCaseSlices.count >= 2 {
+            let cut = firstCaseSlices[firstCaseSlices.count / 2]
+            for l in samples.indices {
+                let channels = l < layers.count ? layers[l].channels : 1
+                samples[l].labels[1] = Array(samples[l].labels[0][cut[l]...])
+                samples[l].labels[0].removeSubrange(cut[l]...)
+                samples[l].rows[1] = Array(samples[l].rows[0][(cut[l] * channels)...])
+                samples[l].rows[0].removeSubrange((cut[l] * channels)...)
+            }
+        }
+        guard probed >= 2 || firstCaseSlices.count >= 2 else {
             let cases = type.map { "test case(s) of type '\($0)'" } ?? "anomalous test case(s)"
-            throw MedadError("probe: \(directory.path): \(probed) \(cases), need 2 or more; "
+            throw MedadError("probe: \(directory.path): \(probed) \(cases), need 2 or more (or one that shows in 2 or more slices); "
                              + "its test set's types: \(types.isEmpty ? "none" : types.sorted().joined(separator: ", "))")
         }
         var levels = try zip(layers, samples).map { layer, sample in
@@ -101,13 +114,17 @@ struct FeatureProbe {
         return encoder + decoder
     }
 
+    /// Adds the case's slices that show the anomaly to `part`; returns, for each, every layer's cell
+    /// count in `part` before it (where a one-case probe may be cut).
     private func collect(_ item: EvaluationVolume, part: Int, model: MapModel,
                          layers: [(layer: String, stride: Int, channels: Int)], size: Int, axis: Int,
-                         into samples: inout [Samples]) {
+                         into samples: inout [Samples]) -> [[Int]] {
         let depth = item.image.dims[axis]
+        var starts: [[Int]] = []
         for index in 0..<depth {
             let maskSlice = Slicing.slice(item.mask, axis: axis, index: index)
             guard maskSlice.voxels.contains(where: { $0 > 0.5 }) else { continue }
+            starts.append(samples.map { $0.labels[part].count })
             let mask = SliceGeometry.resampled(maskSlice, size, nearest: true)
             let brain = SliceGeometry.resampled(Slicing.slice(item.brain, axis: axis, index: index), size, nearest: true)
             let input = Tensor(shape: [1, 1, size, size],
@@ -128,6 +145,7 @@ struct FeatureProbe {
                 }
             }
         }
+        return starts
     }
 
     private static func level(_ layer: (layer: String, stride: Int, channels: Int), fitted: [Bool], tested: [Bool],

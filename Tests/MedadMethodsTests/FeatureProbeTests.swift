@@ -20,19 +20,19 @@ import Testing
         #expect(pixels.compactMap { $0 }.count == 64 - 15 && pixels.filter { $0 == true }.count == 20)
     }
 
-    /// A few steps of `synth` with cnn-s on 32³ phantoms with 20 extra test subjects: every pyramid level
-    /// and decoder stage is probed, finest encoder level first, then the run's own scores on the same
-    /// cells as the last decoder stage.
+    /// A few steps of `synth` with cnn-s on 32³ phantoms with 10 extra test subjects: every pyramid level
+    /// and decoder stage is probed on every anomalous case, finest encoder level first, then the run's
+    /// own scores on the same cells as the last decoder stage; a type with one case is probed too.
     @Test func probesEveryLayerOfATrainedRun() throws {
         let config = try JSONParser.parse("""
         {"name": "t-probe", "seed": 3, "backbone": "cnn-s", "method": {"name": "synth"},
-         "data": {"size": 32, "contamination": 0.2, "phantom": {"subjects": 12, "volume_size": 32, "test_subjects": 20}},
+         "data": {"size": 32, "contamination": 0.2, "phantom": {"subjects": 12, "volume_size": 32, "test_subjects": 10}},
          "train": {"steps": 4, "batch": 4, "val_every": 4, "warmup": 0}, "eval": {"bootstrap": 20, "batch": 8}}
         """, source: "fixture")
         let dir = RunFixtures.directory("probe")
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try Runs.train(config: config, source: "fixture", directory: dir, resume: false, progress: .silent)
-        let levels = try Runs.probe(run: dir, type: "sphere")
+        let levels = try Runs.probe(run: dir)
         #expect(levels.map(\.layer) == ["encoder", "encoder", "encoder", "decoder", "decoder", "decoder", "output"])
         #expect(levels.map(\.stride) == [2, 4, 8, 4, 2, 1, 1])
         #expect(levels.map(\.channels) == [32, 64, 192, 64, 32, 32, 1])
@@ -44,13 +44,10 @@ import Testing
         }
         #expect(levels[0].fitCells == levels[4].fitCells && levels[1].testCells == levels[3].testCells)
         #expect(levels[6].fitCells == 0 && levels[6].testCells == levels[5].testCells)
-        #expect(try Runs.probe(run: dir, type: "sphere") == levels)
-        // Without a type every anomalous case is probed, sphere's and the other types'.
-        let all = try Runs.probe(run: dir)
-        #expect(all.map(\.stride) == levels.map(\.stride) && all[5].testAnomalous > levels[5].testAnomalous)
+        #expect(try Runs.probe(run: dir) == levels)
 
         // Through the CLI: the same layers as JSON, and a bad type as one error line and a failing exit.
-        let json = try runProcess(medadExecutable, ["probe", "--run", dir.path, "--type", "sphere", "--json"])
+        let json = try runProcess(medadExecutable, ["probe", "--run", dir.path, "--json"])
         guard case .array(let listed) = try JSONParser.parse(json.output, source: "stdout") else {
             Issue.record("probe --json is not a list: \(json.output) \(json.error)"); return
         }
@@ -59,13 +56,21 @@ import Testing
         let bad = try runProcess(medadExecutable, ["probe", "--run", dir.path, "--type", "sphere2"])
         #expect(bad.status != 0 && bad.error.split(separator: "\n").count == 1 && bad.error.contains("--type sphere2 is not an anomaly type"))
 
+        // A type with one test case is cut between its first and second half of slices instead.
+        let result = try Runs.evaluate(run: dir)
+        let single = ["sphere", "noise", "blur", "pii", "sink_source"].filter { RunFixtures.number("per_type.\($0).cases", in: result) == 1 }
+        guard let lone = single.first else { Issue.record("no type with one test case in the fixture: \(ConfigComposition.value(at: "per_type", in: result)?.canonical ?? "")"); return }
+        let cut = try Runs.probe(run: dir, type: lone)
+        #expect(cut[5].fitAnomalous > 0 && cut[5].testAnomalous > 0, "\(lone): \(cut[5])")
+        #expect(cut[5].fitAnomalous + cut[5].testAnomalous < levels[5].fitAnomalous + levels[5].testAnomalous)
+
         #expect(throws: MedadError("probe: --type sphere2 is not an anomaly type; expected one of "
                                    + "sphere, noise, fpi, pii, sink_source, blur, cutpaste, mirror, shuffle, blob")) { try Runs.probe(run: dir, type: "sphere2") }
         do {
             _ = try Runs.probe(run: dir, type: "fpi")
             Issue.record("a type without test cases was probed")
         } catch let error as MedadError {
-            #expect(error.message.contains("0 test case(s) of type 'fpi', need 2 or more; its test set's types: blur, noise, pii"))
+            #expect(error.message.contains("0 test case(s) of type 'fpi', need 2 or more (or one that shows in 2 or more slices); its test set's types: blur, noise, pii"))
         }
     }
 }
