@@ -1,6 +1,5 @@
 import Foundation
 import MedadAnomalies
-import MedadConfig
 import MedadMetrics
 import MedadNN
 import MedadSupport
@@ -50,18 +49,16 @@ struct FeatureProbe {
                              + AnomalyType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let predictor = try Runs.predictor(for: directory)
-        let configURL = directory.appendingPathComponent(RunFiles.config)
-        let run = try RunConfig(JSONParser.parse(file: configURL), source: configURL.path)
+        let run = predictor.inference.config
         guard let model = predictor.inference.model as? MapModel else {
             throw MedadError("probe: \(directory.path): method \(run.method.name) has no encoder-decoder map to probe")
         }
         guard run.backbone.dims == 2 else {
             throw MedadError("probe: \(directory.path): backbone \(run.backbone.name) is volumetric; the probe reads 2D networks")
         }
-        let data = try RunData(config: run, source: configURL.path, includeTraining: false)
-        let network = model.net
-        let layers = Self.layers(network)
-        var samples = [Samples](repeating: Samples(), count: layers.count + 1)
+        let data = try RunData(config: run, source: directory.appendingPathComponent(RunFiles.config).path, includeTraining: false)
+        let layers = Self.layers(model.net) + [(layer: "output", stride: 1, channels: 1)]
+        var samples = [Samples](repeating: Samples(), count: layers.count)
         var types = Set<String>(), probed = 0
         var firstCaseSlices: [[Int]] = []
         model.eval()
@@ -77,12 +74,11 @@ struct FeatureProbe {
         }
         if probed == 1 && firstCaseSlices.count >= 2 {
             let cut = firstCaseSlices[firstCaseSlices.count / 2]
-            for l in samples.indices {
-                let channels = l < layers.count ? layers[l].channels : 1
+            for (l, layer) in layers.enumerated() {
                 samples[l].labels[1] = Array(samples[l].labels[0][cut[l]...])
                 samples[l].labels[0].removeSubrange(cut[l]...)
-                samples[l].rows[1] = Array(samples[l].rows[0][(cut[l] * channels)...])
-                samples[l].rows[0].removeSubrange((cut[l] * channels)...)
+                samples[l].rows[1] = Array(samples[l].rows[0][(cut[l] * layer.channels)...])
+                samples[l].rows[0].removeSubrange((cut[l] * layer.channels)...)
             }
         }
         guard probed >= 2 || firstCaseSlices.count >= 2 else {
@@ -90,20 +86,21 @@ struct FeatureProbe {
             throw MedadError("probe: \(directory.path): \(probed) \(cases), need 2 or more (or one that shows in 2 or more slices); "
                              + "its test set's types: \(types.isEmpty ? "none" : types.sorted().joined(separator: ", "))")
         }
-        var levels = try zip(layers, samples).map { layer, sample in
+        return try zip(layers, samples).map { layer, sample in
+            // The run's own scores are read as they are, not fitted.
+            guard layer.layer != "output" else {
+                return try Self.level(layer, fitted: [], tested: sample.labels[1], scores: sample.rows[1].map(Double.init))
+            }
             let fitted = sample.labels[0]
             // A coarse layer on small anomalies may have no cell that is half anomalous: nothing to fit.
             let probe = fitted.contains(true) && fitted.contains(false)
                 ? try LinearDiscriminant(rows: sample.rows[0], labels: fitted, features: layer.channels) : nil
             return try Self.level(layer, fitted: fitted, tested: sample.labels[1], scores: probe?.scores(sample.rows[1]))
         }
-        let output = samples[layers.count]
-        levels.append(try Self.level((layer: "output", stride: 1, channels: 1), fitted: [], tested: output.labels[1],
-                                     scores: output.rows[1].map(Double.init)))
-        return levels
     }
 
-    /// The encoder's pyramid, finest first, then the decoder's stages, coarsest first.
+    /// The encoder's pyramid, finest first, then the decoder's stages, coarsest first (the caller adds
+    /// the run's own scores as a last layer).
     private static func layers(_ network: EncoderDecoder) -> [(layer: String, stride: Int, channels: Int)] {
         let encoder = network.encoder.levels.map { (layer: "encoder", stride: $0.stride, channels: $0.channels) }
         var stride = network.encoder.deepest.stride
@@ -135,13 +132,16 @@ struct FeatureProbe {
                 return features.map(\.tensor.values) + model.net.decoder.stageOutputs(features).map(\.values)
                     + [model.score(input, positions: [position]).maps]
             }
+            // Encoder and decoder levels share strides: each stride's cells are labelled once.
+            let cellsByStride = Dictionary(uniqueKeysWithValues: Set(layers.map(\.stride)).map { stride in
+                (stride, ProbeCells.labels(mask: mask, brain: brain, size: size, stride: stride))
+            })
             for (l, values) in maps.enumerated() {
-                let stride = l < layers.count ? layers[l].stride : 1, channels = l < layers.count ? layers[l].channels : 1
-                let grid = size / stride
-                for (cell, label) in ProbeCells.labels(mask: mask, brain: brain, size: size, stride: stride).enumerated() {
+                let grid = size / layers[l].stride
+                for (cell, label) in cellsByStride[layers[l].stride]!.enumerated() {
                     guard let label else { continue }
                     samples[l].labels[part].append(label)
-                    for k in 0..<channels { samples[l].rows[part].append(values[k * grid * grid + cell]) }
+                    for k in 0..<layers[l].channels { samples[l].rows[part].append(values[k * grid * grid + cell]) }
                 }
             }
         }
