@@ -34,7 +34,7 @@ public struct LinearDiscriminant {
         }
         let ridge = max(shrinkage * trace / Double(d), Double.leastNormalMagnitude)
         for a in 0..<d { sigma[a * d + a] += ridge }
-        weights = Self.solve(sigma, (0..<d).map { means[d + $0] - means[$0] }, d: d)
+        weights = Cholesky(sigma, d: d).solve((0..<d).map { means[d + $0] - means[$0] })
     }
 
     /// x · w for every row of `rows` (samples × weights.count).
@@ -70,27 +70,5 @@ public struct LinearDiscriminant {
             }
         }
         return scatter
-    }
-
-    /// A⁻¹ y for symmetric positive definite A (d × d) by Cholesky, A = L Lᵀ.
-    private static func solve(_ a: [Double], _ y: [Double], d: Int) -> [Double] {
-        var l = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var sum = a[i * d + j]
-                for k in 0..<j { sum -= l[i * d + k] * l[j * d + k] }
-                l[i * d + j] = i == j ? sum.squareRoot() : sum / l[j * d + j]
-            }
-        }
-        var x = y
-        for i in 0..<d {
-            for k in 0..<i { x[i] -= l[i * d + k] * x[k] }
-            x[i] /= l[i * d + i]
-        }
-        for i in stride(from: d - 1, through: 0, by: -1) {
-            for k in (i + 1)..<d { x[i] -= l[k * d + i] * x[k] }
-            x[i] /= l[i * d + i]
-        }
-        return x
     }
 }
