@@ -48,17 +48,24 @@ public struct RunConfig {
     }
 
     /// What a config trains, as a string: its resolved document without the keys that change only which
-    /// test cases a run is scored on (`trainingPart`). Equal identities train, select and calibrate the
-    /// same model on the same data, however each config spells its defaults.
+    /// test cases a run is scored on, what it is called, or what is fitted on its trained network
+    /// (`trainingPart`). Equal identities train and select the same weights on the same data, however
+    /// each config spells its defaults.
     public static func trainingIdentity(of config: JSONValue, source: String) throws -> String {
         trainingPart(of: try RunConfig(config, source: source).resolved).canonical
     }
 
-    /// A resolved config without `name` and `data.phantom.test_subjects`. (`eval` stays: validation and
-    /// calibration follow its axis and post-processing.)
+    /// A resolved config without `name`, `method.label`, the method's `afterTrainingKeys` and
+    /// `data.phantom.test_subjects`. (`eval` stays: validation follows its axis and post-processing.)
     static func trainingPart(of config: JSONValue) -> JSONValue {
         guard case .object(var document) = config else { return config }
         document["name"] = nil
+        if case .object(var method)? = document["method"] {
+            var keys: [String] = []
+            if case .string(let name)? = method["name"] { keys = MethodRegistry.method(named: name)?.afterTrainingKeys ?? [] }
+            for key in ["label"] + keys { method[key] = nil }
+            document["method"] = .object(method)
+        }
         if case .object(var data)? = document["data"], case .object(var phantom)? = data["phantom"] {
             phantom["test_subjects"] = nil
             data["phantom"] = .object(phantom)

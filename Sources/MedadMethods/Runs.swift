@@ -59,49 +59,63 @@ public enum Runs {
         try context.recording?.finish()
         if FileManager.default.fileExists(atPath: RunFiles.best(directory).path) {
             try TrainingCheckpoint.loadWeights(into: model, from: RunFiles.best(directory))
+            if run.method.method.fitsTrained {
+                run.method.method.fitTrainedUntyped(model, pool: data.train)
+                try model.save(to: RunFiles.best(directory), metadata: try SafeTensors.read(RunFiles.best(directory)).metadata)
+            }
             try calibrate(model, run: run, validation: data.validation, directory: directory)
         }
         return outcome
     }
 
-    /// A copy of a trained run whose network takes the given weights instead, calibrated anew, so that
-    /// `evaluate` scores them exactly as it scored the run: the PyTorch twin's weights, trained on the
-    /// batches `recordTwin` wrote, come back this way. Names may be the network's own (the twin's)
-    /// or the run checkpoint's.
+    /// A copy of a trained run whose network takes the given weights instead, fitted (`fitTrained`) and
+    /// calibrated anew, so that `evaluate` scores them exactly as it scored the run: the PyTorch twin's
+    /// weights, trained on the batches `recordTwin` wrote, come back this way. Names may be the network's
+    /// own (the twin's) or the run checkpoint's.
     public static func adopt(run source: URL, weights: URL, into directory: URL) throws {
         let run = try RunFiles.runConfig(in: source, missing: MedadError("\(source.path): not a run directory (no \(RunFiles.config))"))
-        let model = run.method.makeModel(run)
-        guard let network = (model as? MapModel)?.net else {
-            throw MedadError("\(source.path): method \(run.method.name) has no encoder-decoder network to take weights")
-        }
-        // The twin names the network's parameters alone; a run checkpoint prefixes them with `net.`.
-        let tensors = TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model
-        try TrainingCheckpoint.load(tensors, into: tensors.keys.allSatisfy { $0.hasPrefix("net.") } ? model : network, from: weights)
+        let data = try RunData(config: run, source: source.appendingPathComponent(RunFiles.config).path,
+                               includeTraining: run.method.method.fitsTrained)
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         for file in [RunFiles.config, RunFiles.manifest, RunFiles.training] {
             let from = source.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: from.path) else { continue }
             try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
         }
-        let metadata = ["adopted_from": weights.path]
+        try refit(run, weights: weights, data: data, source: source.path, into: directory, metadata: ["adopted_from": weights.path])
+    }
+
+    /// A fresh model of `run` takes the trained tensors of `weights` (`MapModel.loadTrained`), fits what
+    /// the method fits on trained weights on `data`'s pool, and is saved as `directory`'s best checkpoint
+    /// and calibrated on `data`'s validation cases.
+    private static func refit(_ run: RunConfig, weights: URL, data: RunData, source: String, into directory: URL,
+                              metadata: [String: String]) throws {
+        let model = run.method.makeModel(run)
+        guard let map = model as? MapModel else {
+            throw MedadError("\(source): method \(run.method.name) has no encoder-decoder network to take weights")
+        }
+        try map.loadTrained(TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model, from: weights)
+        run.method.method.fitTrainedUntyped(model, pool: data.train)
         try model.save(to: RunFiles.best(directory), metadata: metadata)
-        let data = try RunData(config: run, source: source.appendingPathComponent(RunFiles.config).path, includeTraining: false)
         try calibrate(model, run: run, validation: data.validation, directory: directory)
     }
 
-    /// A trained run scored on a larger test set without training again. `config` must train as the run
-    /// did (`RunConfig.trainingPart` equal: only `name` and `data.phantom.test_subjects` may differ), and
-    /// its split must keep the run's training pool and validation cases. The run's weights, calibration
-    /// and training record are copied into `directory` beside the new config and manifest, which is then
-    /// evaluated as any run is.
+    /// A trained run scored on a larger test set, or read differently after training, without training
+    /// again. `config` must train as the run did (`RunConfig.trainingPart` equal: only `name`,
+    /// `method.label`, `data.phantom.test_subjects` and what the method fits after training, such as
+    /// `method.density`, may differ), and its split must keep the run's training pool and validation
+    /// cases. The run's weights (with its calibration, or fitted and calibrated anew when either config
+    /// fits anything after training) and training record are copied into `directory` beside the new
+    /// config and manifest, which is then evaluated as any run is.
     public static func retest(run trained: URL, config: JSONValue, source: String, into directory: URL) throws -> JSONValue {
         let original = try RunFiles.runConfig(in: trained, missing: MedadError("\(trained.path): not a run directory (no \(RunFiles.config))"))
         let run = try RunConfig(config, source: source)
         if let (key, mine, theirs) = firstDifference(RunConfig.trainingPart(of: run.resolved), RunConfig.trainingPart(of: original.resolved)) {
             throw MedadError("\(source): \(key) is \(mine.canonical) here and \(theirs.canonical) in the run in \(trained.path); "
-                             + "a retest may change only name and data.phantom.test_subjects")
+                             + "a retest may change only name, method.label, data.phantom.test_subjects and what is fitted after training")
         }
-        let data = try RunData(config: run, source: source, includeTraining: false)
+        let refits = run.method.method.fitsTrained || original.method.method.fitsTrained
+        let data = try RunData(config: run, source: source, includeTraining: refits)
         let stored = try JSONParser.parse(file: trained.appendingPathComponent(RunFiles.manifest))
         for part in ["train", "validation"] where ConfigComposition.value(at: part, in: stored) != ConfigComposition.value(at: part, in: data.manifest) {
             throw MedadError("\(source): its split's \(part) cases differ from those in \(trained.path)/\(RunFiles.manifest)")
@@ -112,8 +126,12 @@ public enum Runs {
             throw MedadError("\(file.path): missing; the run has not finished training")
         }
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
-        try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
-        try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
+        if refits {
+            try refit(run, weights: weights, data: data, source: source, into: directory, metadata: ["retested_from": weights.path])
+        } else {
+            try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
+            try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
+        }
         // The training record says where the weights were trained, and result.json carries it as `train`.
         guard case .object(var record) = try JSONParser.parse(file: training) else {
             throw MedadError("\(training.path): expected a JSON object")

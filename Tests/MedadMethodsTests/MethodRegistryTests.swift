@@ -55,6 +55,6 @@ struct MethodRegistryTests {
             try RunConfig(JSONParser.parse(#"{"method": {"name": "synth", "eta": 2}}"#, source: "cfg.json"), source: "cfg.json")
         }
         #expect(error?.description.hasPrefix("cfg.json: method.eta: unknown key") == true)
-        #expect(error?.description.contains("allowed keys: dice_weight, label, name, top_k, trim_pool") == true)
+        #expect(error?.description.contains("allowed keys: density, dice_weight, label, name, top_k, trim_pool") == true)
     }
 }

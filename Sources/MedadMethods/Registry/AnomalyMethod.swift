@@ -41,6 +41,14 @@ protocol AnomalyMethod {
     /// Fits what the model fits rather than trains (all of a method without trainable weights; `semi`'s
     /// intensity prior) on the training pool, before any training step; nothing by default.
     func fit(_ model: Model, pool: [TrainingSlice])
+    /// Its keys that change only what `fitTrained` fits, not training: a retest may change them.
+    static var afterTrainingKeys: [String] { get }
+    /// Whether `fitTrained` fits anything, so that adopted weights need the training pool built.
+    var fitsTrained: Bool { get }
+    /// Fits what reads the trained network rather than trains with it (`synth`'s feature density) on the
+    /// training pool, once training has chosen the weights and before they are calibrated; the best
+    /// checkpoint then keeps it beside them. Nothing by default.
+    func fitTrained(_ model: Model, pool: [TrainingSlice])
 }
 
 extension AnomalyMethod {
@@ -48,14 +56,19 @@ extension AnomalyMethod {
     func check(_ run: RunConfig, source: String) throws {}
     func check(_ context: MethodContext, source: String) throws {}
     func fit(_ model: Model, pool: [TrainingSlice]) {}
+    static var afterTrainingKeys: [String] { [] }
+    var fitsTrained: Bool { false }
+    func fitTrained(_ model: Model, pool: [TrainingSlice]) {}
 
-    /// `makeObjective` and `fit` for a model known only as a `ScoringModel`: it must be the one
+    /// `makeObjective`, `fit` and `fitTrained` for a model known only as a `ScoringModel`: it must be the one
     /// `makeModel` built from the same config.
     func objective(_ model: ScoringModel, context: MethodContext) -> MethodObjective? {
         makeObjective(typed(model), context: context)
     }
 
     func fitUntyped(_ model: ScoringModel, pool: [TrainingSlice]) { fit(typed(model), pool: pool) }
+
+    func fitTrainedUntyped(_ model: ScoringModel, pool: [TrainingSlice]) { fitTrained(typed(model), pool: pool) }
 
     private func typed(_ model: ScoringModel) -> Model {
         guard let model = model as? Model else {
