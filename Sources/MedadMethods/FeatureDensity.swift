@@ -8,9 +8,12 @@ import MedadNN
 import MedadTensor
 
 /// `synth` with `density: decoder`: one Gaussian of the last decoder stage's features (the C channels
-/// the output head reads, at full resolution) over the brain pixels of assumed-normal pool slices, fitted
-/// once on the selected weights. A pixel's score is then z(logit) + z(distance), each standardized by
-/// its mean and deviation over the fitted pixels, so neither read drowns the other. Why: linear probes
+/// the output head reads, at full resolution) over every pixel of assumed-normal pool slices that show
+/// brain, fitted once on the selected weights. A pixel's score is then z(logit) + z(distance), each
+/// standardized by its mean and deviation over the fitted pixels, so neither read drowns the other.
+/// Every pixel, not the brain's alone, because every pixel is scored: the volume score reads the top
+/// of the whole map, and pixels the Gaussian never saw (background, the head around the brain) would
+/// sit far from it in every volume, normal or not. Why: linear probes
 /// (`medad probe`) find noise anomalies separable in features whose logits the head barely raises;
 /// a distance to the normal features reads them without a label.
 package final class FeatureDensity: Module {
@@ -51,17 +54,17 @@ package final class FeatureDensity: Module {
         return (logits - r[0]) / r[1] + (distances(features) - r[2]) / r[3]
     }
 
-    /// Fits on the brain pixels of `slices` (side × side each): the Gaussian in one pass over `read`
+    /// Fits on every pixel of `slices` (side × side each): the Gaussian in one pass over `read`
     /// (images [B, 1, side, side] → logits and features), the standardization in a second.
     package func fit(_ slices: [TrainingSlice], side: Int, read: (Tensor) -> (logits: Tensor, features: Tensor)) {
         let c = mean.shape[0]
-        var sums = [Double](repeating: 0, count: c), scatter = [Double](repeating: 0, count: c * c), count = 0.0
-        Self.batches(slices, side: side) { images, brain in
-            let features = read(images).features * brain
+        let count = Double(slices.count * side * side)
+        var sums = [Double](repeating: 0, count: c), scatter = [Double](repeating: 0, count: c * c)
+        Self.batches(slices, side: side) { images in
+            let features = read(images).features
             let columns = features.permuted([1, 0, 2, 3]).reshaped([c, features.count / c])
             for (k, value) in columns.sum(axes: [1]).values.enumerated() { sums[k] += Double(value) }
             for (k, value) in matmul(columns, columns, transposeB: true).values.enumerated() { scatter[k] += Double(value) }
-            count += Double(brain.sum().values[0])
         }
         var covariance = scatter, trace = 0.0
         for a in 0..<c {
@@ -75,16 +78,14 @@ package final class FeatureDensity: Module {
         whitening.withMutableBuffer { w in for k in 0..<(c * c) { w[k] = Float(inverse[k]) } }
 
         var moments = [Double](repeating: 0, count: 4)  // Σ logit, Σ logit², Σ distance, Σ distance²
-        Self.batches(slices, side: side) { images, brain in
+        Self.batches(slices, side: side) { images in
             let pair = read(images)
             let distance = distances(pair.features)
             pair.logits.withBuffer { l in
                 distance.withBuffer { d in
-                    brain.withBuffer { m in
-                        for i in 0..<m.count where m[i] > 0 {
-                            let (x, y) = (Double(l[i]), Double(d[i]))
-                            moments[0] += x; moments[1] += x * x; moments[2] += y; moments[3] += y * y
-                        }
+                    for i in 0..<l.count {
+                        let (x, y) = (Double(l[i]), Double(d[i]))
+                        moments[0] += x; moments[1] += x * x; moments[2] += y; moments[3] += y * y
                     }
                 }
             }
@@ -98,20 +99,19 @@ package final class FeatureDensity: Module {
         }
     }
 
-    /// `slices` in batches: images [B, 1, side, side] and brain masks of the same shape (0/1).
-    private static func batches(_ slices: [TrainingSlice], side: Int, _ body: (Tensor, Tensor) -> Void) {
+    /// `slices` in batches of images [B, 1, side, side].
+    private static func batches(_ slices: [TrainingSlice], side: Int, _ body: (Tensor) -> Void) {
         for start in stride(from: 0, to: slices.count, by: batch) {
             let chunk = slices[start..<min(slices.count, start + batch)]
-            let shape = [chunk.count, 1, side, side]
-            body(Tensor(shape: shape, values: chunk.flatMap(\.image)),
-                 Tensor(shape: shape, values: chunk.flatMap { $0.brain.map(Float.init) }))
+            body(Tensor(shape: [chunk.count, 1, side, side], values: chunk.flatMap(\.image)))
         }
     }
 }
 
 extension MapModel {
     /// Fits `density` with the current weights on evenly spaced assumed-normal pool slices that show
-    /// brain; the pool may hold unrevealed anomalies, a few pixels among millions.
+    /// brain (those beyond the head add nothing but more background); the pool may hold unrevealed
+    /// anomalies, a few pixels among millions.
     func fitDensity(pool: [TrainingSlice]) {
         guard let density, let first = pool.first else { return }
         let side = Int(Double(first.image.count).squareRoot().rounded())

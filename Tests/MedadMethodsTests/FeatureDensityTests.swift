@@ -11,13 +11,13 @@ import Testing
 /// gives the density run exactly.
 @Suite(.serialized) struct FeatureDensityTests {
     /// Three 4 × 4 slices with three features per pixel (x, x², 1 − 2x + x³/2) and logits 3x − 1; the
-    /// pixels outside the brain hold x = 50, which would dominate every statistic were they fitted.
-    @Test func fitsMeanWhiteningAndStandardizationOnBrainPixels() {
+    /// pixels outside the brain hold x = 2, and count like the others (every pixel is scored).
+    @Test func fitsMeanWhiteningAndStandardizationOnEveryPixel() {
         var rng = SeededRandom(seed: 21)
         let side = 4, pixels = 16
         let slices = (0..<3).map { s -> TrainingSlice in
             let brain = (0..<pixels).map { i -> UInt8 in (i + s) % 5 == 0 ? 0 : 1 }
-            let image = brain.map { $0 == 1 ? Float(rng.nextFloat()) : 50 }
+            let image = brain.map { $0 == 1 ? Float(rng.nextFloat()) : 2 }
             return TrainingSlice(image: image, position: 0.5, label: nil, mask: nil, brain: brain)
         }
         func features(_ x: Float) -> [Double] { [Double(x), Double(x * x), Double(1 - 2 * x + x * x * x / 2)] }
@@ -33,9 +33,8 @@ import Testing
         #expect(density.isFitted)
 
         // The same statistics in double precision, with a 3 × 3 inverse by cofactors.
-        var brainValues: [Float] = []
-        for slice in slices { for (x, inside) in zip(slice.image, slice.brain) where inside == 1 { brainValues.append(x) } }
-        let n = Double(brainValues.count), rows: [[Double]] = brainValues.map { features($0) }
+        let pixelValues = slices.flatMap(\.image)
+        let n = Double(pixelValues.count), rows: [[Double]] = pixelValues.map { features($0) }
         let mu = (0..<3).map { c in rows.reduce(0) { $0 + $1[c] } / n }
         var a = [Double](repeating: 0, count: 9)
         for row in rows { for i in 0..<3 { for j in 0..<3 { a[i * 3 + j] += (row[i] - mu[i]) * (row[j] - mu[j]) / n } } }
@@ -51,7 +50,7 @@ import Testing
             return sum.squareRoot()
         }
         for (got, want) in zip(density.mean.values, mu) { #expect(abs(Double(got) - want) < 1e-5) }
-        let distances = rows.map(distance), logits = brainValues.map { Double(3 * $0 - 1) }
+        let distances = rows.map(distance), logits = pixelValues.map { Double(3 * $0 - 1) }
         func moments(_ v: [Double]) -> [Double] {
             let m = v.reduce(0, +) / n
             return [m, (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot()]
@@ -59,7 +58,7 @@ import Testing
         let reference = moments(logits) + moments(distances)
         for (got, want) in zip(density.reference.values, reference) { #expect(abs(Double(got) - want) < 2e-4 * max(1, abs(want)), "\(got) \(want)") }
 
-        // Scores of one slice: z(logit) + z(distance) at every pixel, brain or not.
+        // Scores of one slice: z(logit) + z(distance) at every pixel.
         let slice = read(Tensor(shape: [1, 1, side, side], values: slices[1].image))
         let scores = density.scores(logits: slice.logits, features: slice.features).values
         for (i, x) in slices[1].image.enumerated() {
