@@ -200,7 +200,7 @@ import Testing
 
         let longer = try ConfigComposition.set(.number(3), at: ["train", "steps"], in: wider, fullPath: "train.steps")
         #expect(ConfigComposition.value(at: "train.trained_in", in: retested) == .string(dir.path))
-        #expect(throws: MedadError("fixture: train.steps is 3 here and 2 in the run in \(dir.path); a retest may change only name and data.phantom.test_subjects")) {
+        #expect(throws: MedadError("fixture: train.steps is 3 here and 2 in the run in \(dir.path); a retest may change only name, method.label, data.phantom.test_subjects and what is fitted after training")) {
             try Runs.retest(run: dir, config: longer, source: "fixture", into: RunFixtures.directory("retest-refused"))
         }
     }
