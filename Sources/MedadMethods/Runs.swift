@@ -74,6 +74,8 @@ public enum Runs {
     /// own (the twin's) or the run checkpoint's.
     public static func adopt(run source: URL, weights: URL, into directory: URL) throws {
         let run = try RunFiles.runConfig(in: source, missing: MedadError("\(source.path): not a run directory (no \(RunFiles.config))"))
+        // Before the data is built and the folder made: a method without a network costs nothing but its error.
+        let model = try mapModel(run, source: source.path)
         let data = try RunData(config: run, source: source.appendingPathComponent(RunFiles.config).path,
                                includeTraining: run.method.method.fitsTrained)
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
@@ -82,19 +84,23 @@ public enum Runs {
             guard FileManager.default.fileExists(atPath: from.path) else { continue }
             try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
         }
-        try refit(run, weights: weights, data: data, source: source.path, into: directory, metadata: ["adopted_from": weights.path])
+        try refit(model, run: run, weights: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
     }
 
-    /// A fresh model of `run` takes the trained tensors of `weights` (`MapModel.loadTrained`), fits what
-    /// the method fits on trained weights on `data`'s pool, and is saved as `directory`'s best checkpoint
-    /// and calibrated on `data`'s validation cases.
-    private static func refit(_ run: RunConfig, weights: URL, data: RunData, source: String, into directory: URL,
-                              metadata: [String: String]) throws {
-        let model = run.method.makeModel(run)
-        guard let map = model as? MapModel else {
+    /// A fresh model of `run`, which must have an encoder-decoder network to take trained weights.
+    private static func mapModel(_ run: RunConfig, source: String) throws -> MapModel {
+        guard let model = run.method.makeModel(run) as? MapModel else {
             throw MedadError("\(source): method \(run.method.name) has no encoder-decoder network to take weights")
         }
-        try map.loadTrained(TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model, from: weights)
+        return model
+    }
+
+    /// `model` (fresh, of `run`) takes the trained tensors of `weights` (`MapModel.loadTrained`), fits
+    /// what the method fits on trained weights on `data`'s pool, and is saved as `directory`'s best
+    /// checkpoint and calibrated on `data`'s validation cases.
+    private static func refit(_ model: MapModel, run: RunConfig, weights: URL, data: RunData, into directory: URL,
+                              metadata: [String: String]) throws {
+        try model.loadTrained(TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model, from: weights)
         run.method.method.fitTrainedUntyped(model, pool: data.train)
         try model.save(to: RunFiles.best(directory), metadata: metadata)
         try calibrate(model, run: run, validation: data.validation, directory: directory)
@@ -127,7 +133,8 @@ public enum Runs {
         }
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         if refits {
-            try refit(run, weights: weights, data: data, source: source, into: directory, metadata: ["retested_from": weights.path])
+            try refit(try mapModel(run, source: source), run: run, weights: weights, data: data, into: directory,
+                      metadata: ["retested_from": weights.path])
         } else {
             try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
             try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
