@@ -3,13 +3,14 @@
 // Attacks", NeurIPS 2018 (Mahalanobis distance to the normal features), and T. Defard et al., "PaDiM:
 // a Patch Distribution Modeling Framework for Anomaly Detection and Localization", ICPR Workshops 2021
 // (per-pixel features, a shrunk covariance).
+import MedadConfig
 import MedadMetrics
 import MedadNN
 import MedadTensor
 
-/// `synth` with `density: decoder`: one Gaussian of the last decoder stage's features (the C channels
-/// the output head reads, at full resolution) over every pixel of assumed-normal pool slices that show
-/// brain, fitted once on the selected weights. A pixel's score is then z(logit) + z(distance), each
+/// `synth` with `density: decoder` (or `auto`, when it validates): one Gaussian of the last decoder
+/// stage's features (the C channels the output head reads, at full resolution) over every pixel of
+/// assumed-normal pool slices that show brain, fitted once on the selected weights. A pixel's score is then z(logit) + z(distance), each
 /// standardized by its mean and deviation over the fitted pixels, so neither read drowns the other.
 /// Every pixel, not the brain's alone, because every pixel is scored: the volume score reads the top
 /// of the whole map, and pixels the Gaussian never saw (background, the head around the brain) would
@@ -38,8 +39,13 @@ package final class FeatureDensity: Module {
         for tensor in [mean, whitening, reference] { tensor.requiresGrad = false }
     }
 
-    /// Until fitted (training's validations) the network's logits are read alone.
+    /// Until fitted (training's validations), or once discarded, the network's logits are read alone.
     package var isFitted: Bool { reference.values[1] > 0 && reference.values[3] > 0 }
+
+    /// Back to the unfitted state, in which a checkpoint keeps it as zeros.
+    package func discard() {
+        for tensor in [mean, whitening, reference] { tensor.withMutableBuffer { $0.update(repeating: 0) } }
+    }
 
     /// features [B, C, H, W] → Mahalanobis distances [B, 1, H, W].
     package func distances(_ features: Tensor) -> Tensor {
@@ -121,5 +127,22 @@ extension MapModel {
         eval()
         defer { train() }
         withNoGrad { density.fit(chosen, side: side) { logitsAndFeatures($0) } }
+    }
+
+    /// `density: auto`: fits the density and keeps it only when the validation score that chose the
+    /// weights (`ValidationSet.evaluate`) is higher with it than with the logits alone, the rule by which
+    /// nnU-Net keeps a post-processing step (Isensee et al., Nature Methods 2021). Why: the density lifts
+    /// some networks' pixel AP and costs others theirs (notebooks-md/zoo-6000-density.md), and the
+    /// validation cases can tell which, where the test set must not. Returns both scores and the choice.
+    func fitDensityIfItValidates(pool: [TrainingSlice], validation: ValidationSet) throws -> JSONValue? {
+        guard let density else { return nil }
+        density.discard()
+        let without = try validation.evaluate(self).score
+        fitDensity(pool: pool)
+        let with = try validation.evaluate(self).score
+        if with <= without { density.discard() }
+        return .object(JSONObject([("density", .object(JSONObject([
+            ("kept", .bool(with > without)), ("validation_with", .number(with)), ("validation_without", .number(without)),
+        ])))]))
     }
 }

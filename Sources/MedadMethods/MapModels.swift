@@ -18,7 +18,7 @@ final class MapModel: Module, ScoringModel {
     @Key("residualNormal") private(set) var residualNormal: PixelNormalModel?
     /// semi's intensity prior, added to the logits of `net` and of the teacher.
     @Key("prior") private(set) var prior: IntensityPrior?
-    /// synth with `density: decoder`: the Gaussian of the last decoder stage's features, fitted after training.
+    /// synth with `density: decoder` or `auto`: the Gaussian of the last decoder stage's features, fitted after training.
     @Key("density") private(set) var density: FeatureDensity?
     private let reading: Reading
     private let topK: Double

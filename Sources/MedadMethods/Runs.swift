@@ -60,8 +60,9 @@ public enum Runs {
         if FileManager.default.fileExists(atPath: RunFiles.best(directory).path) {
             try TrainingCheckpoint.loadWeights(into: model, from: RunFiles.best(directory))
             if run.method.method.fitsTrained {
-                run.method.method.fitTrainedUntyped(model, pool: data.train)
+                let fitted = try run.method.method.fitTrainedUntyped(model, pool: data.train, validation: context.validation)
                 try model.save(to: RunFiles.best(directory), metadata: try SafeTensors.read(RunFiles.best(directory)).metadata)
+                try record(afterTraining: fitted, in: directory)
             }
             try calibrate(model, run: run, validation: data.validation, directory: directory)
         }
@@ -84,7 +85,8 @@ public enum Runs {
             guard FileManager.default.fileExists(atPath: from.path) else { continue }
             try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
         }
-        try refit(model, run: run, weights: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
+        let fitted = try refit(model, run: run, weights: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
+        try record(afterTraining: fitted, in: directory)
     }
 
     /// A fresh model of `run`, which must have an encoder-decoder network to take trained weights.
@@ -97,13 +99,26 @@ public enum Runs {
 
     /// `model` (fresh, of `run`) takes the trained tensors of `weights` (`MapModel.loadTrained`), fits
     /// what the method fits on trained weights on `data`'s pool, and is saved as `directory`'s best
-    /// checkpoint and calibrated on `data`'s validation cases.
+    /// checkpoint and calibrated on `data`'s validation cases. Returns what the fit chose (`fitTrained`).
     private static func refit(_ model: MapModel, run: RunConfig, weights: URL, data: RunData, into directory: URL,
-                              metadata: [String: String]) throws {
+                              metadata: [String: String]) throws -> JSONValue? {
         try model.loadTrained(TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model, from: weights)
-        run.method.method.fitTrainedUntyped(model, pool: data.train)
+        let fitted = try run.method.method.fitTrainedUntyped(model, pool: data.train,
+                                                             validation: ValidationSet(volumes: data.validation, config: run))
         try model.save(to: RunFiles.best(directory), metadata: metadata)
         try calibrate(model, run: run, validation: data.validation, directory: directory)
+        return fitted
+    }
+
+    /// Sets (or, for nil, removes) `after_training` in the directory's training record, which result.json
+    /// carries as `train`.
+    private static func record(afterTraining fitted: JSONValue?, in directory: URL) throws {
+        let file = directory.appendingPathComponent(RunFiles.training)
+        guard case .object(var record) = try JSONParser.parse(file: file) else {
+            throw MedadError("\(file.path): expected a JSON object")
+        }
+        record["after_training"] = fitted
+        try AtomicFile.write(JSONValue.object(record).pretty(), to: file)
     }
 
     /// A trained run scored on a larger test set, or read differently after training, without training
@@ -132,9 +147,10 @@ public enum Runs {
             throw MedadError("\(file.path): missing; the run has not finished training")
         }
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
+        var fitted: JSONValue? = nil
         if refits {
-            try refit(try mapModel(run, source: source), run: run, weights: weights, data: data, into: directory,
-                      metadata: ["retested_from": weights.path])
+            fitted = try refit(try mapModel(run, source: source), run: run, weights: weights, data: data, into: directory,
+                               metadata: ["retested_from": weights.path])
         } else {
             try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
             try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
@@ -144,6 +160,7 @@ public enum Runs {
             throw MedadError("\(training.path): expected a JSON object")
         }
         record["trained_in"] = .string(trained.path)
+        if refits { record["after_training"] = fitted }
         try AtomicFile.write(JSONValue.object(record).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))

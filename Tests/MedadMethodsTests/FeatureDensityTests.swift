@@ -8,7 +8,7 @@ import Testing
 
 /// `synth`'s `density: decoder`: the fitted Gaussian and standardization against plain loops, and the
 /// run it changes: training is untouched, and adopting a plain run's weights under the density config
-/// gives the density run exactly.
+/// gives the density run exactly; `density: auto` gives whichever of the two validates better.
 @Suite(.serialized) struct FeatureDensityTests {
     /// Three 4 × 4 slices with three features per pixel (x, x², 1 − 2x + x³/2) and logits 3x − 1; the
     /// pixels outside the brain hold x = 2, and count like the others (every pixel is scored).
@@ -109,6 +109,29 @@ import Testing
                 #expect(ConfigComposition.value(at: key, in: retested) == ConfigComposition.value(at: key, in: original), "\(key) differs")
             }
         }
+
+        // `auto` keeps the density only when it raises the validation score that chose the weights, which
+        // without it is the plain run's best; it is then one of the two runs, and records its choice.
+        let auto = RunFixtures.config(method: "synth", steps: 4, extra: #", "density": "auto""#)
+        let (automatic, plainAgain) = (RunFixtures.directory("density-retest-auto"), RunFixtures.directory("density-retest-c"))
+        defer { for dir in [automatic, plainAgain] { try? FileManager.default.removeItem(at: dir) } }
+        let autoResult = try Runs.retest(run: plainDir, config: auto, source: "fixture", into: automatic)
+        let with = try #require(RunFixtures.number("train.after_training.density.validation_with", in: autoResult))
+        let without = try #require(RunFixtures.number("train.after_training.density.validation_without", in: autoResult))
+        let plainBest = try #require(RunFixtures.number("best_score", in: try JSONParser.parse(file: plainDir.appendingPathComponent("training.json"))))
+        #expect(abs(without - plainBest) <= 1e-9 * abs(plainBest), "\(without) against the plain run's best \(plainBest)")
+        let kept = with > without
+        #expect(ConfigComposition.value(at: "train.after_training.density.kept", in: autoResult) == .bool(kept))
+        let autoReference = try #require(try SafeTensors.read(automatic.appendingPathComponent(best)).tensors["density.reference"]).values
+        #expect(autoReference == (kept ? reference : [0, 0, 0, 0]))
+        for key in ["pixel", "sample", "per_type"] {
+            #expect(ConfigComposition.value(at: key, in: autoResult) == ConfigComposition.value(at: key, in: kept ? denseResult : plainResult),
+                    "\(key) differs from the \(kept ? "density" : "plain") run's")
+        }
+        // Read plainly again, the record of the choice goes with the density.
+        let plainRead = try Runs.retest(run: automatic, config: plain, source: "fixture", into: plainAgain)
+        #expect(ConfigComposition.value(at: "train.after_training", in: plainRead) == nil)
+        #expect(ConfigComposition.value(at: "pixel", in: plainRead) == ConfigComposition.value(at: "pixel", in: plainResult))
     }
 
     @Test func volumetricBackbonesAreRefused() {

@@ -47,8 +47,10 @@ protocol AnomalyMethod {
     var fitsTrained: Bool { get }
     /// Fits what reads the trained network rather than trains with it (`synth`'s feature density) on the
     /// training pool, once training has chosen the weights and before they are calibrated; the best
-    /// checkpoint then keeps it beside them. Nothing by default.
-    func fitTrained(_ model: Model, pool: [TrainingSlice])
+    /// checkpoint then keeps it beside them. It may choose what it keeps by `validation`, the cases that
+    /// chose the weights, and returns what it chose for the run's training record (`after_training`), or
+    /// nil. Nothing by default.
+    func fitTrained(_ model: Model, pool: [TrainingSlice], validation: ValidationSet) throws -> JSONValue?
 }
 
 extension AnomalyMethod {
@@ -58,7 +60,7 @@ extension AnomalyMethod {
     func fit(_ model: Model, pool: [TrainingSlice]) {}
     static var afterTrainingKeys: [String] { [] }
     var fitsTrained: Bool { false }
-    func fitTrained(_ model: Model, pool: [TrainingSlice]) {}
+    func fitTrained(_ model: Model, pool: [TrainingSlice], validation: ValidationSet) throws -> JSONValue? { nil }
 
     /// `makeObjective`, `fit` and `fitTrained` for a model known only as a `ScoringModel`: it must be the one
     /// `makeModel` built from the same config.
@@ -68,7 +70,9 @@ extension AnomalyMethod {
 
     func fitUntyped(_ model: ScoringModel, pool: [TrainingSlice]) { fit(typed(model), pool: pool) }
 
-    func fitTrainedUntyped(_ model: ScoringModel, pool: [TrainingSlice]) { fitTrained(typed(model), pool: pool) }
+    func fitTrainedUntyped(_ model: ScoringModel, pool: [TrainingSlice], validation: ValidationSet) throws -> JSONValue? {
+        try fitTrained(typed(model), pool: pool, validation: validation)
+    }
 
     private func typed(_ model: ScoringModel) -> Model {
         guard let model = model as? Model else {

@@ -4,7 +4,7 @@ import MedadSupport
 /// `synth`: self-supervised segmentation of synthetic anomalies (SyntheticSegmentation.swift).
 struct SyntheticSegmentationMethod: AnomalyMethod {
     /// A second read of the trained network beside its logits (FeatureDensity.swift).
-    enum Density: String, CaseIterable { case none, decoder }
+    enum Density: String, CaseIterable { case none, decoder, auto }
 
     static let name = "synth"
     static let summary = "segments synthetic anomalies of data.generators pasted into pool slices (labels ignored)"
@@ -13,7 +13,7 @@ struct SyntheticSegmentationMethod: AnomalyMethod {
     static let defaultLearningRate: Double? = 2e-3
     static let parameterHelp = SegmentationParameters.help.merging([
         "trim_pool": "share of each batch's assumed-normal pixels, those the network scores highest, left out of the loss (a pool that may hold anomalies; 0 trusts it whole)",
-        "density": "none: the voxel score is sigmoid(logit); decoder: z(logit) + z(Mahalanobis distance of the last decoder stage's features to a Gaussian fitted on pool slices after training), 2D only",
+        "density": "none: the voxel score is sigmoid(logit); decoder: z(logit) + z(Mahalanobis distance of the last decoder stage's features to a Gaussian fitted on pool slices after training), 2D only; auto: decoder when it raises the validation score that chose the weights, else none",
     ]) { $1 }
 
     var segmentation: SegmentationParameters
@@ -42,7 +42,13 @@ struct SyntheticSegmentationMethod: AnomalyMethod {
         MapModel(run, reading: .logits, topK: segmentation.topK, withDensity: density != .none, rng: &rng)
     }
 
-    func fitTrained(_ model: MapModel, pool: [TrainingSlice]) { model.fitDensity(pool: pool) }
+    func fitTrained(_ model: MapModel, pool: [TrainingSlice], validation: ValidationSet) throws -> JSONValue? {
+        guard density == .auto else {
+            model.fitDensity(pool: pool)
+            return nil
+        }
+        return try model.fitDensityIfItValidates(pool: pool, validation: validation)
+    }
 
     func makeObjective(_ model: MapModel, context: MethodContext) -> MethodObjective? {
         SyntheticSegmentationObjective(model: model, method: self, context: context)
