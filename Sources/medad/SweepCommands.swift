@@ -103,7 +103,8 @@ struct SweepRunCommand: ParsableCommand {
                                   root: root.standardizedFileURL, threads: max(1, global.resolvedThreads / jobs))
         let start = Date()
         let quiet = quiet
-        let summary = SweepRunner(experiment: experiment, root: root, executor: executor, jobs: jobs).run(cells) { event in
+        let isChild = ProcessInfo.processInfo.environment[ProcessCellExecutor.parentVariable] != nil
+        let summary = SweepRunner(experiment: experiment, root: root, executor: executor, jobs: jobs, locksCells: !isChild).run(cells) { event in
             guard !quiet else { return }
             let elapsed = String(format: "%6.0fs", Date().timeIntervalSince(start))
             switch event {
@@ -112,12 +113,18 @@ struct SweepRunCommand: ParsableCommand {
             case .finished(let id, let index, let total, let seconds):
                 printError("[\(index)/\(total)] \(elapsed) \(id): done in \(String(format: "%.1f", seconds)) s")
             case .failed(let id, let index, let total, let reason): printError("[\(index)/\(total)] \(elapsed) \(id): FAILED: \(reason)")
+            case .busy(let id, let index, let total, let holder):
+                printError("[\(index)/\(total)] \(elapsed) \(id): being run by another process\(holder.map { " (pid \($0))" } ?? ""), left to it")
             }
         }
-        print("\(experiment.name): \(summary.finished.count) run, \(summary.skipped.count) finished earlier, \(summary.failed.count) failed "
-              + "(\(String(format: "%.1f", Date().timeIntervalSince(start))) s); results in \(root.relativePath)/\(experiment.name)/")
+        print("\(experiment.name): \(summary.finished.count) run, \(summary.skipped.count) finished earlier, \(summary.failed.count) failed"
+              + (summary.busy.isEmpty ? "" : ", \(summary.busy.count) run by another process")
+              + " (\(String(format: "%.1f", Date().timeIntervalSince(start))) s); results in \(root.relativePath)/\(experiment.name)/")
         if !summary.failed.isEmpty {
             throw MedadError("\(summary.failed.count) cell(s) failed: \(summary.failed.joined(separator: ", ")); see their failure.json, rerun to retry")
+        }
+        if !summary.busy.isEmpty {
+            throw MedadError("\(summary.busy.count) cell(s) are being run by another process: \(summary.busy.joined(separator: ", ")); rerun once it ends")
         }
     }
 }
