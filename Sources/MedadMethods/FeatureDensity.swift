@@ -139,10 +139,12 @@ extension MapModel {
         density.discard()
         let without = try validation.evaluate(self).score
         fitDensity(pool: pool)
-        let with = try validation.evaluate(self).score
+        // A density whose scores are not finite (a degenerate fit) loses to the logits, not the run.
+        let with = (try? validation.evaluate(self).score) ?? -.infinity
         if with <= without { density.discard() }
         return .object(JSONObject([("density", .object(JSONObject([
-            ("kept", .bool(with > without)), ("validation_with", .number(with)), ("validation_without", .number(without)),
+            ("kept", .bool(with > without)), ("validation_with", with.isFinite ? .number(with) : .null),
+            ("validation_without", .number(without)),
         ])))]))
     }
 }

@@ -111,11 +111,17 @@ public enum Runs {
     }
 
     /// Sets (or, for nil, removes) `after_training` in the directory's training record, which result.json
-    /// carries as `train`.
+    /// carries as `train`; an adopted run whose source kept no record gets one holding it alone.
     private static func record(afterTraining fitted: JSONValue?, in directory: URL) throws {
         let file = directory.appendingPathComponent(RunFiles.training)
-        guard case .object(var record) = try JSONParser.parse(file: file) else {
-            throw MedadError("\(file.path): expected a JSON object")
+        var record = JSONObject()
+        if FileManager.default.fileExists(atPath: file.path) {
+            guard case .object(let stored) = try JSONParser.parse(file: file) else {
+                throw MedadError("\(file.path): expected a JSON object")
+            }
+            record = stored
+        } else if fitted == nil {
+            return
         }
         record["after_training"] = fitted
         try AtomicFile.write(JSONValue.object(record).pretty(), to: file)
@@ -126,8 +132,9 @@ public enum Runs {
     /// `method.label`, `data.phantom.test_subjects` and what the method fits after training, such as
     /// `method.density`, may differ), and its split must keep the run's training pool and validation
     /// cases. The run's weights (with its calibration, or fitted and calibrated anew when either config
-    /// fits anything after training) and training record are copied into `directory` beside the new
-    /// config and manifest, which is then evaluated as any run is.
+    /// fits anything after training) and training record (its `after_training` then what this fit
+    /// chose) are copied into `directory` beside the new config and manifest, which is then evaluated
+    /// as any run is.
     public static func retest(run trained: URL, config: JSONValue, source: String, into directory: URL) throws -> JSONValue {
         let original = try RunFiles.runConfig(in: trained, missing: MedadError("\(trained.path): not a run directory (no \(RunFiles.config))"))
         let run = try RunConfig(config, source: source)

@@ -13,6 +13,8 @@ public final class FileLock {
     }
 
     deinit {
+        // Emptied first, so a sweep that finds the lock taken never reads a pid that has let it go.
+        _ = ftruncate(descriptor, 0)
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

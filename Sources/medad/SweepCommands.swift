@@ -120,12 +120,14 @@ struct SweepRunCommand: ParsableCommand {
         print("\(experiment.name): \(summary.finished.count) run, \(summary.skipped.count) finished earlier, \(summary.failed.count) failed"
               + (summary.busy.isEmpty ? "" : ", \(summary.busy.count) run by another process")
               + " (\(String(format: "%.1f", Date().timeIntervalSince(start))) s); results in \(root.relativePath)/\(experiment.name)/")
+        var problems: [String] = []
         if !summary.failed.isEmpty {
-            throw MedadError("\(summary.failed.count) cell(s) failed: \(summary.failed.joined(separator: ", ")); see their failure.json, rerun to retry")
+            problems.append("\(summary.failed.count) cell(s) failed: \(summary.failed.joined(separator: ", ")); see their failure.json, rerun to retry")
         }
         if !summary.busy.isEmpty {
-            throw MedadError("\(summary.busy.count) cell(s) are being run by another process: \(summary.busy.joined(separator: ", ")); rerun once it ends")
+            problems.append("\(summary.busy.count) cell(s) are being run by another process: \(summary.busy.joined(separator: ", ")); rerun once it ends")
         }
+        if !problems.isEmpty { throw MedadError(problems.joined(separator: "; ")) }
     }
 }
 

@@ -32,5 +32,20 @@ import MedadTestSupport
         #expect(first.isRunning)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("failure.json").path))
     }
+
+    /// The children of `--jobs 2` run under their parent's locks and take none of their own, so their
+    /// cells finish rather than report themselves busy.
+    @Test(.timeLimit(.minutes(1))) func jobsChildrenRunUnderTheirParentsLock() throws {
+        let scratch = try TemporaryFolder()
+        let file = try scratch.write("tiny.json", KillResumeTests.experiment)
+        let runs = scratch.file("runs")
+        let cells = Array(try Experiment(url: file).cells.prefix(2)).map(\.id)
+        let sweep = try runProcess(medadExecutable, ["sweep", "run", file.path, "--only", cells.joined(separator: ","),
+                                                     "--runs", runs.path, "--jobs", "2", "--threads", "2"])
+        #expect(sweep.status == 0, "\(sweep.error)")
+        for cell in cells {
+            #expect(FileManager.default.fileExists(atPath: runs.appendingPathComponent("tiny/\(cell)/result.json").path), "\(cell)")
+        }
+    }
 }
 #endif

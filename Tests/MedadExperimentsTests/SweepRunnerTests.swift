@@ -65,7 +65,7 @@ import MedadTestSupport
         let child = SweepRunner(experiment: experiment, root: scratch.url, executor: FakeExecutor(), locksCells: false)
         if case .held(let lock) = try FileLock.acquire(at: experiment.directory(of: experiment.cells[3], root: scratch.url)
             .appendingPathComponent(SweepRunner.lockFile)) { other = lock }
-        #expect(child.run([experiment.cells[3]]).finished == [experiment.cells[3].id])
+        withExtendedLifetime(other) { #expect(child.run([experiment.cells[3]]).finished == [experiment.cells[3].id]) }
     }
 
     @Test func anExecutorThatWritesNoResultIsAFailure() throws {
