@@ -3,6 +3,7 @@ import MedadAnomalies
 import MedadConfig
 import MedadMetrics
 import MedadSupport
+import MedadTraining
 import MedadZoo
 
 /// One run, read from its JSON document with every default filled in (README "Run configs").
@@ -48,18 +49,23 @@ public struct RunConfig {
     }
 
     /// What a config trains, as a string: its resolved document without the keys that change only which
-    /// test cases a run is scored on, what it is called, or what is fitted on its trained network
-    /// (`trainingPart`). Equal identities train and select the same weights on the same data, however
-    /// each config spells its defaults.
+    /// test cases a run is scored on, what it is called, which of its checkpoints it keeps, or what is
+    /// fitted on its trained network (`trainingPart`). Equal identities train the same weights on the
+    /// same data, however each config spells its defaults.
     public static func trainingIdentity(of config: JSONValue, source: String) throws -> String {
         trainingPart(of: try RunConfig(config, source: source).resolved).canonical
     }
 
-    /// A resolved config without `name`, `method.label`, the method's `afterTrainingKeys` and
-    /// `data.phantom.test_subjects`. (`eval` stays: validation follows its axis and post-processing.)
+    /// A resolved config without `name`, `method.label`, the method's `afterTrainingKeys`,
+    /// `train.select` and `data.phantom.test_subjects`. (`eval` stays: validation follows its axis and
+    /// post-processing.)
     static func trainingPart(of config: JSONValue) -> JSONValue {
         guard case .object(var document) = config else { return config }
         document["name"] = nil
+        if case .object(var train)? = document["train"] {
+            train["select"] = nil
+            document["train"] = .object(train)
+        }
         if case .object(var method)? = document["method"] {
             var keys: [String] = []
             if case .string(let name)? = method["name"] { keys = MethodRegistry.method(named: name)?.afterTrainingKeys ?? [] }
@@ -222,6 +228,7 @@ public struct TrainConfig {
     public var ema: Double?
     public var valEvery: Int
     public var checkpointEvery: Int
+    public var select: ModelSelection
 
     init(_ r: ConfigReader, method: MethodConfig) throws {
         let trainable = method.isTrainable
@@ -235,6 +242,8 @@ public struct TrainConfig {
         ema = r.raw("ema") == nil ? nil : try r.double("ema", range: 0...0.99999)
         valEvery = try r.int("val_every", default: 50, range: 1...10_000_000)
         checkpointEvery = try r.int("checkpoint_every", default: 100, range: 1...10_000_000)
+        select = ModelSelection(rawValue: try r.string("select", default: ModelSelection.best.rawValue,
+                                                       allowed: ModelSelection.allCases.map(\.rawValue)))!
         try r.finish()
         if trainable && steps == 0 { throw r.fail("steps", "must be at least 1 for a trainable method") }
         // The trainer refuses a zero rate too, but only after the data is built and without the key's name.
@@ -242,12 +251,15 @@ public struct TrainConfig {
     }
 
     var json: JSONValue {
-        .object(JSONObject([
+        var object = JSONObject([
             ("steps", .number(Double(steps))), ("batch", .number(Double(batch))), ("lr", .number(lr)),
             ("weight_decay", .number(weightDecay)), ("warmup", .number(Double(warmup))),
             ("clip", clip.map { .number($0) } ?? .null), ("ema", ema.map { .number($0) } ?? .null),
             ("val_every", .number(Double(valEvery))), ("checkpoint_every", .number(Double(checkpointEvery))),
-        ]))
+        ])
+        // As data.phantom.test_subjects: shown only when set, so the resolved configs of earlier runs stay as they were.
+        if select != .best { object["select"] = .string(select.rawValue) }
+        return .object(object)
     }
 }
 

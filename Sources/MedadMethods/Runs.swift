@@ -2,6 +2,7 @@ import Foundation
 import MedadConfig
 import MedadNN
 import MedadSupport
+import MedadTensor
 import MedadTraining
 import MedadVolumes
 
@@ -85,7 +86,8 @@ public enum Runs {
             guard FileManager.default.fileExists(atPath: from.path) else { continue }
             try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
         }
-        let fitted = try refit(model, run: run, weights: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
+        let fitted = try refit(model, run: run, trained: TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model,
+                               from: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
         try record(afterTraining: fitted, in: directory)
     }
 
@@ -97,12 +99,17 @@ public enum Runs {
         return model
     }
 
-    /// `model` (fresh, of `run`) takes the trained tensors of `weights` (`MapModel.loadTrained`), fits
-    /// what the method fits on trained weights on `data`'s pool, and is saved as `directory`'s best
-    /// checkpoint and calibrated on `data`'s validation cases. Returns what the fit chose (`fitTrained`).
-    private static func refit(_ model: MapModel, run: RunConfig, weights: URL, data: RunData, into directory: URL,
-                              metadata: [String: String]) throws -> JSONValue? {
-        try model.loadTrained(TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model, from: weights)
+    /// `model` (fresh, of `run`) takes `trained`, read from `weights` (a network's through
+    /// `MapModel.loadTrained`), fits what the method fits on trained weights on `data`'s pool, and is
+    /// saved as `directory`'s best checkpoint and calibrated on `data`'s validation cases. Returns what
+    /// the fit chose (`fitTrained`).
+    private static func refit(_ model: ScoringModel, run: RunConfig, trained: [String: Tensor], from weights: URL,
+                              data: RunData, into directory: URL, metadata: [String: String]) throws -> JSONValue? {
+        if let model = model as? MapModel {
+            try model.loadTrained(trained, from: weights)
+        } else {
+            try TrainingCheckpoint.load(trained, into: model, from: weights)
+        }
         let fitted = try run.method.method.fitTrainedUntyped(model, pool: data.train,
                                                              validation: ValidationSet(volumes: data.validation, config: run))
         try model.save(to: RunFiles.best(directory), metadata: metadata)
@@ -129,34 +136,46 @@ public enum Runs {
 
     /// A trained run scored on a larger test set, or read differently after training, without training
     /// again. `config` must train as the run did (`RunConfig.trainingPart` equal: only `name`,
-    /// `method.label`, `data.phantom.test_subjects` and what the method fits after training, such as
-    /// `method.density`, may differ), and its split must keep the run's training pool and validation
-    /// cases. The run's weights (with its calibration, or fitted and calibrated anew when either config
-    /// fits anything after training) and training record (its `after_training` then what this fit
-    /// chose) are copied into `directory` beside the new config and manifest, which is then evaluated
-    /// as any run is.
+    /// `method.label`, `data.phantom.test_subjects`, `train.select` and what the method fits after
+    /// training, such as `method.density`, may differ), and its split must keep the run's training pool
+    /// and validation cases. The run's weights (with its calibration, or fitted and calibrated anew when
+    /// either config fits anything after training) and training record (its `after_training` then what
+    /// this fit chose) are copied into `directory` beside the new config and manifest, which is then
+    /// evaluated as any run is. `train.select: last` on a run that selected `best` takes its last
+    /// checkpoint's weights instead, calibrated anew, and records their step and score as the selected
+    /// ones; the other way round is refused, since a `last` run kept no best-scoring weights.
     public static func retest(run trained: URL, config: JSONValue, source: String, into directory: URL) throws -> JSONValue {
         let original = try RunFiles.runConfig(in: trained, missing: MedadError("\(trained.path): not a run directory (no \(RunFiles.config))"))
         let run = try RunConfig(config, source: source)
         if let (key, mine, theirs) = firstDifference(RunConfig.trainingPart(of: run.resolved), RunConfig.trainingPart(of: original.resolved)) {
             throw MedadError("\(source): \(key) is \(mine.canonical) here and \(theirs.canonical) in the run in \(trained.path); "
-                             + "a retest may change only name, method.label, data.phantom.test_subjects and what is fitted after training")
+                             + "a retest may change only name, method.label, data.phantom.test_subjects, train.select and what is fitted after training")
         }
+        // A method without a training loop (`intensity`) keeps its one fit under either rule.
+        if run.method.isTrainable && run.train.select == .best && original.train.select == .last {
+            throw MedadError("\(source): train.select is best here and last in the run in \(trained.path), which kept "
+                             + "only its last weights; train it again to select the best-scoring ones")
+        }
+        let fromLast = run.method.isTrainable && run.train.select == .last && original.train.select == .best
         let refits = run.method.method.fitsTrained || original.method.method.fitsTrained
         let data = try RunData(config: run, source: source, includeTraining: refits)
         let stored = try JSONParser.parse(file: trained.appendingPathComponent(RunFiles.manifest))
         for part in ["train", "validation"] where ConfigComposition.value(at: part, in: stored) != ConfigComposition.value(at: part, in: data.manifest) {
             throw MedadError("\(source): its split's \(part) cases differ from those in \(trained.path)/\(RunFiles.manifest)")
         }
-        let weights = RunFiles.best(trained), calibration = trained.appendingPathComponent(RunFiles.calibration)
+        let weights = fromLast ? TrainingCheckpoint.lastWeights(trained) : RunFiles.best(trained)
+        let calibration = trained.appendingPathComponent(RunFiles.calibration)
         let training = trained.appendingPathComponent(RunFiles.training)
         for file in [weights, calibration, training] where !FileManager.default.fileExists(atPath: file.path) {
             throw MedadError("\(file.path): missing; the run has not finished training")
         }
+        let last = fromLast ? try TrainingCheckpoint.lastValidated(trained) : nil
         try AtomicFile.createFolder(at: TrainingCheckpoint.folder(directory))
         var fitted: JSONValue? = nil
-        if refits {
-            fitted = try refit(try mapModel(run, source: source), run: run, weights: weights, data: data, into: directory,
+        if refits || fromLast {
+            let model: ScoringModel = refits ? try mapModel(run, source: source) : run.method.makeModel(run)
+            let tensors = try last?.tensors ?? TrainingCheckpoint.Parts(SafeTensors.read(weights).tensors).model
+            fitted = try refit(model, run: run, trained: tensors, from: weights, data: data, into: directory,
                                metadata: ["retested_from": weights.path])
         } else {
             try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
@@ -168,6 +187,10 @@ public enum Runs {
         }
         record["trained_in"] = .string(trained.path)
         if refits { record["after_training"] = fitted }
+        if let last {
+            record["best_step"] = .number(Double(last.step))
+            record["best_score"] = last.score.isFinite ? .number(last.score) : .null
+        }
         try AtomicFile.write(JSONValue.object(record).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))
         try AtomicFile.write(data.manifest.pretty(sortedKeys: true), to: directory.appendingPathComponent(RunFiles.manifest))
@@ -266,6 +289,6 @@ extension TrainConfig {
     func options(seed: UInt64) -> TrainingOptions {
         TrainingOptions(steps: steps, batch: batch, learningRate: Float(lr), weightDecay: Float(weightDecay),
                         warmupSteps: min(warmup, steps), clipNorm: clip.map(Float.init), emaDecay: ema.map(Float.init),
-                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 1, seed: seed)
+                        validateEvery: valEvery, checkpointEvery: checkpointEvery, logEvery: 1, seed: seed, selection: select)
     }
 }

@@ -27,7 +27,7 @@ public final class Trainer {
     private var lastMetrics: [String: Double] = [:]
     private var created = ""
 
-    public var logURL: URL { directory.appendingPathComponent("train.jsonl") }
+    public var logURL: URL { directory.appendingPathComponent(TrainingLog.fileName) }
     /// How the last `run` call ended: {"status", "step", "what"?, "error"?, "checkpoint_step"}.
     public var statusURL: URL { directory.appendingPathComponent("status.json") }
 
@@ -148,14 +148,15 @@ public final class Trainer {
         progress.note("training \(status) at step \(step)" + (detail.isEmpty ? "" : " (\(detail))"))
     }
 
-    /// Validates the weights to judge (EMA when on) in eval mode; a better score writes checkpoints/best.*.
+    /// Validates the weights to judge (EMA when on) in eval mode; weights the selection rule keeps (a
+    /// better score, or with `.last` any finite one) are written as checkpoints/best.*.
     private func validate(progress: TrainingProgress) throws {
         let model = objective.model
         model.eval()
         defer { model.train() }
         let judge = { () throws -> (Double, [String: Double], Bool) in
             let (score, metrics) = try self.objective.validate()
-            let improved = score.isFinite && (self.bestScore.map { score > $0 } ?? true)
+            let improved = score.isFinite && (self.options.selection == .last || self.bestScore.map { score > $0 } ?? true)
             if improved {
                 self.bestScore = score
                 self.bestStep = self.updatesDone

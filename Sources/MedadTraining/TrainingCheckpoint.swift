@@ -59,6 +59,25 @@ public enum TrainingCheckpoint {
         }
     }
 
+    /// The weights a finished run's last checkpoint holds, as selection rule `last` keeps them (the EMA
+    /// weights when EMA was on), with their update count and validation score: a run trained under
+    /// `best` read as if it had selected `last`, without training again.
+    public static func lastValidated(_ run: URL) throws -> (tensors: [String: Tensor], step: Int, score: Double) {
+        let sidecarURL = lastSidecar(run), weightsURL = lastWeights(run)
+        let sidecar = try sidecar(sidecarURL)
+        guard case .number(let step)? = sidecar["step"], case .number(let steps)? = sidecar["steps"], step == steps else {
+            throw MedadError("\(sidecarURL.path): the last checkpoint is not the end of training; only a finished run's last weights can be selected")
+        }
+        let logURL = run.appendingPathComponent(TrainingLog.fileName)
+        guard let score = TrainingLog.validationScore(at: Int(step), in: logURL) else {
+            throw MedadError("\(logURL.path): no validation at step \(Int(step)), the last checkpoint's; its weights cannot be selected")
+        }
+        let parts = Parts(try SafeTensors.read(weightsURL).tensors)
+        let ema = sidecar["options"]?.objectValue?["ema"].map { $0 != .null } ?? false
+        if ema && parts.ema.isEmpty { throw MedadError("\(weightsURL.path): has no ema.* tensors, though the run trained with EMA") }
+        return (ema ? parts.ema : parts.model, Int(step), score)
+    }
+
     /// A sidecar's JSON object.
     public static func sidecar(_ url: URL) throws -> JSONObject {
         guard let object = try JSONParser.parse(file: url).objectValue else {

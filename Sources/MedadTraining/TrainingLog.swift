@@ -7,6 +7,7 @@ import MedadSupport
 /// (how a run call ended). Lines hold no wall-clock values, so a resumed run's log equals an
 /// uninterrupted one's (apart from its `stopped` status line, which resuming drops).
 final class TrainingLog {
+    static let fileName = "train.jsonl"
     let url: URL
     private var handle: FileHandle?
 
@@ -43,6 +44,17 @@ final class TrainingLog {
         case "validation": return Int(step) <= updatesDone
         default: return false
         }
+    }
+
+    /// The score of the validation logged at `step` in the log at `url`; nil when none was.
+    static func validationScore(at step: Int, in url: URL) -> Double? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n").reversed() {
+            guard let object = (try? JSONParser.parse(String(line), source: url.path))?.objectValue,
+                  object["kind"] == .string("validation"), object["step"] == .number(Double(step)) else { continue }
+            if case .number(let score)? = object["score"] { return score }
+        }
+        return nil
     }
 
     func append(_ object: JSONObject) throws {

@@ -26,10 +26,13 @@ public struct TrainingOptions: Equatable {
     /// Write a train.jsonl line every this many updates (and for every stop).
     public var logEvery: Int
     public var seed: UInt64
+    /// Which validated weights the run keeps as checkpoints/best.*.
+    public var selection: ModelSelection
 
     public init(steps: Int, batch: Int = 1, learningRate: Float = 1e-3, weightDecay: Float = 0.05,
                 warmupSteps: Int = 0, minimumLearningRate: Float = 0, clipNorm: Float? = 1, emaDecay: Float? = nil,
-                validateEvery: Int = 100, checkpointEvery: Int = 100, logEvery: Int = 1, seed: UInt64 = 0) {
+                validateEvery: Int = 100, checkpointEvery: Int = 100, logEvery: Int = 1, seed: UInt64 = 0,
+                selection: ModelSelection = .best) {
         self.steps = steps
         self.batch = batch
         self.learningRate = learningRate
@@ -42,6 +45,7 @@ public struct TrainingOptions: Equatable {
         self.checkpointEvery = checkpointEvery
         self.logEvery = logEvery
         self.seed = seed
+        self.selection = selection
     }
 
     /// The schedule the loop sets before each update.
@@ -71,13 +75,26 @@ public struct TrainingOptions: Equatable {
     /// The options as recorded in checkpoint sidecars (and compared on resume).
     public var json: JSONValue {
         func number(_ value: Float?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
-        return .object(JSONObject([
+        var object = JSONObject([
             ("steps", .number(Double(steps))), ("batch", .number(Double(batch))),
             ("lr", number(learningRate)), ("weight_decay", number(weightDecay)),
             ("warmup", .number(Double(warmupSteps))), ("min_lr", number(minimumLearningRate)),
             ("clip", number(clipNorm)), ("ema", number(emaDecay)),
             ("val_every", .number(Double(validateEvery))), ("checkpoint_every", .number(Double(checkpointEvery))),
             ("log_every", .number(Double(logEvery))), ("seed", .string(String(seed))),
-        ]))
+        ])
+        // Checkpoints written before the rule existed hold no `select`: they selected `best`, and must resume.
+        if selection != .best { object["select"] = .string(selection.rawValue) }
+        return .object(object)
     }
+}
+
+/// How the loop chooses the weights a run keeps, among those it validated.
+public enum ModelSelection: String, CaseIterable, Sendable {
+    /// The highest validation score: the usual rule, but with few validation cases one lucky score can
+    /// keep a mid-schedule network.
+    case best
+    /// The last validation with a finite score, which follows the schedule to its end (nnU-Net's
+    /// default, `checkpoint_final`): the validation cases then only report, and never choose.
+    case last
 }

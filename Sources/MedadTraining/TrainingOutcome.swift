@@ -23,7 +23,8 @@ public struct TrainingOutcome: Equatable {
     public var status: TrainingStatus
     /// Updates done in total (including those before a resume).
     public var steps: Int
-    /// The update count whose weights scored best on validation, and that score (nil: no validation yet).
+    /// The update count whose weights the selection rule kept (`TrainingOptions.selection`: the best
+    /// validation score, or the last), and their score (nil: no validation yet).
     public var bestStep: Int?
     public var bestScore: Double?
     /// Wall time of this `run` call.

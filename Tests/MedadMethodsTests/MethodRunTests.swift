@@ -200,8 +200,38 @@ import Testing
 
         let longer = try ConfigComposition.set(.number(3), at: ["train", "steps"], in: wider, fullPath: "train.steps")
         #expect(ConfigComposition.value(at: "train.trained_in", in: retested) == .string(dir.path))
-        #expect(throws: MedadError("fixture: train.steps is 3 here and 2 in the run in \(dir.path); a retest may change only name, method.label, data.phantom.test_subjects and what is fitted after training")) {
+        #expect(throws: MedadError("fixture: train.steps is 3 here and 2 in the run in \(dir.path); a retest may change only name, method.label, data.phantom.test_subjects, train.select and what is fitted after training")) {
             try Runs.retest(run: dir, config: longer, source: "fixture", into: RunFixtures.directory("retest-refused"))
+        }
+    }
+
+    /// `train.select: last` keeps the final (EMA) weights; a run that selected `best`, retested with
+    /// `last`, is read exactly as if it had been trained with `last`, and the reverse is refused.
+    @Test func retestWithLastSelectionEqualsARunTrainedWithIt() throws {
+        var config = RunFixtures.config(method: "synth", steps: 6)
+        for (path, value) in [("seed", JSONValue.number(1)), ("train.val_every", .number(1)), ("train.ema", .number(0.5))] {
+            config = try ConfigComposition.set(value, at: path.split(separator: ".").map(String.init), in: config, fullPath: path)
+        }
+        let lastConfig = try ConfigComposition.set(.string("last"), at: ["train", "select"], in: config, fullPath: "train.select")
+        let (best, bestOutcome, _) = try RunFixtures.trainAndEvaluate(config, name: "select-best")
+        let (last, lastOutcome, lastResult) = try RunFixtures.trainAndEvaluate(lastConfig, name: "select-last")
+        let retestDir = RunFixtures.directory("select-retest")
+        defer { for url in [best, last, retestDir] { try? FileManager.default.removeItem(at: url) } }
+        // Seed 1 makes step 2 the best, so `last` must change which weights are kept.
+        #expect(bestOutcome.bestStep.map { $0 < 6 } == true)
+        #expect(lastOutcome.bestStep == 6)
+        let finalEMA = TrainingCheckpoint.Parts(try SafeTensors.read(TrainingCheckpoint.lastWeights(best)).tensors).ema.mapValues(\.values)
+        let kept = try SafeTensors.read(TrainingCheckpoint.bestWeights(last)).tensors.mapValues(\.values)
+        #expect(!finalEMA.isEmpty && kept == finalEMA)
+
+        let retested = try Runs.retest(run: best, config: lastConfig, source: "fixture", into: retestDir)
+        #expect(try SafeTensors.read(TrainingCheckpoint.bestWeights(retestDir)).tensors.mapValues(\.values) == finalEMA)
+        for path in ["sample", "pixel", "cases", "train.best_step", "train.best_score", "config.train.select"] {
+            #expect(ConfigComposition.value(at: path, in: retested) == ConfigComposition.value(at: path, in: lastResult), "\(path)")
+        }
+        #expect(ConfigComposition.value(at: "config.train.select", in: retested) == .string("last"))
+        #expect(throws: MedadError("fixture: train.select is best here and last in the run in \(last.path), which kept only its last weights; train it again to select the best-scoring ones")) {
+            try Runs.retest(run: last, config: config, source: "fixture", into: RunFixtures.directory("select-refused"))
         }
     }
 

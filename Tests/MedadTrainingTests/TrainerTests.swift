@@ -133,6 +133,22 @@ import Testing
         #expect(flags == [true, true, false, true, false])
     }
 
+    @Test func lastSelectionKeepsTheLastFiniteValidation() throws {
+        let run = try temporaryRun("last")
+        let objective = ToyObjective()
+        objective.scriptedScores = [0.9, 0.5, 0.3, 0.2, .nan]
+        var scripted = options
+        scripted.steps = 10
+        scripted.validateEvery = 2
+        scripted.emaDecay = nil
+        scripted.selection = .last
+        let outcome = try Trainer(objective: objective, options: scripted, directory: run, sidecar: config).run(resume: false)
+        #expect(outcome.bestStep == 8 && outcome.bestScore == 0.2)
+        #expect(try tensorValues(TrainingCheckpoint.bestWeights(run)) == objective.judged[3])
+        // Recorded (and checked on resume) only when it is not the rule older checkpoints were written under.
+        #expect(scripted.json.objectValue?["select"] == .string("last") && options.json.objectValue?["select"] == nil)
+    }
+
     @Test func validationJudgesEMAWeightsAndRestoresLiveOnes() throws {
         let run = try temporaryRun("ema-judge")
         let objective = ToyObjective()
