@@ -189,7 +189,7 @@ public enum Runs {
         if refits { record["after_training"] = fitted }
         if let last {
             record["best_step"] = .number(Double(last.step))
-            record["best_score"] = last.score.isFinite ? .number(last.score) : .null
+            record["best_score"] = .number(last.score)
         }
         try AtomicFile.write(JSONValue.object(record).pretty(), to: directory.appendingPathComponent(RunFiles.training))
         try AtomicFile.write(run.resolved.pretty(), to: directory.appendingPathComponent(RunFiles.config))

@@ -69,11 +69,12 @@ public enum TrainingCheckpoint {
             throw MedadError("\(sidecarURL.path): the last checkpoint is not the end of training; only a finished run's last weights can be selected")
         }
         let logURL = run.appendingPathComponent(TrainingLog.fileName)
+        // The log writes a non-finite score as null, which `last` would not have kept either.
         guard let score = TrainingLog.validationScore(at: Int(step), in: logURL) else {
-            throw MedadError("\(logURL.path): no validation at step \(Int(step)), the last checkpoint's; its weights cannot be selected")
+            throw MedadError("\(logURL.path): no finite validation score at step \(Int(step)), the last checkpoint's; its weights cannot be selected")
         }
         let parts = Parts(try SafeTensors.read(weightsURL).tensors)
-        let ema = sidecar["options"]?.objectValue?["ema"].map { $0 != .null } ?? false
+        let ema = sidecar["ema"] == .bool(true)
         if ema && parts.ema.isEmpty { throw MedadError("\(weightsURL.path): has no ema.* tensors, though the run trained with EMA") }
         return (ema ? parts.ema : parts.model, Int(step), score)
     }
