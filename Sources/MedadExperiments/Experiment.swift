@@ -40,6 +40,16 @@ public struct Experiment {
         self.url = url
         self.name = name
         plan = try SweepPlan(experiment: .object(object), source: url.path)
+        if let reference = report.backboneReference {
+            let backbones = plan.cells.compactMap { cell -> String? in
+                if case .string(let backbone)? = ConfigComposition.value(at: "backbone", in: cell.config) { return backbone }
+                return nil
+            }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            guard backbones.contains(reference) else {
+                throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
+                                 + backbones.joined(separator: ", "))
+            }
+        }
     }
 
     public var cells: [SweepCell] { plan.cells }
@@ -109,6 +119,9 @@ public struct ReportSettings: Equatable {
     public var about: [String]
     /// The metrics tabulated per anomaly type.
     public var perType: [String]
+    /// The backbone every other one is divided by, per anomaly type (same method, label ratio and
+    /// seeds), as a backbone comparison states its targets ("≥ 0.8× of cnn-s on every type").
+    public var backboneReference: String?
 
     public static let metricChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc", "pixel.dice",
                                        "pixel.best_dice", "pixel.aupro", "pixel.froc_average"]
@@ -116,12 +129,13 @@ public struct ReportSettings: Equatable {
     public static let perTypeChoices = ["sample.ap", "sample.auroc", "pixel.ap", "pixel.auroc"]
 
     public init(metrics: [String] = ["sample.ap", "pixel.ap"], reference: String? = nil, resamples: Int = 1000, about: [String] = [],
-                perType: [String] = ["sample.ap"]) {
+                perType: [String] = ["sample.ap"], backboneReference: String? = nil) {
         self.metrics = metrics
         self.reference = reference
         self.resamples = resamples
         self.about = about
         self.perType = perType
+        self.backboneReference = backboneReference
     }
 
     init(_ value: JSONValue, source: String) throws {
@@ -133,6 +147,7 @@ public struct ReportSettings: Equatable {
         about = try reader.stringList("about", default: [])
         perType = try reader.stringList("per_type", default: ["sample.ap"], allowed: Self.perTypeChoices)
         if perType.isEmpty { throw reader.fail("per_type", "expected at least one metric") }
+        backboneReference = reader.has("backbone_reference") ? try reader.string("backbone_reference") : nil
         try reader.finish()
     }
 }

@@ -76,6 +76,10 @@ public struct Report: GeneratedReport {
                 for ratio in ratios {
                     md.line("Label ratio \(ReportFormat.ratio(ratio)):")
                     md.line(Self.perTypeTable(records, rows: rows, ratio: ratio, types: types, metric: metric))
+                    if let reference = settings.backboneReference {
+                        md.line(legend.againstBackbone(reference))
+                        md.line(Self.backboneRatioTable(records, rows: rows, ratio: ratio, types: types, metric: metric, reference: reference))
+                    }
                 }
             }
         }

@@ -5,6 +5,8 @@ import Foundation
 enum ReportFormat {
     static func ratio(_ value: Double) -> String { String(format: "%g", value) }
     static func metric(_ value: Double) -> String { ReportField.tag(.measured, String(format: "%.3f", value)) }
+    /// A ratio between two measured values, such as a backbone against the reference backbone.
+    static func times(_ value: Double) -> String { ReportField.tag(.measured, String(format: "%.2f", value)) + "×" }
     static func seconds(_ value: Double) -> String { ReportField.tag(.timing, String(format: "%.1f", value)) }
     static func rank(_ value: Double) -> String { ReportField.tag(.rank, String(format: "%.2f", value)) }
     static func flag(_ value: Bool) -> String { ReportField.tag(.rank, value ? "1" : "0") }

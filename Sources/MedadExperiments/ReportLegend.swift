@@ -63,6 +63,11 @@ struct ReportLegend {
         "Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over \(over)."
     }
 
+    func againstBackbone(_ reference: String) -> String {
+        "The same against `\(reference)`: each row's mean over `\(reference)`'s at the same method, label ratio and \(over), "
+            + "in brackets the lowest and highest ratio of a single replicate."
+    }
+
     func perType(_ metric: String) -> String {
         // "pixel.ap" → "Pixel AP": the level capitalised, the metric's acronym in capitals.
         let parts = metric.split(separator: ".", maxSplits: 1)

@@ -92,6 +92,33 @@ extension Report {
         return lines.joined(separator: "\n")
     }
 
+    /// Rows backbone × method other than `reference`'s; columns the metric over all types, then each
+    /// type: the row's mean over the reference backbone's, both over the replicates (seed and test
+    /// set) they share at the same method and label ratio, with the lowest and highest per-replicate
+    /// ratio in brackets when they share several.
+    static func backboneRatioTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)],
+                                   metric: String, reference: String) -> String {
+        let paths = [metric] + types.map { "per_type.\($0.name).\(metric)" }
+        var lines = Self.header(["all types"] + types.map(\.name))
+        for row in rows where row.backbone != reference && rows.contains(where: { $0.backbone == reference && $0.method == row.method }) {
+            func values(_ backbone: String, _ path: String) -> [RunRecord.Replicate: Double] {
+                Dictionary(records.filter { $0.backbone == backbone && $0.method == row.method && $0.labelRatio == ratio }
+                    .compactMap { run in run.metric(path).map { (run.replicate, $0) } }, uniquingKeysWith: { first, _ in first })
+            }
+            let cells = paths.map { path -> String in
+                let mine = values(row.backbone, path), theirs = values(reference, path)
+                let shared = mine.keys.filter { theirs[$0] != nil }
+                guard let own = ReportFormat.mean(shared.map { mine[$0]! }), let base = ReportFormat.mean(shared.map { theirs[$0]! }),
+                      base > 0 else { return "–" }
+                let each = shared.compactMap { theirs[$0]! > 0 ? mine[$0]! / theirs[$0]! : nil }
+                let range = each.count > 1 ? " [\(ReportFormat.times(each.min()!)), \(ReportFormat.times(each.max()!))]" : ""
+                return ReportFormat.times(own / base) + range
+            }
+            lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func costTable(_ records: [RunRecord], rows: [ReportTable.Row]) -> String {
         var lines = Self.header(["parameters", "train s (mean per run)", "eval s (mean per run)", "runs"])
         for row in rows {

@@ -52,6 +52,41 @@ import MedadTestSupport
         #expect(throws: MedadError.self) { try Experiment(url: try scratch.write("bad.json", bad)) }
     }
 
+    /// `report.backbone_reference` divides every other backbone by it per type: the ratio of the means
+    /// over shared seeds, with the per-seed extremes; a backbone the sweep does not run is refused.
+    @Test func perTypeRatiosAgainstAReferenceBackbone() throws {
+        let scratch = try TemporaryFolder()
+        let text = fakeExperiment.replacingOccurrences(of: #""resamples": 200}"#,
+                                                       with: #""resamples": 200, "per_type": ["pixel.ap"], "backbone_reference": "cnn-s"}"#)
+        let experiment = try Experiment(url: try scratch.write("fake.json", text))
+        _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(experiment.cells)
+        // vit-s semi at r = 0 finds half of cnn-s's noise at seed 0 (0.25 against 0.50) and all of it at seed 1 (0.52).
+        for cell in experiment.cells {
+            let url = experiment.directory(of: cell, root: scratch.file("runs")).appendingPathComponent("result.json")
+            var result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            guard result["backbone"] as? String == "vit-s", result["method"] as? String == "semi", result["label_ratio"] as? Double == 0,
+                  result["seed"] as? Double == 0 else { continue }
+            var perType = result["per_type"] as! [String: Any], noise = perType["noise"] as! [String: Any]
+            var pixel = noise["pixel"] as! [String: Any]
+            pixel["ap"] = 0.25
+            noise["pixel"] = pixel; perType["noise"] = noise; result["per_type"] = perType
+            try JSONSerialization.data(withJSONObject: result).write(to: url)
+        }
+        let report = Report(experiment: experiment, root: scratch.file("runs"), command: "")
+        let notebook = String(decoding: try report.files()[0].data, as: UTF8.self)
+        try report.write(to: scratch.file("notebooks-md"))
+        try report.check(against: scratch.file("notebooks-md"))
+        let section = try #require(notebook.components(separatedBy: "The same against `cnn-s`").dropFirst().first)
+        let table = section.components(separatedBy: "Label ratio")[0]
+        // (0.25 + 0.52) / (0.50 + 0.52) = 0.755; per seed 0.5 and 1.
+        #expect(table.contains("| backbone | method | all types | noise | sphere |"))
+        #expect(table.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
+        #expect(!table.contains("| cnn-s |"))
+        let bad = text.replacingOccurrences(of: #""backbone_reference": "cnn-s""#, with: #""backbone_reference": "cnn_s""#)
+        #expect(throws: MedadError("\(scratch.file("bad.json").path): report.backbone_reference: \"cnn_s\" is not a backbone of this sweep; "
+                                   + "expected one of cnn-s, vit-s")) { try Experiment(url: try scratch.write("bad.json", bad)) }
+    }
+
     @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
         let scratch = try TemporaryFolder()
         let (_, report) = try report(scratch)
