@@ -100,7 +100,7 @@ extension Report {
                                    metric: String, reference: String) -> String {
         let paths = [metric] + types.map { "per_type.\($0.name).\(metric)" }
         var lines = Self.header(["all types"] + types.map(\.name))
-        for row in rows where row.backbone != reference && rows.contains(where: { $0.backbone == reference && $0.method == row.method }) {
+        for row in rows where row.backbone != reference && records.contains(where: { $0.backbone == reference && $0.method == row.method }) {
             func values(_ backbone: String, _ path: String) -> [RunRecord.Replicate: Double] {
                 Dictionary(records.filter { $0.backbone == backbone && $0.method == row.method && $0.labelRatio == ratio }
                     .compactMap { run in run.metric(path).map { (run.replicate, $0) } }, uniquingKeysWith: { first, _ in first })

@@ -1,6 +1,7 @@
 import Foundation
 import MedadConfig
 import MedadExperiments
+import MedadMethods
 import MedadSupport
 import Testing
 import MedadTestSupport
@@ -82,6 +83,13 @@ import MedadTestSupport
         #expect(table.contains("| backbone | method | all types | noise | sphere |"))
         #expect(table.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
         #expect(!table.contains("| cnn-s |"))
+        // A paper's per-type view shows the same table, even over rows that leave the reference out.
+        let paperText = #"{"name": "paper", "title": "Paper", "blocks": [{"table": {"experiment": "fake.json", "view": "per-type", "backbones": ["vit-s"], "methods": ["semi"]}}]}"#
+        let paper = try PaperReport(url: try scratch.write("paper.json", paperText), root: scratch.file("runs"), command: "",
+                                    backend: MethodRunBackend(), directory: scratch.url)
+        let paperNotebook = String(decoding: try paper.files().first { $0.path == "paper.md" }!.data, as: UTF8.self)
+        #expect(paperNotebook.contains("The same against `cnn-s`"))
+        #expect(paperNotebook.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
         let bad = text.replacingOccurrences(of: #""backbone_reference": "cnn-s""#, with: #""backbone_reference": "cnn_s""#)
         #expect(throws: MedadError("\(scratch.file("bad.json").path): report.backbone_reference: \"cnn_s\" is not a backbone of this sweep; "
                                    + "expected one of cnn-s, vit-s")) { try Experiment(url: try scratch.write("bad.json", bad)) }
