@@ -40,16 +40,6 @@ public struct Experiment {
         self.url = url
         self.name = name
         plan = try SweepPlan(experiment: .object(object), source: url.path)
-        if let reference = report.backboneReference {
-            let backbones = plan.cells.compactMap { cell -> String? in
-                if case .string(let backbone)? = ConfigComposition.value(at: "backbone", in: cell.config) { return backbone }
-                return nil
-            }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            guard backbones.contains(reference) else {
-                throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
-                                 + backbones.joined(separator: ", "))
-            }
-        }
     }
 
     public var cells: [SweepCell] { plan.cells }
@@ -79,6 +69,18 @@ public struct Experiment {
             } catch let error as MedadError {
                 throw MedadError("cell \(cell.id): \(error.message)")
             }
+        }
+    }
+
+    /// Refuses a `report.backbone_reference` that no cell runs. Each cell's backbone is named as its run
+    /// will name it (`describe`), so a cell that leaves `backbone` to its default counts as that default.
+    public func validateBackboneReference(_ backend: any RunBackend) throws {
+        guard let reference = report.backboneReference else { return }
+        let backbones = try cells.map { try backend.describe($0.config, source: url.path).backbone }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard backbones.contains(reference) else {
+            throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
+                             + backbones.joined(separator: ", "))
         }
     }
 

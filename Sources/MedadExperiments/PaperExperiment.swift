@@ -25,6 +25,7 @@ struct PaperExperiment {
     init(path: String, directory: URL, backend: any RunBackend) throws {
         self.path = path
         experiment = try Experiment(url: URL(fileURLWithPath: path, relativeTo: directory))
+        try experiment.validateBackboneReference(backend)
         // Resolved as the run will resolve them, so a row is named as its result.json will name it.
         cells = try experiment.cells.map { cell in
             let run = try backend.describe(cell.config, source: path)

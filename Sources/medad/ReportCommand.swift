@@ -36,9 +36,14 @@ struct ReportCommand: ParsableCommand {
         var command = "medad report \(file)"
         if runs != "runs" { command += " --runs \(runs)" }
         if out != "notebooks-md" { command += " --out \(out)" }
-        let report: any GeneratedReport = try PaperReport.isPaper(url)
-            ? try PaperReport(url: url, root: root, command: command, backend: MethodRunBackend())
-            : Report(experiment: try Experiment(url: url), root: root, command: command)
+        let report: any GeneratedReport
+        if try PaperReport.isPaper(url) {
+            report = try PaperReport(url: url, root: root, command: command, backend: MethodRunBackend())
+        } else {
+            let experiment = try Experiment(url: url)
+            try experiment.validateBackboneReference(MethodRunBackend())
+            report = Report(experiment: experiment, root: root, command: command)
+        }
         if check {
             let tolerance = try tolerance.map(ReportTolerance.init(parsing:)) ?? .exact
             let result = try report.compare(against: URL(fileURLWithPath: out), tolerance: tolerance)

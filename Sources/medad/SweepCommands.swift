@@ -21,7 +21,9 @@ struct SweepPlanCommand: ParsableCommand {
     func run() throws {
         global.apply()
         let experiment = try Experiment(url: URL(fileURLWithPath: file))
-        try experiment.validateCells { try MethodRunBackend().validate($0, source: $1) }
+        let backend = MethodRunBackend()
+        try experiment.validateCells { try backend.validate($0, source: $1) }
+        try experiment.validateBackboneReference(backend)
         let cells = experiment.cells
         if json {
             print(JSONValue.array(cells.map { .object(JSONObject([("id", .string($0.id)), ("config", $0.config)])) }).pretty(sortedKeys: true),
@@ -75,6 +77,7 @@ struct SweepRunCommand: ParsableCommand {
         let experiment = try Experiment(url: experimentURL)
         let backend = MethodRunBackend()
         try experiment.validateCells { try backend.validate($0, source: $1) }
+        try experiment.validateBackboneReference(backend)
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
         let root = URL(fileURLWithPath: runs)
         let executable = RunningExecutable.url

@@ -92,7 +92,12 @@ import MedadTestSupport
         #expect(paperNotebook.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
         let bad = text.replacingOccurrences(of: #""backbone_reference": "cnn-s""#, with: #""backbone_reference": "cnn_s""#)
         #expect(throws: MedadError("\(scratch.file("bad.json").path): report.backbone_reference: \"cnn_s\" is not a backbone of this sweep; "
-                                   + "expected one of cnn-s, vit-s")) { try Experiment(url: try scratch.write("bad.json", bad)) }
+                                   + "expected one of cnn-s, vit-s")) {
+            try Experiment(url: try scratch.write("bad.json", bad)).validateBackboneReference(MethodRunBackend())
+        }
+        // A sweep that leaves `backbone` to its default runs cnn-s, so cnn-s is a reference it can name.
+        let defaulted = #"{"name": "d", "data": {"source": "phantom"}, "method": {"name": "ae"}, "sweep": {"seed": [0, 1]}, "report": {"backbone_reference": "cnn-s"}}"#
+        try Experiment(url: try scratch.write("defaulted.json", defaulted)).validateBackboneReference(MethodRunBackend())
     }
 
     @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
