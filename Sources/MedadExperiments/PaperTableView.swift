@@ -47,12 +47,9 @@ struct PaperTableView {
             let types = Report.anomalyTypes(records)
             markdown = types.isEmpty ? ["The runs of `\(experiment.path)` record no anomaly types."]
                 : table.metrics.flatMap { metric in
-                    [legend.perType(metric)] + ratios.flatMap { ratio in
-                        ["Label ratio \(ReportFormat.ratio(ratio)):", Report.perTypeTable(records, rows: rows, ratio: ratio, types: types, metric: metric)]
-                            + (experiment.experiment.report.backboneReference.map { reference in
-                                [legend.againstBackbone(reference),
-                                 Report.backboneRatioTable(records, rows: rows, ratio: ratio, types: types, metric: metric, reference: reference)]
-                            } ?? [])
+                    [legend.perType(metric)] + ratios.flatMap {
+                        Report.perTypeParagraphs(records, rows: rows, ratio: $0, types: types, metric: metric,
+                                                 reference: experiment.experiment.report.backboneReference, legend: legend)
                     }
                 }
             latex = nil

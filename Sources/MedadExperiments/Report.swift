@@ -74,12 +74,8 @@ public struct Report: GeneratedReport {
             for metric in experiment.report.perType {
                 md.line(legend.perType(metric))
                 for ratio in ratios {
-                    md.line("Label ratio \(ReportFormat.ratio(ratio)):")
-                    md.line(Self.perTypeTable(records, rows: rows, ratio: ratio, types: types, metric: metric))
-                    if let reference = settings.backboneReference {
-                        md.line(legend.againstBackbone(reference))
-                        md.line(Self.backboneRatioTable(records, rows: rows, ratio: ratio, types: types, metric: metric, reference: reference))
-                    }
+                    Self.perTypeParagraphs(records, rows: rows, ratio: ratio, types: types, metric: metric,
+                                           reference: settings.backboneReference, legend: legend).forEach { md.line($0) }
                 }
             }
         }

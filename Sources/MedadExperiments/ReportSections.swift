@@ -92,6 +92,16 @@ extension Report {
         return lines.joined(separator: "\n")
     }
 
+    /// The per-type table of one metric and label ratio with its caption, then, when the experiment
+    /// names a reference backbone, the same divided by it: as the notebook and a paper's view show them.
+    static func perTypeParagraphs(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)],
+                                  metric: String, reference: String?, legend: ReportLegend) -> [String] {
+        ["Label ratio \(ReportFormat.ratio(ratio)):", perTypeTable(records, rows: rows, ratio: ratio, types: types, metric: metric)]
+            + (reference.map {
+                [legend.againstBackbone($0), backboneRatioTable(records, rows: rows, ratio: ratio, types: types, metric: metric, reference: $0)]
+            } ?? [])
+    }
+
     /// Rows backbone × method other than `reference`'s; columns the metric over all types, then each
     /// type: the row's mean over the reference backbone's, both over the replicates (seed and test
     /// set) they share at the same method and label ratio, with the lowest and highest per-replicate
