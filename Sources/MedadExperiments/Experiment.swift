@@ -76,8 +76,7 @@ public struct Experiment {
     /// will name it (`describe`), so a cell that leaves `backbone` to its default counts as that default.
     public func validateBackboneReference(_ backend: any RunBackend) throws {
         guard let reference = report.backboneReference else { return }
-        let backbones = try cells.map { try backend.describe($0.config, source: url.path).backbone }
-            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let backbones = try cells.map { try backend.describe($0.config, source: url.path).backbone }.firstOccurrences()
         guard backbones.contains(reference) else {
             throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
                              + backbones.joined(separator: ", "))

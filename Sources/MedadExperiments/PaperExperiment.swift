@@ -1,5 +1,6 @@
 import Foundation
 import MedadConfig
+import MedadSupport
 
 /// An experiment a paper reads, known by the cells it declares (so a table can name rows and columns
 /// whose runs have not finished yet) and by the path the paper gives it.
@@ -37,8 +38,8 @@ struct PaperExperiment {
         testSetsPerSeed = perSeed > 1 ? perSeed : nil
     }
 
-    var backbones: [String] { rows.map(\.backbone).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
-    var methods: [String] { rows.map(\.method).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+    var backbones: [String] { rows.map(\.backbone).firstOccurrences() }
+    var methods: [String] { rows.map(\.method).firstOccurrences() }
 
     /// The declared rows of the given backbones and methods, in the order given (backbone outer); all
     /// of them, in sweep order, for nil.

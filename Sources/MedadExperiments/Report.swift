@@ -84,7 +84,7 @@ public struct Report: GeneratedReport {
         md.line(Self.costTable(records, rows: rows))
 
         md.heading("Figures")
-        let backbones = rows.map(\.backbone).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let backbones = rows.map(\.backbone).firstOccurrences()
         let largest = ratios.last!
         for backbone in backbones {
             let slug = ReportFormat.slug(backbone)

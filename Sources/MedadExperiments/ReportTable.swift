@@ -1,5 +1,6 @@
 import Foundation
 import MedadMetrics
+import MedadSupport
 
 /// One metric over the sweep: rows backbone × method, columns label ratio, each entry mean ± std over
 /// the replicates (seeds, and test sets in a leave-one-volume-out sweep), the mean of the replicates'
@@ -111,8 +112,8 @@ public struct ReportTable {
             if !rows.contains(row) { rows.append(row) }
             if !ratios.contains(key.ratio) { ratios.append(key.ratio) }
         }
-        let backbones = rows.map(\.backbone).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let methods = rows.map(\.method).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let backbones = rows.map(\.backbone).firstOccurrences()
+        let methods = rows.map(\.method).firstOccurrences()
         rows.sort { (backbones.firstIndex(of: $0.backbone)!, methods.firstIndex(of: $0.method)!)
                   < (backbones.firstIndex(of: $1.backbone)!, methods.firstIndex(of: $1.method)!) }
         return (rows, ratios.sorted())
