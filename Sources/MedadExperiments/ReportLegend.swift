@@ -65,7 +65,9 @@ struct ReportLegend {
 
     func againstBackbone(_ reference: String) -> String {
         "The same against `\(reference)`: each row's mean over `\(reference)`'s at the same method, label ratio and \(over), "
-            + "in brackets the lowest and highest ratio of a single replicate."
+            + "in brackets its 95% interval (Fieller's, paired by replicate, t with one degree of freedom fewer than replicates; "
+            + "unbounded where `\(reference)`'s mean is not clearly above zero): a ratio target below the interval is met, "
+            + "above it missed, inside it not decided by these replicates."
     }
 
     func perType(_ metric: String) -> String {

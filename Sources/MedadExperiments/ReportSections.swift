@@ -104,8 +104,8 @@ extension Report {
 
     /// Rows backbone × method other than `reference`'s; columns the metric over all types, then each
     /// type: the row's mean over the reference backbone's, both over the replicates (seed and test
-    /// set) they share at the same method and label ratio, with the lowest and highest per-replicate
-    /// ratio in brackets when they share several.
+    /// set) they share at the same method and label ratio, with its paired 95% interval in brackets when
+    /// they share several (lower end at least 0: the metrics are not negative).
     static func backboneRatioTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)],
                                    metric: String, reference: String) -> String {
         let paths = [metric] + types.map { "per_type.\($0.name).\(metric)" }
@@ -120,9 +120,10 @@ extension Report {
                 let shared = mine.keys.filter { theirs[$0] != nil }
                 guard let own = ReportFormat.mean(shared.map { mine[$0]! }), let base = ReportFormat.mean(shared.map { theirs[$0]! }),
                       base > 0 else { return "–" }
-                let each = shared.compactMap { theirs[$0]! > 0 ? mine[$0]! / theirs[$0]! : nil }
-                let range = each.count > 1 ? " [\(ReportFormat.times(each.min()!)), \(ReportFormat.times(each.max()!))]" : ""
-                return ReportFormat.times(own / base) + range
+                guard shared.count > 1 else { return ReportFormat.times(own / base) }
+                let interval = PairedRatioInterval.of(shared.map { mine[$0]! }, over: shared.map { theirs[$0]! }).bounds
+                    .map { " [\(ReportFormat.times(max(0, $0.low))), \(ReportFormat.times($0.high))]" } ?? " [unbounded]"
+                return ReportFormat.times(own / base) + interval
             }
             lines.append("| \(row.backbone) | \(row.method) | " + cells.joined(separator: " | ") + " |")
         }

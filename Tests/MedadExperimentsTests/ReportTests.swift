@@ -79,9 +79,10 @@ import MedadTestSupport
         try report.check(against: scratch.file("notebooks-md"))
         let section = try #require(notebook.components(separatedBy: "The same against `cnn-s`").dropFirst().first)
         let table = section.components(separatedBy: "Label ratio")[0]
-        // (0.25 + 0.52) / (0.50 + 0.52) = 0.755; per seed 0.5 and 1.
+        // (0.25 + 0.52) / (0.50 + 0.52) = 0.755; Fieller over two seeds (scipy: t-test of a − ρb inverted) is
+        // [−3.47, 3.30], shown from 0.
         #expect(table.contains("| backbone | method | all types | noise | sphere |"))
-        #expect(table.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
+        #expect(table.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.00×, 3.30×] | 1.00× [1.00×, 1.00×] |"))
         #expect(!table.contains("| cnn-s |"))
         // A paper's per-type view shows the same table, even over rows that leave the reference out.
         let paperText = #"{"name": "paper", "title": "Paper", "blocks": [{"table": {"experiment": "fake.json", "view": "per-type", "backbones": ["vit-s"], "methods": ["semi"]}}]}"#
@@ -89,7 +90,7 @@ import MedadTestSupport
                                     backend: MethodRunBackend(), directory: scratch.url)
         let paperNotebook = String(decoding: try paper.files().first { $0.path == "paper.md" }!.data, as: UTF8.self)
         #expect(paperNotebook.contains("The same against `cnn-s`"))
-        #expect(paperNotebook.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.50×, 1.00×] | 1.00× [1.00×, 1.00×] |"))
+        #expect(paperNotebook.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.00×, 3.30×] | 1.00× [1.00×, 1.00×] |"))
         let bad = text.replacingOccurrences(of: #""backbone_reference": "cnn-s""#, with: #""backbone_reference": "cnn_s""#)
         #expect(throws: MedadError("\(scratch.file("bad.json").path): report.backbone_reference: \"cnn_s\" is not a backbone of this sweep; "
                                    + "expected one of cnn-s, vit-s")) {
