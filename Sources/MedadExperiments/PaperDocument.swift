@@ -17,8 +17,10 @@ struct PaperDocument {
     }
 
     struct Table {
-        /// Index into `experiments`.
-        let experiment: Int
+        /// Indices into `experiments`: one, or several whose runs the table reads as one sweep.
+        let experiments: [Int]
+        /// Those experiments read as one (the experiment itself when there is one).
+        let source: PaperExperiment
         let view: View
         let rows: [ReportTable.Row]
         let metrics: [String]
@@ -74,15 +76,33 @@ struct PaperDocument {
 
         var experiments: [PaperExperiment] = []
         var latexNames: [String: Int] = [:], figureNames: [String: Int] = [:]
-        func experiment(_ reader: ConfigReader) throws -> Int {
-            let path = try reader.string("experiment")
+        func experiment(_ reader: ConfigReader, path: String, key: String = "experiment") throws -> Int {
             if let index = experiments.firstIndex(where: { $0.path == path }) { return index }
             do {
                 experiments.append(try PaperExperiment(path: path, directory: directory, backend: backend))
             } catch let error as MedadError {
-                throw reader.fail("experiment", error.message)
+                throw reader.fail(key, error.message)
             }
             return experiments.count - 1
+        }
+        func experiment(_ reader: ConfigReader) throws -> Int { try experiment(reader, path: try reader.string("experiment")) }
+        /// A table's `experiment`, or its `experiments` read as one.
+        func tableExperiments(_ table: ConfigReader) throws -> (indices: [Int], source: PaperExperiment) {
+            guard table.has("experiments") else {
+                let index = try experiment(table)
+                return ([index], experiments[index])
+            }
+            if table.has("experiment") { throw table.fail("experiments", "give either experiment or experiments, not both") }
+            let paths = try table.stringList("experiments")
+            guard !paths.isEmpty, Set(paths).count == paths.count else {
+                throw table.fail("experiments", "expected a non-empty list of distinct experiment files")
+            }
+            let indices = try paths.map { try experiment(table, path: $0, key: "experiments") }
+            do {
+                return (indices, try PaperExperiment(merging: indices.map { experiments[$0] }))
+            } catch let error as MedadError {
+                throw table.fail("experiments", error.message)
+            }
         }
         func rows(_ reader: ConfigReader, _ experiment: PaperExperiment) throws -> [ReportTable.Row] {
             func filter(_ key: String, _ what: String, among known: [String]) throws -> [String]? {
@@ -125,7 +145,7 @@ struct PaperDocument {
                 try figure.finish()
             case "table":
                 let table = try block.section("table")
-                let e = try experiment(table), source = experiments[e]
+                let (indices, source) = try tableExperiments(table)
                 let view = View(rawValue: try table.string("view", allowed: View.allCases.map(\.rawValue)))!
                 if view.needsTestSets && source.testSetsPerSeed == nil {
                     throw table.fail("view", "\"\(view.rawValue)\" needs a leave-one-volume-out experiment (a seed scored on several "
@@ -145,7 +165,7 @@ struct PaperDocument {
                     latexNames[name] = index
                     latex = name
                 }
-                parsed = .table(Table(experiment: e, view: view, rows: try rows(table, source), metrics: metrics,
+                parsed = .table(Table(experiments: indices, source: source, view: view, rows: try rows(table, source), metrics: metrics,
                                       reference: reference, caption: try caption(table), latex: latex))
                 try table.finish()
             default:

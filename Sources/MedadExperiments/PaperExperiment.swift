@@ -13,8 +13,8 @@ struct PaperExperiment {
         let testFolder: String?
     }
 
-    /// As the paper names it (relative to where medad runs).
-    let path: String
+    /// As the paper names them (relative to where medad runs): one experiment, or several read as one.
+    let paths: [String]
     let experiment: Experiment
     let cells: [Cell]
     /// Every row and label ratio the sweep declares, in its order.
@@ -24,7 +24,7 @@ struct PaperExperiment {
     let testSetsPerSeed: Int?
 
     init(path: String, directory: URL, backend: any RunBackend) throws {
-        self.path = path
+        paths = [path]
         experiment = try Experiment(url: URL(fileURLWithPath: path, relativeTo: directory))
         try experiment.validateBackboneReference(backend)
         // Resolved as the run will resolve them, so a row is named as its result.json will name it.
@@ -37,6 +37,37 @@ struct PaperExperiment {
         let perSeed = Dictionary(grouping: cells, by: \.seed).values.map { Set($0.map(\.testFolder)).count }.max() ?? 1
         testSetsPerSeed = perSeed > 1 ? perSeed : nil
     }
+
+    /// Several experiments read as one, so a table pools the seeds of sweeps run at different times:
+    /// the cells and rows of all, the report settings and label-ratio order of the first. Refused where
+    /// two declare the same row, label ratio and replicate (the table could not tell their runs apart)
+    /// or score a seed on different numbers of test sets.
+    init(merging parts: [PaperExperiment]) throws {
+        paths = parts.flatMap(\.paths)
+        experiment = parts[0].experiment
+        var declaredBy: [String: String] = [:]
+        for part in parts {
+            for cell in part.cells {
+                let replicate = "\(cell.key.backbone) · \(cell.key.method) at label ratio \(ReportFormat.ratio(cell.key.ratio)), "
+                    + "seed \(cell.seed)" + (cell.testFolder.map { ", test set \($0)" } ?? "")
+                if let other = declaredBy[replicate], other != part.path {
+                    throw MedadError("\(other) and \(part.path) both run \(replicate); experiments read as one need distinct seeds")
+                }
+                declaredBy[replicate] = part.path
+            }
+        }
+        guard Set(parts.map { $0.testSetsPerSeed ?? 1 }).count == 1 else {
+            throw MedadError(parts.map(\.path).joined(separator: ", ")
+                             + ": these experiments score a seed on different numbers of test sets; they cannot be read as one")
+        }
+        cells = parts.flatMap(\.cells)
+        (rows, ratios) = ReportTable.layout(cells.map(\.key))
+        testSetsPerSeed = parts[0].testSetsPerSeed
+    }
+
+    var path: String { paths.joined(separator: ", ") }
+    /// For prose: `a.json`, or `a.json` and `b.json`.
+    var cited: String { paths.map { "`\($0)`" }.joined(separator: " and ") }
 
     var backbones: [String] { rows.map(\.backbone).firstOccurrences() }
     var methods: [String] { rows.map(\.method).firstOccurrences() }

@@ -70,15 +70,15 @@ public struct PaperReport: GeneratedReport {
                 md.missing(experiment, experiment.missing(runs[plot.experiment].missing, in: plot.rows))
             case .table(let table):
                 tables += 1
-                let experiment = document.experiments[table.experiment], run = runs[table.experiment]
-                md.line(caption("Table", tables, table.caption) + " From `\(experiment.path)`.")
-                let view = try PaperTableView(table, experiment: experiment, records: run.records)
+                let experiment = table.source
+                md.line(caption("Table", tables, table.caption) + " From \(experiment.cited).")
+                let view = try PaperTableView(table, experiment: experiment, records: table.experiments.flatMap { runs[$0].records })
                 for paragraph in view.markdown { md.line(paragraph) }
                 if let name = table.latex, let tex = view.latex {
                     latex.append((name, "% Table \(tables) of \(document.name).md, from \(experiment.path).\n" + tex))
                     md.line("[LaTeX](\(assets)/\(name).tex)")
                 }
-                md.missing(experiment, experiment.missing(run.missing, in: table.rows))
+                md.missing(experiment, experiment.missing(table.experiments.flatMap { runs[$0].missing }, in: table.rows))
             }
         }
         for (name, text) in latex { extra.append(("\(assets)/\(name).tex", Data((ReportExports.latexPreamble + text).utf8))) }
@@ -90,7 +90,7 @@ private extension Notebook {
     /// Under a table or plot: which of its cells have not finished, so a partly run paper says what it lacks.
     mutating func missing(_ experiment: PaperExperiment, _ missing: [(id: String, status: CellStatus)]) {
         guard !missing.isEmpty else { return }
-        line("Not finished in `\(experiment.path)` (\(missing.count) cell\(missing.count == 1 ? "" : "s"), shown as –):")
+        line("Not finished in \(experiment.cited) (\(missing.count) cell\(missing.count == 1 ? "" : "s"), shown as –):")
         missingCells(missing)
     }
 }

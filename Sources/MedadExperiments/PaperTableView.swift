@@ -30,7 +30,7 @@ struct PaperTableView {
         case .perTestSet:
             let testSets = TestSetBreakdown.named(records)
             guard !testSets.isEmpty else {
-                markdown = ["No run of `\(experiment.path)` has finished yet."]
+                markdown = ["No run of \(experiment.cited) has finished yet."]
                 latex = nil
                 return
             }
@@ -45,7 +45,7 @@ struct PaperTableView {
             latex = nil
         case .perType:
             let types = Report.anomalyTypes(records)
-            markdown = types.isEmpty ? ["The runs of `\(experiment.path)` record no anomaly types."]
+            markdown = types.isEmpty ? ["The runs of \(experiment.cited) record no anomaly types."]
                 : table.metrics.flatMap { metric in
                     [legend.perType(metric)] + ratios.flatMap {
                         Report.perTypeParagraphs(records, rows: rows, ratio: $0, types: types, metric: metric,

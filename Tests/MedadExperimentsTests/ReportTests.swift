@@ -62,17 +62,7 @@ import MedadTestSupport
         let experiment = try Experiment(url: try scratch.write("fake.json", text))
         _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(experiment.cells)
         // vit-s semi at r = 0 finds half of cnn-s's noise at seed 0 (0.25 against 0.50) and all of it at seed 1 (0.52).
-        for cell in experiment.cells {
-            let url = experiment.directory(of: cell, root: scratch.file("runs")).appendingPathComponent("result.json")
-            var result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-            guard result["backbone"] as? String == "vit-s", result["method"] as? String == "semi", result["label_ratio"] as? Double == 0,
-                  result["seed"] as? Double == 0 else { continue }
-            var perType = result["per_type"] as! [String: Any], noise = perType["noise"] as! [String: Any]
-            var pixel = noise["pixel"] as! [String: Any]
-            pixel["ap"] = 0.25
-            noise["pixel"] = pixel; perType["noise"] = noise; result["per_type"] = perType
-            try JSONSerialization.data(withJSONObject: result).write(to: url)
-        }
+        try setVitNoisePixelAP(0.25, seed: 0, experiment, root: scratch.file("runs"))
         let report = Report(experiment: experiment, root: scratch.file("runs"), command: "")
         let notebook = String(decoding: try report.files()[0].data, as: UTF8.self)
         try report.write(to: scratch.file("notebooks-md"))
@@ -99,6 +89,54 @@ import MedadTestSupport
         // A sweep that leaves `backbone` to its default runs cnn-s, so cnn-s is a reference it can name.
         let defaulted = #"{"name": "d", "data": {"source": "phantom"}, "method": {"name": "ae"}, "sweep": {"seed": [0, 1]}, "report": {"backbone_reference": "cnn-s"}}"#
         try Experiment(url: try scratch.write("defaulted.json", defaulted)).validateBackboneReference(MethodRunBackend())
+    }
+
+    /// Sets vit-s semi's noise pixel AP at label ratio 0 and `seed` in a fake sweep's result.
+    private func setVitNoisePixelAP(_ value: Double, seed: Double, _ experiment: Experiment, root: URL) throws {
+        for cell in experiment.cells {
+            let url = experiment.directory(of: cell, root: root).appendingPathComponent("result.json")
+            var result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            guard result["backbone"] as? String == "vit-s", result["method"] as? String == "semi", result["label_ratio"] as? Double == 0,
+                  result["seed"] as? Double == seed else { continue }
+            var perType = result["per_type"] as! [String: Any], noise = perType["noise"] as! [String: Any]
+            var pixel = noise["pixel"] as! [String: Any]
+            pixel["ap"] = value
+            noise["pixel"] = pixel; perType["noise"] = noise; result["per_type"] = perType
+            try JSONSerialization.data(withJSONObject: result).write(to: url)
+        }
+    }
+
+    /// Seeds 0, 1 in one experiment and 2, 3 in another, read by one paper table as four seeds.
+    @Test func aPaperTableReadsSeveralExperimentsAsOneSweep() throws {
+        let scratch = try TemporaryFolder()
+        let text = fakeExperiment.replacingOccurrences(of: #""resamples": 200}"#,
+                                                       with: #""resamples": 200, "per_type": ["pixel.ap"], "backbone_reference": "cnn-s"}"#)
+        let later = text.replacingOccurrences(of: #""name": "fake""#, with: #""name": "later""#)
+            .replacingOccurrences(of: #""seed": [0, 1]"#, with: #""seed": [2, 3]"#)
+        for (file, body, seed, value) in [("fake.json", text, 0.0, 0.25), ("later.json", later, 2.0, 0.27)] {
+            let experiment = try Experiment(url: try scratch.write(file, body))
+            _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(experiment.cells)
+            try setVitNoisePixelAP(value, seed: seed, experiment, root: scratch.file("runs"))
+        }
+        func paper(_ experiments: String) throws -> PaperReport {
+            let text = #"{"name": "paper", "title": "P", "blocks": [{"table": {"experiments": \#(experiments), "view": "per-type"}}]}"#
+            return try PaperReport(url: try scratch.write("paper.json", text), root: scratch.file("runs"), command: "",
+                                   backend: MethodRunBackend(), directory: scratch.url)
+        }
+        let notebook = String(decoding: try paper(#"["fake.json", "later.json"]"#).files().first { $0.path == "paper.md" }!.data,
+                              as: UTF8.self)
+        #expect(notebook.contains("From `fake.json` and `later.json`."))
+        // cnn-s's noise is 0.50, 0.52, 0.54, 0.56 at seeds 0–3, vit-s's 0.25, 0.52, 0.27, 0.56: 1.60 / 2.12 = 0.755;
+        // Fieller over four seeds (scipy, the t-test of a − ρb inverted) [0.278, 1.200].
+        #expect(notebook.contains("| vit-s | semi | 1.00× [1.00×, 1.00×] | 0.75× [0.28×, 1.20×] | 1.00× [1.00×, 1.00×] |"))
+        // Means over four seeds: cnn-s semi's noise (0.50 + 0.52 + 0.54 + 0.56) / 4.
+        #expect(notebook.contains("| cnn-s | semi | 0.530 ± 0.026 |"))
+        try scratch.write("overlap.json", later.replacingOccurrences(of: #""seed": [2, 3]"#, with: #""seed": [1, 2]"#)
+            .replacingOccurrences(of: #""name": "later""#, with: #""name": "overlap""#))
+        #expect(throws: MedadError("\(scratch.file("paper.json").path): blocks[0].table.experiments: fake.json and overlap.json both run cnn-s · semi at "
+                                   + "label ratio 0, seed 1; experiments read as one need distinct seeds")) {
+            try paper(#"["fake.json", "overlap.json"]"#)
+        }
     }
 
     @Test func writtenFilesPassCheckAndAnEditFailsIt() throws {
