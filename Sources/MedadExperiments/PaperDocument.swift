@@ -89,13 +89,15 @@ struct PaperDocument {
         /// A table's `experiment`, or its `experiments` read as one.
         func tableExperiments(_ table: ConfigReader) throws -> (indices: [Int], source: PaperExperiment) {
             guard table.has("experiments") else {
+                guard table.has("experiment") else { throw table.fail("experiment", "expected an experiment file (or a list of them as experiments)") }
                 let index = try experiment(table)
                 return ([index], experiments[index])
             }
             if table.has("experiment") { throw table.fail("experiments", "give either experiment or experiments, not both") }
             let paths = try table.stringList("experiments")
-            guard !paths.isEmpty, Set(paths).count == paths.count else {
-                throw table.fail("experiments", "expected a non-empty list of distinct experiment files")
+            guard !paths.isEmpty else { throw table.fail("experiments", "expected a non-empty list of experiment files") }
+            if let twice = paths.first(where: { path in paths.filter { $0 == path }.count > 1 }) {
+                throw table.fail("experiments", "\(twice) is listed twice; expected distinct experiment files")
             }
             let indices = try paths.map { try experiment(table, path: $0, key: "experiments") }
             do {

@@ -39,26 +39,29 @@ struct PaperExperiment {
     }
 
     /// Several experiments read as one, so a table pools the seeds of sweeps run at different times:
-    /// the cells and rows of all, the report settings and label-ratio order of the first. Refused where
-    /// two declare the same row, label ratio and replicate (the table could not tell their runs apart)
-    /// or score a seed on different numbers of test sets.
+    /// the cells of all, their rows in order of first occurrence and their label ratios sorted, the
+    /// report settings of the first. Refused where two declare the same row, label ratio and seed (a
+    /// seed split over two sweeps would pool over the wrong number of test sets, and the table could not
+    /// tell their runs apart) or score a seed on different numbers of test sets.
     init(merging parts: [PaperExperiment]) throws {
         paths = parts.flatMap(\.paths)
         experiment = parts[0].experiment
-        var declaredBy: [String: String] = [:]
+        struct Replicate: Hashable { let key: ReportTable.GroupKey, seed: Int }
+        var declaredBy: [Replicate: String] = [:]
         for part in parts {
             for cell in part.cells {
-                let replicate = "\(cell.key.backbone) · \(cell.key.method) at label ratio \(ReportFormat.ratio(cell.key.ratio)), "
-                    + "seed \(cell.seed)" + (cell.testFolder.map { ", test set \($0)" } ?? "")
+                let replicate = Replicate(key: cell.key, seed: cell.seed)
                 if let other = declaredBy[replicate], other != part.path {
-                    throw MedadError("\(other) and \(part.path) both run \(replicate); experiments read as one need distinct seeds")
+                    throw MedadError("\(other) and \(part.path) both run \(cell.key.backbone) · \(cell.key.method) at label ratio "
+                                     + "\(ReportFormat.ratio(cell.key.ratio)), seed \(cell.seed); experiments read as one need distinct seeds")
                 }
                 declaredBy[replicate] = part.path
             }
         }
-        guard Set(parts.map { $0.testSetsPerSeed ?? 1 }).count == 1 else {
-            throw MedadError(parts.map(\.path).joined(separator: ", ")
-                             + ": these experiments score a seed on different numbers of test sets; they cannot be read as one")
+        let testSets = parts.map { $0.testSetsPerSeed ?? 1 }
+        guard Set(testSets).count == 1 else {
+            throw MedadError(zip(parts, testSets).map { "\($0.path) scores a seed on \($1) test set\($1 == 1 ? "" : "s")" }
+                .joined(separator: ", ") + "; experiments read as one need the same number")
         }
         cells = parts.flatMap(\.cells)
         (rows, ratios) = ReportTable.layout(cells.map(\.key))

@@ -78,7 +78,9 @@ public struct PaperReport: GeneratedReport {
                     latex.append((name, "% Table \(tables) of \(document.name).md, from \(experiment.path).\n" + tex))
                     md.line("[LaTeX](\(assets)/\(name).tex)")
                 }
-                md.missing(experiment, experiment.missing(table.experiments.flatMap { runs[$0].missing }, in: table.rows))
+                for index in table.experiments {
+                    md.missing(document.experiments[index], document.experiments[index].missing(runs[index].missing, in: table.rows))
+                }
             }
         }
         for (name, text) in latex { extra.append(("\(assets)/\(name).tex", Data((ReportExports.latexPreamble + text).utf8))) }

@@ -22,7 +22,7 @@ public enum PairedRatioInterval {
         let quadratic = meanB * meanB - q * sbb
         let linear = -2 * (meanA * meanB - q * sab)
         let constant = meanA * meanA - q * saa
-        guard quadratic > 0 else { return .undefined("unbounded: the reference's mean is not clearly above zero") }
+        guard quadratic > 0 else { return .undefined("unbounded: the reference's mean is not clearly away from zero") }
         let root = max(0, linear * linear - 4 * quadratic * constant).squareRoot()
         return .interval(low: (-linear - root) / (2 * quadratic), high: (-linear + root) / (2 * quadratic))
     }

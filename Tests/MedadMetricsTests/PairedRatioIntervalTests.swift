@@ -31,7 +31,7 @@ import MedadMetrics
 
     @Test func aReferenceNearZeroOrASinglePairHasNoInterval() {
         let unbounded = PairedRatioInterval.of([0.1, 0.2, 0.1, 0.3, 0.2], over: [0.01, -0.02, 0.03, 0, -0.01])
-        #expect(unbounded == .undefined("unbounded: the reference's mean is not clearly above zero"))
+        #expect(unbounded == .undefined("unbounded: the reference's mean is not clearly away from zero"))
         #expect(PairedRatioInterval.of([0.3], over: [0.4]) == .undefined("one pair only"))
     }
 }
