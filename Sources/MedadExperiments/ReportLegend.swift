@@ -65,9 +65,9 @@ struct ReportLegend {
 
     func againstBackbone(_ reference: String) -> String {
         "The same against `\(reference)`: each row's mean over `\(reference)`'s at the same method, label ratio and \(over), "
-            + "in brackets its 95% interval (Fieller's, paired by replicate, t with one degree of freedom fewer than replicates; "
-            + "unbounded where `\(reference)`'s mean is not clearly above zero): a ratio target below the interval is met, "
-            + "above it missed, inside it not decided by these replicates."
+            + "in brackets its 95% interval (Fieller's, paired by seed with a seed's test sets averaged, t with one degree of "
+            + "freedom fewer than seeds, shown from 0; unbounded where `\(reference)`'s mean is not clearly above zero): "
+            + "a ratio target below the interval is met, above it missed, inside it not decided by these seeds."
     }
 
     func perType(_ metric: String) -> String {

@@ -104,8 +104,8 @@ extension Report {
 
     /// Rows backbone × method other than `reference`'s; columns the metric over all types, then each
     /// type: the row's mean over the reference backbone's, both over the replicates (seed and test
-    /// set) they share at the same method and label ratio, with its paired 95% interval in brackets when
-    /// they share several (lower end at least 0: the metrics are not negative).
+    /// set) they share at the same method and label ratio, with its 95% interval paired by seed in
+    /// brackets when they share several seeds (lower end at least 0: the metrics are not negative).
     static func backboneRatioTable(_ records: [RunRecord], rows: [ReportTable.Row], ratio: Double, types: [(name: String, seen: Bool)],
                                    metric: String, reference: String) -> String {
         let paths = [metric] + types.map { "per_type.\($0.name).\(metric)" }
@@ -120,8 +120,12 @@ extension Report {
                 let shared = mine.keys.filter { theirs[$0] != nil }
                 guard let own = ReportFormat.mean(shared.map { mine[$0]! }), let base = ReportFormat.mean(shared.map { theirs[$0]! }),
                       base > 0 else { return "–" }
-                guard shared.count > 1 else { return ReportFormat.times(own / base) }
-                let interval = PairedRatioInterval.of(shared.map { mine[$0]! }, over: shared.map { theirs[$0]! }).bounds
+                // Seeds are the independent draws: a leave-one-volume-out seed's test sets are averaged first.
+                let seeds = Dictionary(grouping: shared, by: \.seed).values.map { replicates in
+                    (mine: ReportFormat.mean(replicates.map { mine[$0]! })!, theirs: ReportFormat.mean(replicates.map { theirs[$0]! })!)
+                }
+                guard seeds.count > 1 else { return ReportFormat.times(own / base) }
+                let interval = PairedRatioInterval.of(seeds.map(\.mine), over: seeds.map(\.theirs)).bounds
                     .map { " [\(ReportFormat.times(max(0, $0.low))), \(ReportFormat.times($0.high))]" } ?? " [unbounded]"
                 return ReportFormat.times(own / base) + interval
             }
