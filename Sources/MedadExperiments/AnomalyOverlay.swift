@@ -1,21 +1,29 @@
 import Foundation
 import MedadNN
 import MedadSupport
+import MedadTensor
 
 /// A PNG strip of one example test slice: the image, the anomaly map over it (red, opacity = map),
 /// and the ground-truth mask over it (green). Small slices are enlarged by pixel repetition.
 enum AnomalyOverlay {
     /// Reads the first example case (by name) of a run's examples.safetensors; nil when absent.
     static func png(examples url: URL) throws -> (caseName: String, png: Data)? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let tensors = try SafeTensors.read(url).tensors
-        let names = tensors.keys.filter { $0.hasPrefix("image.") }.map { String($0.dropFirst("image.".count)) }.sorted()
-        guard let name = names.first, let image = tensors["image.\(name)"], let map = tensors["map.\(name)"] else { return nil }
+        guard let (name, tensors) = try shownCase(url),
+              let image = tensors["image.\(name)"], let map = tensors["map.\(name)"] else { return nil }
         guard image.rank == 2, map.shape == image.shape else {
             throw MedadError("\(url.path): image.\(name) and map.\(name): expected equal [H, W] shapes, got \(image.shape) and \(map.shape)")
         }
         let mask = tensors["mask.\(name)"].flatMap { $0.shape == image.shape ? $0.values : nil }
         return (name, strip(image: image.values, map: map.values, mask: mask, height: image.shape[0], width: image.shape[1]))
+    }
+
+    /// The case `png` shows and its tensors, under their names in the file; nil when there is none.
+    static func shownCase(_ url: URL) throws -> (name: String, tensors: [String: Tensor])? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let tensors = try SafeTensors.read(url).tensors
+        let names = tensors.keys.filter { $0.hasPrefix("image.") }.map { String($0.dropFirst("image.".count)) }.sorted()
+        guard let name = names.first else { return nil }
+        return (name, tensors.filter { ["image.\(name)", "map.\(name)", "mask.\(name)"].contains($0.key) })
     }
 
     static func strip(image: [Float], map: [Float], mask: [Float]?, height: Int, width: Int) -> Data {

@@ -11,15 +11,18 @@ public struct PaperReport: GeneratedReport {
     let document: PaperDocument
     public let root: URL
     public let command: String
+    /// Where cells not in `root` are read from.
+    public let archive: ResultArchive?
 
     /// Reads the paper file and checks it against the experiments it names; relative paths in it
     /// (experiments, figures) are from `directory`, as medad's other paths are from where it runs.
     /// `backend` names each declared cell's run as its result.json will.
-    public init(url: URL, root: URL, command: String, backend: any RunBackend,
+    public init(url: URL, root: URL, command: String, backend: any RunBackend, archive: ResultArchive? = nil,
                 directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)) throws {
         document = try PaperDocument(url: url, directory: directory, backend: backend)
         self.root = root
         self.command = command
+        self.archive = archive
     }
 
     /// Whether the file is a paper (a top-level `blocks` list) rather than an experiment.
@@ -28,7 +31,7 @@ public struct PaperReport: GeneratedReport {
     public var name: String { document.name }
 
     public func taggedFiles() throws -> TaggedReportFiles {
-        let runs = try document.experiments.map { try RunRecord.load($0.experiment, root: root) }
+        let runs = try document.experiments.map { try RunRecord.load($0.experiment, root: root, archive: archive) }
         let assets = document.name
         var extra: [(String, Data)] = []
         var latex: [(name: String, text: String)] = []

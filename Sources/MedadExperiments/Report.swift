@@ -9,17 +9,20 @@ public struct Report: GeneratedReport {
     public let root: URL
     /// The command that regenerates the notebook, printed at its top.
     public let command: String
+    /// Where cells not in `root` are read from.
+    public let archive: ResultArchive?
 
-    public init(experiment: Experiment, root: URL, command: String) {
+    public init(experiment: Experiment, root: URL, command: String, archive: ResultArchive? = nil) {
         self.experiment = experiment
         self.root = root
         self.command = command
+        self.archive = archive
     }
 
     public var name: String { experiment.name }
 
     public func taggedFiles() throws -> TaggedReportFiles {
-        let (records, missing) = try RunRecord.load(experiment, root: root)
+        let (records, missing) = try RunRecord.load(experiment, root: root, archive: archive)
         let (rows, ratios) = ReportTable.layout(records)
         let settings = experiment.report
         let tables = settings.metrics.map {
@@ -106,7 +109,7 @@ public struct Report: GeneratedReport {
         for row in rows {
             guard let run = records.filter({ $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == largest })
                     .min(by: { $0.seed < $1.seed }),
-                  case .string(let file)? = ConfigComposition.value(at: "examples", in: run.document),
+                  let file = run.examplesFile,
                   let overlay = try AnomalyOverlay.png(examples: run.directory.appendingPathComponent(file)) else { continue }
             let name = "example-\(ReportFormat.slug(row.backbone))-\(ReportFormat.slug(row.method)).png"
             extra.append(("\(assets)/\(name)", overlay.png))

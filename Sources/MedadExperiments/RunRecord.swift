@@ -81,6 +81,12 @@ public struct RunRecord {
         }
     }
 
+    /// The examples file result.json names (beside it); nil when the run wrote none.
+    public var examplesFile: String? {
+        if case .string(let file)? = ConfigComposition.value(at: "examples", in: document) { return file }
+        return nil
+    }
+
     /// The voxel histogram written beside result.json; nil for runs evaluated before it was written.
     public func pixelHistogram() throws -> PixelHistogram? {
         let url = directory.appendingPathComponent(PixelHistogram.fileName)
@@ -114,14 +120,18 @@ public struct RunRecord {
         }
     }
 
-    /// Reads every finished cell of an experiment; unfinished ones are returned by id.
-    public static func load(_ experiment: Experiment, root: URL) throws -> (records: [RunRecord], missing: [(id: String, status: CellStatus)]) {
+    /// Reads every finished cell of an experiment, from `root` or else from `archive`; unfinished ones
+    /// are returned by id, with their status in `root`.
+    public static func load(_ experiment: Experiment, root: URL, archive: ResultArchive? = nil)
+        throws -> (records: [RunRecord], missing: [(id: String, status: CellStatus)]) {
         var records: [RunRecord] = [], missing: [(String, CellStatus)] = []
         for cell in experiment.cells {
             let directory = experiment.directory(of: cell, root: root)
             let status = CellStatus(directory: directory)
             if status == .finished {
                 records.append(try RunRecord(directory: directory, cellId: cell.id))
+            } else if let archive, archive.holds(cell, of: experiment) {
+                records.append(try RunRecord(directory: archive.directory(of: cell, in: experiment), cellId: cell.id))
             } else {
                 missing.append((cell.id, status))
             }

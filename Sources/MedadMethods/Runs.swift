@@ -84,7 +84,7 @@ public enum Runs {
         for file in [RunFiles.config, RunFiles.manifest, RunFiles.training] {
             let from = source.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: from.path) else { continue }
-            try AtomicFile.write(Data(contentsOf: from), to: directory.appendingPathComponent(file))
+            try AtomicFile.copy(from, to: directory.appendingPathComponent(file))
         }
         let fitted = try refit(model, run: run, trained: TrainingCheckpoint.Parts(try SafeTensors.read(weights).tensors).model,
                                from: weights, data: data, into: directory, metadata: ["adopted_from": weights.path])
@@ -178,8 +178,8 @@ public enum Runs {
             fitted = try refit(model, run: run, trained: tensors, from: weights, data: data, into: directory,
                                metadata: ["retested_from": weights.path])
         } else {
-            try AtomicFile.write(Data(contentsOf: weights), to: RunFiles.best(directory))
-            try AtomicFile.write(Data(contentsOf: calibration), to: directory.appendingPathComponent(RunFiles.calibration))
+            try AtomicFile.copy(weights, to: RunFiles.best(directory))
+            try AtomicFile.copy(calibration, to: directory.appendingPathComponent(RunFiles.calibration))
         }
         // The training record says where the weights were trained, and result.json carries it as `train`.
         guard case .object(var record) = try JSONParser.parse(file: training) else {

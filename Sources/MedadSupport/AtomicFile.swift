@@ -63,6 +63,17 @@ public enum AtomicFile {
     public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
+
+    /// Writes a copy of `source` to `destination` atomically; a source it cannot read is named.
+    public static func copy(_ source: URL, to destination: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: source)
+        } catch {
+            throw MedadError("\(source.path): cannot read (\(error.localizedDescription))")
+        }
+        try write(data, to: destination)
+    }
 }
 
 /// Writes every byte (retrying short and interrupted writes); 0, or the errno of the failure.

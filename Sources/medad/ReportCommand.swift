@@ -36,13 +36,14 @@ struct ReportCommand: ParsableCommand {
         var command = "medad report \(file)"
         if runs != "runs" { command += " --runs \(runs)" }
         if out != "notebooks-md" { command += " --out \(out)" }
+        let archive = ResultArchive(notebooks: URL(fileURLWithPath: out))
         let report: any GeneratedReport
         if try PaperReport.isPaper(url) {
-            report = try PaperReport(url: url, root: root, command: command, backend: MethodRunBackend())
+            report = try PaperReport(url: url, root: root, command: command, backend: MethodRunBackend(), archive: archive)
         } else {
             let experiment = try Experiment(url: url)
             try experiment.validateBackboneReference(MethodRunBackend())
-            report = Report(experiment: experiment, root: root, command: command)
+            report = Report(experiment: experiment, root: root, command: command, archive: archive)
         }
         if check {
             let tolerance = try tolerance.map(ReportTolerance.init(parsing:)) ?? .exact
@@ -57,8 +58,10 @@ struct ReportCommand: ParsableCommand {
             }
             print("\(notebook) is up to date: \(result.summary)")
         } else {
+            // A paper's experiments keep their own archives, written by their own reports.
+            let archived = try (report as? Report).map { try archive.store($0.experiment, from: root) }
             let notebook = try report.write(to: URL(fileURLWithPath: out))
-            print("wrote \(notebook.relativePath)")
+            print("wrote \(notebook.relativePath)" + (archived.map { "; result files of \($0) cells kept in \(out)/\(report.name)/results/" } ?? ""))
         }
     }
 }

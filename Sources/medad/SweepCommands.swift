@@ -17,6 +17,7 @@ struct SweepPlanCommand: ParsableCommand {
     @Argument(help: "Experiment file (JSON: run config + sweep block).") var file: String
     @Flag(help: "Print a JSON list of {id, config}.") var json = false
     @Option(help: "Folder holding runs/<name>/<cell id>/.") var runs = "runs"
+    @Option(help: "Folder of the notebooks, whose <name>/results/ keeps finished cells' result files.") var notebooks = "notebooks-md"
 
     func run() throws {
         global.apply()
@@ -30,14 +31,14 @@ struct SweepPlanCommand: ParsableCommand {
                   terminator: "")
             return
         }
-        let root = URL(fileURLWithPath: runs)
+        let root = URL(fileURLWithPath: runs), archive = ResultArchive(notebooks: URL(fileURLWithPath: notebooks))
         print("\(experiment.name): \(cells.count) cells (axes: \(experiment.plan.grids.map { $0.map(\.path).joined(separator: " × ") }.joined(separator: " + ")))")
         for cell in cells {
             let status: String
             switch CellStatus(directory: experiment.directory(of: cell, root: root)) {
             case .finished: status = "finished"
             case .failed(let reason): status = "failed: \(reason)"
-            case .pending: status = "pending"
+            case .pending: status = archive.holds(cell, of: experiment) ? "archived" : "pending"
             }
             print("\(cell.id)  \(status)")
         }
@@ -51,7 +52,9 @@ struct SweepRunCommand: ParsableCommand {
         discussion: """
         Each cell trains and evaluates in this process (--jobs 1, the default) or in a child process of \
         this binary per cell (--jobs N > 1, each with threads/N threads). A killed sweep resumes where it \
-        stopped: a cell is finished iff its result.json exists. With --slurm FILE nothing runs; a SLURM \
+        stopped: a cell is finished iff its result.json exists. --skip-archived also leaves out cells \
+        whose result files the notebook's archive keeps, so a sweep given new seeds on another machine \
+        runs only those. With --slurm FILE nothing runs; a SLURM \
         job-array script is written instead, one task per cell not yet finished, run from this folder. \
         With "reuse_training" in the file, cells do not train: each scores the weights of the matching \
         cell of that experiment on its own test set.
@@ -65,6 +68,8 @@ struct SweepRunCommand: ParsableCommand {
     @Option(help: "With --slurm: CPUs per array task.") var cpus = 4
     @Option(help: "With --slurm: time limit per array task, in hours.") var hours = 4
     @Flag(help: "No progress lines (child processes of --jobs).") var quiet = false
+    @Flag(help: "Leave out cells archived in <notebooks>/<name>/results/ (run only what is new).") var skipArchived = false
+    @Option(help: "With --skip-archived: folder of the notebooks.") var notebooks = "notebooks-md"
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -78,7 +83,9 @@ struct SweepRunCommand: ParsableCommand {
         let backend = MethodRunBackend()
         try experiment.validateCells { try backend.validate($0, source: $1) }
         try experiment.validateBackboneReference(backend)
+        let archive = ResultArchive(notebooks: URL(fileURLWithPath: notebooks))
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
+            .filter { !skipArchived || !archive.holds($0, of: experiment) }
         let root = URL(fileURLWithPath: runs)
         let executable = RunningExecutable.url
         // Built here in every mode, so a bad reuse_training fails once, before any child or array task.
