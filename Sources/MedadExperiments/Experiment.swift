@@ -60,6 +60,13 @@ public struct Experiment {
         return try RetestCellExecutor(origin: origin, root: root, backend: backend)
     }
 
+    /// Everything a sweep checks before any cell runs: each cell as a run config, and the report's
+    /// reference backbone against the cells.
+    public func validate(_ backend: any RunBackend) throws {
+        try validateCells { try backend.validate($0, source: $1) }
+        try validateBackboneReference(backend)
+    }
+
     /// Validates every cell with `validate` (the run-config validator), so a typo in one axis value
     /// fails before any cell trains. The error names the cell.
     public func validateCells(_ validate: (JSONValue, String) throws -> Void) throws {
@@ -75,12 +82,15 @@ public struct Experiment {
     /// Refuses a `report.backbone_reference` that no cell runs. Each cell's backbone is named as its run
     /// will name it (`describe`), so a cell that leaves `backbone` to its default counts as that default.
     public func validateBackboneReference(_ backend: any RunBackend) throws {
-        guard let reference = report.backboneReference else { return }
-        let backbones = try cells.map { try backend.describe($0.config, source: url.path).backbone }.firstOccurrences()
-        guard backbones.contains(reference) else {
-            throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
-                             + backbones.joined(separator: ", "))
-        }
+        guard report.backboneReference != nil else { return }
+        try validateBackboneReference(among: cells.map { try backend.describe($0.config, source: url.path).backbone }.firstOccurrences())
+    }
+
+    /// The same against backbones already resolved, in sweep order.
+    func validateBackboneReference(among backbones: [String]) throws {
+        guard let reference = report.backboneReference, !backbones.contains(reference) else { return }
+        throw MedadError("\(url.path): report.backbone_reference: \"\(reference)\" is not a backbone of this sweep; expected one of "
+                         + backbones.joined(separator: ", "))
     }
 
     /// The cells named by `ids` (all when nil), in plan order; an unknown id is an error.

@@ -26,13 +26,13 @@ struct PaperExperiment {
     init(path: String, directory: URL, backend: any RunBackend) throws {
         paths = [path]
         experiment = try Experiment(url: URL(fileURLWithPath: path, relativeTo: directory))
-        try experiment.validateBackboneReference(backend)
         // Resolved as the run will resolve them, so a row is named as its result.json will name it.
         cells = try experiment.cells.map { cell in
             let run = try backend.describe(cell.config, source: path)
             return Cell(id: cell.id, key: ReportTable.GroupKey(backbone: run.backbone, method: run.method, ratio: run.labelRatio),
                         seed: run.seed, testFolder: run.testFolder)
         }
+        try experiment.validateBackboneReference(among: cells.map(\.key.backbone).firstOccurrences())
         (rows, ratios) = ReportTable.layout(cells.map(\.key))
         let perSeed = Dictionary(grouping: cells, by: \.seed).values.map { Set($0.map(\.testFolder)).count }.max() ?? 1
         testSetsPerSeed = perSeed > 1 ? perSeed : nil

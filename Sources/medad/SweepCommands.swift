@@ -23,8 +23,7 @@ struct SweepPlanCommand: ParsableCommand {
         global.apply()
         let experiment = try Experiment(url: URL(fileURLWithPath: file))
         let backend = MethodRunBackend()
-        try experiment.validateCells { try backend.validate($0, source: $1) }
-        try experiment.validateBackboneReference(backend)
+        try experiment.validate(backend)
         let cells = experiment.cells
         if json {
             print(JSONValue.array(cells.map { .object(JSONObject([("id", .string($0.id)), ("config", $0.config)])) }).pretty(sortedKeys: true),
@@ -81,8 +80,7 @@ struct SweepRunCommand: ParsableCommand {
         let experimentURL = URL(fileURLWithPath: file)
         let experiment = try Experiment(url: experimentURL)
         let backend = MethodRunBackend()
-        try experiment.validateCells { try backend.validate($0, source: $1) }
-        try experiment.validateBackboneReference(backend)
+        try experiment.validate(backend)
         let archive = ResultArchive(notebooks: URL(fileURLWithPath: notebooks))
         let cells = try experiment.cells(only: only.map { $0.split(separator: ",").map(String.init) })
             .filter { !skipArchived || !archive.holds($0, of: experiment) }

@@ -86,6 +86,13 @@ import MedadTestSupport
                                    + "expected one of cnn-s, vit-s")) {
             try Experiment(url: try scratch.write("bad.json", bad)).validateBackboneReference(MethodRunBackend())
         }
+        // A paper reading that experiment is refused with the same line, under the paper's key.
+        #expect(throws: MedadError("\(scratch.file("bad-paper.json").path): blocks[0].table.experiment: "
+                                   + "\(scratch.file("bad.json").path): report.backbone_reference: \"cnn_s\" is not a backbone of this sweep; "
+                                   + "expected one of cnn-s, vit-s")) {
+            try PaperReport(url: try scratch.write("bad-paper.json", paperText.replacingOccurrences(of: "fake.json", with: "bad.json")),
+                            root: scratch.file("runs"), command: "", backend: MethodRunBackend(), directory: scratch.url)
+        }
         // A sweep that leaves `backbone` to its default runs cnn-s, so cnn-s is a reference it can name.
         let defaulted = #"{"name": "d", "data": {"source": "phantom"}, "method": {"name": "ae"}, "sweep": {"seed": [0, 1]}, "report": {"backbone_reference": "cnn-s"}}"#
         try Experiment(url: try scratch.write("defaulted.json", defaulted)).validateBackboneReference(MethodRunBackend())
