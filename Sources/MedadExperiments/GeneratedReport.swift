@@ -9,6 +9,8 @@ public protocol GeneratedReport {
     var name: String { get }
     /// The command that regenerates it, printed at its top and named by a failing check.
     var command: String { get }
+    /// The experiments whose results it reads.
+    var experiments: [Experiment] { get }
     /// The files, values from the runs tagged by kind (`ReportField`) for `compare`.
     func taggedFiles() throws -> TaggedReportFiles
 }

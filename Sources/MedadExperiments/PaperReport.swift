@@ -29,6 +29,7 @@ public struct PaperReport: GeneratedReport {
     public static func isPaper(_ url: URL) throws -> Bool { try PaperDocument.isPaper(url) }
 
     public var name: String { document.name }
+    public var experiments: [Experiment] { document.experiments.map(\.experiment) }
 
     public func taggedFiles() throws -> TaggedReportFiles {
         let runs = try document.experiments.map { try RunRecord.load($0.experiment, root: root, archive: archive) }

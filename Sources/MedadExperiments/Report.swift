@@ -20,6 +20,7 @@ public struct Report: GeneratedReport {
     }
 
     public var name: String { experiment.name }
+    public var experiments: [Experiment] { [experiment] }
 
     public func taggedFiles() throws -> TaggedReportFiles {
         let (records, missing) = try RunRecord.load(experiment, root: root, archive: archive)

@@ -56,7 +56,11 @@ struct ReportCommand: ParsableCommand {
                     : "; run \(command)"
                 throw MedadError("\(notebook): \(result.failures.count) difference(s) from what the results give, listed above\(hint)")
             }
-            print("\(notebook) is up to date: \(result.summary)")
+            // A check against archived copies shows the notebook matches its evidence, not that the runs reproduce.
+            let archived = report.experiments.reduce(0) { $0 + archive.standsIn(for: $1, root: root) }
+            let cells = report.experiments.reduce(0) { $0 + $1.cells.count }
+            print("\(notebook) is up to date: \(result.summary)"
+                  + (archived > 0 ? "; \(archived) of \(cells) cells read from the result archive, not from \(runs)/ (rerun the sweep to reproduce them)" : ""))
         } else {
             // A paper's experiments keep their own archives, written by their own reports.
             let archived = try (report as? Report).map { try archive.store($0.experiment, from: root) }

@@ -89,6 +89,7 @@ import MedadTestSupport
         try FileManager.default.removeItem(at: scratch.file("runs"))
         let checked = try runProcess(medadExecutable, ["report", "fake.json", "--check"], directory: scratch.url)
         #expect(checked.status == 0, "\(checked.error)")
+        #expect(checked.output.hasSuffix("; 3 of 16 cells read from the result archive, not from runs/ (rerun the sweep to reproduce them)\n"))
 
         let plan = try runProcess(medadExecutable, ["sweep", "plan", "fake.json"], directory: scratch.url)
         #expect(plan.output.contains("\(ran[0].id)  archived\n"))
