@@ -22,6 +22,20 @@ public struct Report: GeneratedReport {
     public var name: String { experiment.name }
     public var experiments: [Experiment] { [experiment] }
 
+    /// The run a row's curves and example slice come from: the lowest seed at `ratio` (the first
+    /// test set of that seed where there are several).
+    static func firstRun(of row: ReportTable.Row, in records: [RunRecord], ratio: Double) -> RunRecord? {
+        records.filter { $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == ratio }.min { $0.seed < $1.seed }
+    }
+
+    /// What of the runs' files the notebook reads beyond result.json, so the result archive keeps no more.
+    public func archiveSelection() throws -> ResultArchive.Selection {
+        let records = try RunRecord.load(experiment, root: root, archive: archive).records
+        let (rows, ratios) = ReportTable.layout(records)
+        let shown = ratios.last.map { largest in Set(rows.compactMap { Self.firstRun(of: $0, in: records, ratio: largest)?.cellId }) }
+        return ResultArchive.Selection(examplesOf: shown ?? [], histograms: TestSetBreakdown.testSets(records) != nil)
+    }
+
     public func taggedFiles() throws -> TaggedReportFiles {
         let (records, missing) = try RunRecord.load(experiment, root: root, archive: archive)
         let (rows, ratios) = ReportTable.layout(records)
@@ -95,9 +109,7 @@ public struct Report: GeneratedReport {
             let main = tables[0]
             let name = ReportPlots.fileName(metric: main.metric, backbone: backbone)
             extra.append(("\(assets)/\(name)", Data(ReportPlots.metricVersusRatio(main, backbone: backbone).utf8)))
-            let firstRuns = rows.filter { $0.backbone == backbone }.compactMap { row in
-                records.filter { $0.backbone == backbone && $0.method == row.method && $0.labelRatio == largest }.min { $0.seed < $1.seed }
-            }
+            let firstRuns = rows.filter { $0.backbone == backbone }.compactMap { Self.firstRun(of: $0, in: records, ratio: largest) }
             let curves = ReportPlots.curves(firstRuns, backbone: backbone, ratio: largest)
             extra.append(("\(assets)/roc-\(slug).svg", Data(curves.roc.utf8)))
             extra.append(("\(assets)/pr-\(slug).svg", Data(curves.pr.utf8)))
@@ -108,9 +120,7 @@ public struct Report: GeneratedReport {
         md.line("One test slice per backbone × method (label ratio \(ReportFormat.ratio(largest)), lowest seed): "
                 + "the image, the anomaly map in red, the ground-truth mask in green.")
         for row in rows {
-            guard let run = records.filter({ $0.backbone == row.backbone && $0.method == row.method && $0.labelRatio == largest })
-                    .min(by: { $0.seed < $1.seed }),
-                  let file = run.examplesFile,
+            guard let run = Self.firstRun(of: row, in: records, ratio: largest), let file = run.examplesFile,
                   let overlay = try AnomalyOverlay.png(examples: run.directory.appendingPathComponent(file)) else { continue }
             let name = "example-\(ReportFormat.slug(row.backbone))-\(ReportFormat.slug(row.method)).png"
             extra.append(("\(assets)/\(name)", overlay.png))

@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
                   + (archived > 0 ? "; \(archived) of \(cells) cells read from the result archive, not from \(runs)/ (rerun the sweep to reproduce them)" : ""))
         } else {
             // A paper's experiments keep their own archives, written by their own reports.
-            let archived = try (report as? Report).map { try archive.store($0.experiment, from: root) }
+            let archived = try (report as? Report).map { try archive.store($0.experiment, from: root, keeping: $0.archiveSelection()) }
             let notebook = try report.write(to: URL(fileURLWithPath: out))
             print("wrote \(notebook.relativePath)" + (archived.map { "; result files of \($0) cells kept in \(out)/\(report.name)/results/" } ?? ""))
         }

@@ -23,7 +23,9 @@ import MedadTestSupport
             try SafeTensors.write(content, to: url)
         }
         let archive = ResultArchive(notebooks: scratch.file("notebooks-md"))
-        #expect(try archive.store(experiment, from: scratch.file("runs")) == experiment.cells.count)
+        let selection = try Report(experiment: experiment, root: scratch.file("runs"), command: "").archiveSelection()
+        #expect(selection.histograms)
+        #expect(try archive.store(experiment, from: scratch.file("runs"), keeping: selection) == experiment.cells.count)
         return (experiment, archive)
     }
 
@@ -41,9 +43,19 @@ import MedadTestSupport
         #expect(try zip(fromArchive.files(), written).allSatisfy { $0.data == $1.data })
         // The pooled per-test-set tables read the archived pixel histograms.
         #expect(String(decoding: written[0].data, as: UTF8.self).contains("## Per test set and pooled"))
-        // Only the shown case's slice is kept of each examples file.
-        let kept = try SafeTensors.read(archive.directory(of: experiment.cells[0], in: experiment).appendingPathComponent("examples.safetensors"))
-        #expect(kept.tensors.keys.sorted() == ["image.case_1", "map.case_1", "mask.case_1"])
+        // Of the examples files only the shown case's slice is kept, of the runs whose slice the notebook
+        // shows: each row's lowest seed at the largest ratio, on the first test set.
+        let shown = try fromArchive.archiveSelection().examplesOf
+        let shownRuns = try RunRecord.load(experiment, root: runs, archive: archive).records.filter { shown.contains($0.cellId) }
+        #expect(shownRuns.count == 2 && shownRuns.allSatisfy { $0.labelRatio == 0.25 && $0.testName == "fold-0" })
+        for cell in experiment.cells {
+            let url = archive.directory(of: cell, in: experiment).appendingPathComponent("examples.safetensors")
+            if shown.contains(cell.id) {
+                #expect(try SafeTensors.read(url).tensors.keys.sorted() == ["image.case_1", "map.case_1", "mask.case_1"])
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: url.path))
+            }
+        }
 
         let withoutArchive = String(decoding: try Report(experiment: experiment, root: runs, command: "").files()[0].data, as: UTF8.self)
         #expect(withoutArchive.contains("0 of 8 cells finished."))
@@ -71,7 +83,7 @@ import MedadTestSupport
         try AtomicFile.write("{}", to: stale.appendingPathComponent("result.json"))
         // A cell archived earlier whose run is not on this machine stays archived.
         try FileManager.default.removeItem(at: experiment.directory(of: experiment.cells[1], root: scratch.file("runs")))
-        #expect(try archive.store(experiment, from: scratch.file("runs")) == experiment.cells.count - 1)
+        #expect(try archive.store(experiment, from: scratch.file("runs"), keeping: .init(examplesOf: [], histograms: true)) == experiment.cells.count - 1)
         #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(archive.holds(experiment.cells[1], of: experiment))
     }
@@ -83,6 +95,8 @@ import MedadTestSupport
         let experiment = try Experiment(url: try scratch.write("fake.json", fakeExperiment))
         let ran = Array(experiment.cells.prefix(3))
         _ = SweepRunner(experiment: experiment, root: scratch.file("runs"), executor: FakeExecutor()).run(ran)
+        // One test set: nothing pools pixel histograms, so none are kept.
+        #expect(try !Report(experiment: experiment, root: scratch.file("runs"), command: "").archiveSelection().histograms)
         let written = try runProcess(medadExecutable, ["report", "fake.json"], directory: scratch.url)
         #expect(written.status == 0, "\(written.error)")
         #expect(written.output == "wrote notebooks-md/fake.md; result files of 3 cells kept in notebooks-md/fake/results/\n")
