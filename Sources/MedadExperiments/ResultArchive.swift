@@ -46,9 +46,11 @@ public struct ResultArchive {
         CellStatus(directory: directory(of: cell, in: experiment)) == .finished
     }
 
-    /// How many of the experiment's cells are read from the archive: held there, not finished in `root`.
+    /// How many of the experiment's cells are read from the archive rather than from `root`.
     public func standsIn(for experiment: Experiment, root: URL) -> Int {
-        experiment.cells.count(where: { CellStatus(directory: experiment.directory(of: $0, root: root)) != .finished && holds($0, of: experiment) })
+        experiment.cells.count(where: {
+            RunRecord.source(of: $0, in: experiment, root: root, archive: self) == directory(of: $0, in: experiment)
+        })
     }
 
     /// Archives every cell of the experiment finished in `root`, replacing its earlier copy, and drops

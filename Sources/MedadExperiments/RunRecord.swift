@@ -126,16 +126,21 @@ public struct RunRecord {
         throws -> (records: [RunRecord], missing: [(id: String, status: CellStatus)]) {
         var records: [RunRecord] = [], missing: [(String, CellStatus)] = []
         for cell in experiment.cells {
-            let directory = experiment.directory(of: cell, root: root)
-            let status = CellStatus(directory: directory)
-            if status == .finished {
-                records.append(try RunRecord(directory: directory, cellId: cell.id))
-            } else if let archive, archive.holds(cell, of: experiment) {
-                records.append(try RunRecord(directory: archive.directory(of: cell, in: experiment), cellId: cell.id))
+            if let source = source(of: cell, in: experiment, root: root, archive: archive) {
+                records.append(try RunRecord(directory: source, cellId: cell.id))
             } else {
-                missing.append((cell.id, status))
+                missing.append((cell.id, CellStatus(directory: experiment.directory(of: cell, root: root))))
             }
         }
         return (records, missing)
+    }
+
+    /// Where a cell's results are read from: its run in `root` when finished there, else the archive's
+    /// copy when it holds one, else nowhere.
+    public static func source(of cell: SweepCell, in experiment: Experiment, root: URL, archive: ResultArchive?) -> URL? {
+        let run = experiment.directory(of: cell, root: root)
+        if CellStatus(directory: run) == .finished { return run }
+        guard let archive, archive.holds(cell, of: experiment) else { return nil }
+        return archive.directory(of: cell, in: experiment)
     }
 }

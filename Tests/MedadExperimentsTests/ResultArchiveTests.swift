@@ -72,8 +72,10 @@ import MedadTestSupport
         let records = try RunRecord.load(experiment, root: runs, archive: archive).records
         #expect(records.first { $0.cellId == cell.id }?.seed == 7)
         #expect(records.first { $0.cellId == cell.id }?.directory.path == experiment.directory(of: cell, root: runs).path)
+        #expect(archive.standsIn(for: experiment, root: runs) == 0)
         try FileManager.default.removeItem(at: experiment.directory(of: cell, root: runs))
         #expect(try RunRecord.load(experiment, root: runs, archive: archive).records.first { $0.cellId == cell.id }?.seed == 0)
+        #expect(archive.standsIn(for: experiment, root: runs) == 1)
     }
 
     @Test func storingDropsCellsTheSweepNoLongerDeclaresAndKeepsOnesRunElsewhere() throws {
