@@ -7,13 +7,14 @@ import MedadSupport
 /// so a mistyped method, metric or view is one error line naming its JSON path.
 struct PaperDocument {
     enum View: String, CaseIterable {
-        case byRatio = "by-ratio", perTestSet = "per-test-set", pooled, seenUnseen = "seen-unseen", perType = "per-type", cost
+        case byRatio = "by-ratio", perTestSet = "per-test-set", pooled, perSeed = "per-seed", seenUnseen = "seen-unseen",
+             perType = "per-type", cost
 
-        /// Views tabulating metrics, each with a paired test against a reference (the others show
-        /// sample AP or cost).
-        var hasMetrics: Bool { [.byRatio, .perTestSet, .pooled].contains(self) }
+        /// Views tabulating metrics, all but per-seed with a paired test against a reference (the others
+        /// show sample AP or cost).
+        var hasMetrics: Bool { [.byRatio, .perTestSet, .pooled, .perSeed].contains(self) }
         var exportsLatex: Bool { self == .byRatio || self == .pooled }
-        var needsTestSets: Bool { self == .perTestSet || self == .pooled }
+        var needsTestSets: Bool { [.perTestSet, .pooled, .perSeed].contains(self) }
     }
 
     struct Table {
@@ -156,7 +157,7 @@ struct PaperDocument {
                 let metrics = view.hasMetrics ? try Self.metrics(table, view: view, source)
                     : view == .perType ? try table.stringList("metrics", default: source.experiment.report.perType,
                                                               allowed: ReportSettings.perTypeChoices) : []
-                let reference = view.hasMetrics ? try Self.reference(table, source) : nil
+                let reference = view.hasMetrics && view != .perSeed ? try Self.reference(table, source) : nil
                 var latex: String?
                 if view.exportsLatex && table.has("latex") {
                     let name = try table.string("latex")

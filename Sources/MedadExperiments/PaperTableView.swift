@@ -27,6 +27,13 @@ struct PaperTableView {
             }
             markdown = [legend.pooled(testSets: experiment.testSetsPerSeed!), Report.pooledTable(tables)]
             latex = ReportExports.pooledLatex(tables, reference: table.reference)
+        case .perSeed:
+            let tables = try table.metrics.compactMap { metric in
+                try TestSetBreakdown.perSeedTable(metric: metric, records: records, rows: rows, ratios: ratios,
+                                                  testSets: experiment.testSetsPerSeed!, resamples: resamples).map { (metric, $0) }
+            }
+            markdown = [legend.perSeed(testSets: experiment.testSetsPerSeed!)] + tables.flatMap { ["`\($0.0)` per seed:", $0.1] }
+            latex = nil
         case .perTestSet:
             let testSets = TestSetBreakdown.named(records)
             guard !testSets.isEmpty else {

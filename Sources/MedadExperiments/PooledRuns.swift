@@ -22,11 +22,7 @@ public enum PooledRuns {
             return try RunRecord(directory: directory, cellId: directory.lastPathComponent)
         }
         return try TestSetBreakdown.poolable.map { metric in
-            let parts = metric.split(separator: ".").map(String.init)
-            let ranking = rankingMetric(parts[1])!
-            let pooled = parts[0] == "sample"
-                ? try TestSetBreakdown.pooledSample(records, ranking, resamples: resamples)
-                : try TestSetBreakdown.pooledPixel(records, ranking)
+            let pooled = try TestSetBreakdown.pooledValue(metric, records, resamples: resamples)
             return Value(metric: metric, value: pooled?.value, interval: pooled?.interval)
         }
     }

@@ -59,6 +59,13 @@ struct ReportLegend {
             + "Mean ± std where there are several seeds; **bold**: best in its column." + test
     }
 
+    /// The paper's per-seed view: each seed's pooled value, so wins can be counted seed by seed.
+    func perSeed(testSets count: Int) -> String {
+        "Each seed's value pooled over its runs on all \(count) test sets, as the pooled view computes it (– where the seed "
+            + "misses a test set or has no run): sample AP and AUROC from the union of the test cases' scores, pixel AP and AUROC "
+            + "from the summed voxel histograms."
+    }
+
     var seenUnseen: String {
         "Sample AP on the test anomalies of types seen in training (`data.seen`) / of unseen types, mean over \(over)."
     }

@@ -62,24 +62,16 @@ struct TestSetBreakdown {
     /// metrics that do not pool.
     static func pooledTable(metric: String, records: [RunRecord], rows: [ReportTable.Row], ratios: [Double], testSets: Int,
                             reference: String?, resamples: Int) throws -> ReportTable? {
-        let parts = metric.split(separator: ".").map(String.init)
-        guard poolable.contains(metric), let ranking = rankingMetric(parts[1]) else { return nil }
+        guard poolable.contains(metric) else { return nil }
         let groups = ReportTable.groups(records)
         func complete(_ key: ReportTable.GroupKey) -> [(seed: Int, runs: [RunRecord])] {
-            let bySeed: [Int: [RunRecord]] = Dictionary(grouping: groups[key] ?? [], by: \.seed)
-            return bySeed.keys.sorted().compactMap { (seed: Int) -> (seed: Int, runs: [RunRecord])? in
-                let runs = bySeed[seed]!
-                return Set(runs.map(\.testSet)).count == testSets ? (seed, runs) : nil
-            }
+            completeSeeds(groups[key] ?? [], testSets: testSets)
         }
         return try ReportTable(metric: metric, rows: rows, ratios: ratios) { row, ratio in
             var values: [Double] = [], intervals: [(low: Double, high: Double)] = []
             let seeds = complete(ReportTable.GroupKey(backbone: row.backbone, method: row.method, ratio: ratio))
             for (_, seedRuns) in seeds {
-                let value = parts[0] == "sample"
-                    ? try pooledSample(seedRuns, ranking, resamples: resamples)
-                    : try pooledPixel(seedRuns, ranking)
-                guard let value else { continue }
+                guard let value = try pooledValue(metric, seedRuns, resamples: resamples) else { continue }
                 values.append(value.value)
                 if let interval = value.interval { intervals.append(interval) }
             }
@@ -91,6 +83,24 @@ struct TestSetBreakdown {
             }
             return ReportTable.Replicates(values: values, intervals: intervals, pValue: p)
         }
+    }
+
+    /// A cell's runs by seed, in seed order, keeping the seeds whose runs cover `testSets` test sets (so a
+    /// fold not yet run leaves the seed out rather than pooling the others).
+    static func completeSeeds(_ runs: [RunRecord], testSets: Int) -> [(seed: Int, runs: [RunRecord])] {
+        let bySeed = Dictionary(grouping: runs, by: \.seed)
+        return bySeed.keys.sorted().compactMap { seed in
+            Set(bySeed[seed]!.map(\.testSet)).count == testSets ? (seed, bySeed[seed]!) : nil
+        }
+    }
+
+    /// A poolable metric over one seed's runs: sample metrics from the union of cases, pixel ones from the
+    /// summed histograms.
+    static func pooledValue(_ metric: String, _ runs: [RunRecord], resamples: Int) throws
+        -> (value: Double, interval: (low: Double, high: Double)?)? {
+        let parts = metric.split(separator: ".").map(String.init)
+        let ranking = rankingMetric(parts[1])!
+        return parts[0] == "sample" ? try pooledSample(runs, ranking, resamples: resamples) : try pooledPixel(runs, ranking)
     }
 
     /// The metric over the union of the runs' cases, with a bootstrap 95% interval over cases stratified

@@ -88,6 +88,52 @@ let fakePaper = """
         #expect(main.contains("pixel metrics have no per-case scores to pair and carry no mark."))
     }
 
+    /// The per-seed view: each seed's value pooled over both folds, as `medad pool` computes it from that
+    /// seed's runs alone. Refused: an experiment with one test set a seed, and a reference (nothing is tested).
+    @Test func thePerSeedViewPoolsEachSeedOnItsOwn() throws {
+        let scratch = try TemporaryFolder()
+        _ = try scratch.write("fake.json", fakeExperiment)
+        let folds = try Experiment(url: try scratch.write("folds.json", foldExperiment.replacingOccurrences(of: #""seed": [0]"#,
+                                                                                                         with: #""seed": [0, 1]"#)))
+        _ = SweepRunner(experiment: folds, root: scratch.file("runs"), executor: FakeExecutor()).run(folds.cells)
+        let text = #"{"name": "paper", "title": "P", "blocks": [{"table": {"experiment": "folds.json", "view": "per-seed", "#
+            + #""metrics": ["sample.ap", "pixel.ap", "pixel.best_dice"], "methods": ["semi"]}}]}"#
+        let report = try PaperReport(url: try scratch.write("paper.json", text), root: scratch.file("runs"), command: "",
+                                     backend: MethodRunBackend(), directory: scratch.url)
+        let paper = try self.text(report)
+        #expect(paper.contains("| backbone | method | r | seed 0 | seed 1 |"))
+        // best Dice does not pool, so it has no table.
+        #expect(paper.contains("`sample.ap` per seed:") && paper.contains("`pixel.ap` per seed:") && !paper.contains("`pixel.best_dice` per seed"))
+        let records = try RunRecord.load(folds, root: scratch.file("runs")).records
+        for metric in ["sample.ap", "pixel.ap"] {
+            let table = paper.components(separatedBy: "`\(metric)` per seed:")[1]
+            for ratio in [0.0, 0.25] {
+                let cells = row(table, "| cnn-s | semi | \(ratio == 0 ? "0" : "0.25") |")
+                let expected = try [0, 1].map { seed in
+                    let runs = records.filter { $0.method == "semi" && $0.labelRatio == ratio && $0.seed == seed }
+                    #expect(runs.count == 2)
+                    let value = try PooledRuns.metrics(runs.map(\.directory), resamples: 10).first { $0.metric == metric }!.value!
+                    return String(format: "%.3f", value)
+                }
+                // The fake's case scores depend on the seed (its pixel histograms do not), so a sample table
+                // mixing seeds would not match.
+                #expect(metric == "pixel.ap" || expected[0] != expected[1])
+                #expect(Array(cells.suffix(2)) == expected, "\(metric) r = \(ratio)")
+            }
+        }
+        #expect(throws: MedadError("\(scratch.file("bad.json").path): blocks[0].table.view: \"per-seed\" needs a leave-one-volume-out "
+                                   + "experiment (a seed scored on several test sets); fake.json scores each seed on one")) {
+            try PaperReport(url: try scratch.write("bad.json", text.replacingOccurrences(of: "folds.json", with: "fake.json")),
+                            root: scratch.file("runs"), command: "", backend: MethodRunBackend(), directory: scratch.url)
+        }
+        // Nothing in it is tested against a reference, so naming one is a mistake.
+        #expect(throws: MedadError("\(scratch.file("bad.json").path): blocks[0].table.reference: unknown key; allowed keys: backbones, "
+                                   + "caption, experiment, experiments, methods, metrics, view")) {
+            try PaperReport(url: try scratch.write("bad.json", text.replacingOccurrences(of: #""view""#, with: #""reference": "ae", "view""#)),
+                            root: scratch.file("runs"), command: "", backend: MethodRunBackend(), directory: scratch.url)
+        }
+    }
+
     @Test func filtersSelectAndOrderRowsAndEveryViewRenders() throws {
         let scratch = try TemporaryFolder()
         let (report, _) = try paper(scratch)
