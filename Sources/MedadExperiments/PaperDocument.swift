@@ -10,9 +10,10 @@ struct PaperDocument {
         case byRatio = "by-ratio", perTestSet = "per-test-set", pooled, perSeed = "per-seed", seenUnseen = "seen-unseen",
              perType = "per-type", cost
 
-        /// Views tabulating metrics, all but per-seed with a paired test against a reference (the others
-        /// show sample AP or cost).
+        /// Views tabulating metrics (the others show sample AP or cost).
         var hasMetrics: Bool { [.byRatio, .perTestSet, .pooled, .perSeed].contains(self) }
+        /// Views marking a paired test against a reference method (per-seed lists values only).
+        var testsAgainstReference: Bool { [.byRatio, .perTestSet, .pooled].contains(self) }
         var exportsLatex: Bool { self == .byRatio || self == .pooled }
         var needsTestSets: Bool { [.perTestSet, .pooled, .perSeed].contains(self) }
     }
@@ -157,7 +158,7 @@ struct PaperDocument {
                 let metrics = view.hasMetrics ? try Self.metrics(table, view: view, source)
                     : view == .perType ? try table.stringList("metrics", default: source.experiment.report.perType,
                                                               allowed: ReportSettings.perTypeChoices) : []
-                let reference = view.hasMetrics && view != .perSeed ? try Self.reference(table, source) : nil
+                let reference = view.testsAgainstReference ? try Self.reference(table, source) : nil
                 var latex: String?
                 if view.exportsLatex && table.has("latex") {
                     let name = try table.string("latex")
