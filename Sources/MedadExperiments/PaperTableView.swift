@@ -30,7 +30,7 @@ struct PaperTableView {
         case .perSeed:
             let tables = try table.metrics.compactMap { metric in
                 try TestSetBreakdown.perSeedTable(metric: metric, records: records, rows: rows, ratios: ratios,
-                                                  testSets: experiment.testSetsPerSeed!, resamples: resamples).map { (metric, $0) }
+                                                  testSets: experiment.testSetsPerSeed!).map { (metric, $0) }
             }
             markdown = [legend.perSeed(testSets: experiment.testSetsPerSeed!)] + tables.flatMap { ["`\($0.0)` per seed:", $0.1] }
             latex = nil

@@ -7,8 +7,7 @@ extension TestSetBreakdown {
     /// Rows backbone × method × label ratio (those with a value), a column per seed; a cell is the seed's
     /// value pooled over `testSets` test sets as the pooled view computes it, "–" where the seed misses
     /// one. nil for metrics that do not pool.
-    static func perSeedTable(metric: String, records: [RunRecord], rows: [ReportTable.Row], ratios: [Double], testSets: Int,
-                             resamples: Int) throws -> String? {
+    static func perSeedTable(metric: String, records: [RunRecord], rows: [ReportTable.Row], ratios: [Double], testSets: Int) throws -> String? {
         guard poolable.contains(metric) else { return nil }
         let groups = ReportTable.groups(records)
         var cells: [(row: ReportTable.Row, ratio: Double, values: [Int: Double])] = []
@@ -17,7 +16,7 @@ extension TestSetBreakdown {
                 let runs = groups[ReportTable.GroupKey(backbone: row.backbone, method: row.method, ratio: ratio)] ?? []
                 var values: [Int: Double] = [:]
                 for (seed, seedRuns) in completeSeeds(runs, testSets: testSets) {
-                    values[seed] = try pooledValue(metric, seedRuns, resamples: resamples)?.value
+                    values[seed] = try pooledValue(metric, seedRuns, resamples: nil)?.value
                 }
                 if !values.isEmpty { cells.append((row, ratio, values)) }
             }

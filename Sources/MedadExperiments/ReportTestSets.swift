@@ -95,8 +95,8 @@ struct TestSetBreakdown {
     }
 
     /// A poolable metric over one seed's runs: sample metrics from the union of cases, pixel ones from the
-    /// summed histograms.
-    static func pooledValue(_ metric: String, _ runs: [RunRecord], resamples: Int) throws
+    /// summed histograms. `resamples` nil: no bootstrap interval, for callers that show the value alone.
+    static func pooledValue(_ metric: String, _ runs: [RunRecord], resamples: Int?) throws
         -> (value: Double, interval: (low: Double, high: Double)?)? {
         let parts = metric.split(separator: ".").map(String.init)
         let ranking = rankingMetric(parts[1])!
@@ -104,15 +104,17 @@ struct TestSetBreakdown {
     }
 
     /// The metric over the union of the runs' cases, with a bootstrap 95% interval over cases stratified
-    /// by label (seed 0, so the notebook is reproducible); nil when a class is missing.
+    /// by label (seed 0, so the notebook is reproducible) unless `resamples` is nil; nil when a class is missing.
     static func pooledSample(_ runs: [RunRecord], _ ranking: (RankedCounts) -> MetricValue,
-                                     resamples: Int) throws -> (value: Double, interval: (low: Double, high: Double)?)? {
+                                     resamples: Int?) throws -> (value: Double, interval: (low: Double, high: Double)?)? {
         let cases = runs.sorted { $0.replicate < $1.replicate }.flatMap(\.cases)
         let ranked = try RankedScores(scores: cases.map(\.score), labels: cases.map(\.label), caseNames: cases.map(\.name))
         guard let value = ranking(ranked.counts()).number else { return nil }
-        let interval = Bootstrap(resamples: resamples, seed: 0).intervals(strata: cases.map { $0.label ? 1 : 0 }) {
-            ["pooled": ranking(ranked.counts(multiplicity: $0))]
-        }["pooled"]?.bounds
+        let interval = resamples.flatMap { resamples in
+            Bootstrap(resamples: resamples, seed: 0).intervals(strata: cases.map { $0.label ? 1 : 0 }) {
+                ["pooled": ranking(ranked.counts(multiplicity: $0))]
+            }["pooled"]?.bounds
+        }
         return (value, interval)
     }
 
